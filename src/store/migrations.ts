@@ -1,0 +1,125 @@
+/**
+ * Schema migrations, applied in order on open and recorded in PRAGMA user_version.
+ * A released migration is frozen: fix mistakes with a new one. Never import app code here.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE environments (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        public_url  TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+
+      CREATE TABLE organizations (
+        id              TEXT PRIMARY KEY,
+        environment_id  TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        display_name    TEXT NOT NULL,
+        external_id     TEXT,
+        created_at      TEXT NOT NULL,
+        UNIQUE (environment_id, external_id)
+      );
+      CREATE INDEX organizations_environment ON organizations(environment_id);
+
+      CREATE TABLE organization_domains (
+        organization_id  TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        domain           TEXT NOT NULL,
+        PRIMARY KEY (organization_id, domain)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE scim_directories (
+        id                TEXT PRIMARY KEY,
+        organization_id   TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+        name              TEXT,
+        token_hash        TEXT UNIQUE,
+        token_created_at  TEXT,
+        created_at        TEXT NOT NULL
+      );
+      CREATE INDEX scim_directories_organization ON scim_directories(organization_id);
+
+      -- A user is its SCIM attributes as stored (JSON, without id and meta) plus the columns that
+      -- filters, uniqueness and sorting need on an index.
+      CREATE TABLE scim_users (
+        seq           INTEGER PRIMARY KEY,
+        id            TEXT NOT NULL UNIQUE,
+        directory_id  TEXT NOT NULL REFERENCES scim_directories(id) ON DELETE CASCADE,
+        user_name     TEXT NOT NULL,
+        external_id   TEXT,
+        display_name  TEXT,
+        active        INTEGER NOT NULL DEFAULT 1,
+        attributes    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        version       INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE UNIQUE INDEX scim_users_user_name ON scim_users(directory_id, user_name COLLATE NOCASE);
+      CREATE INDEX scim_users_external_id ON scim_users(directory_id, external_id);
+
+      CREATE TABLE scim_groups (
+        seq           INTEGER PRIMARY KEY,
+        id            TEXT NOT NULL UNIQUE,
+        directory_id  TEXT NOT NULL REFERENCES scim_directories(id) ON DELETE CASCADE,
+        display_name  TEXT NOT NULL,
+        external_id   TEXT,
+        attributes    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        version       INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE UNIQUE INDEX scim_groups_display_name ON scim_groups(directory_id, display_name COLLATE NOCASE);
+      CREATE INDEX scim_groups_external_id ON scim_groups(directory_id, external_id);
+
+      -- One row per membership, so adding one member never rewrites the group.
+      -- member_id names a scim_users or scim_groups row; triggers below keep it consistent.
+      CREATE TABLE scim_group_members (
+        group_id     TEXT NOT NULL REFERENCES scim_groups(id) ON DELETE CASCADE,
+        member_id    TEXT NOT NULL,
+        member_type  TEXT NOT NULL CHECK (member_type IN ('User', 'Group')),
+        PRIMARY KEY (group_id, member_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX scim_group_members_member ON scim_group_members(member_id);
+
+      CREATE TRIGGER scim_users_drop_memberships AFTER DELETE ON scim_users BEGIN
+        DELETE FROM scim_group_members WHERE member_id = old.id;
+      END;
+      CREATE TRIGGER scim_groups_drop_memberships AFTER DELETE ON scim_groups BEGIN
+        DELETE FROM scim_group_members WHERE member_id = old.id;
+      END;
+
+      -- Every SCIM request, failed ones included. The Authorization header is never stored.
+      CREATE TABLE request_log (
+        seq            INTEGER PRIMARY KEY,
+        time           TEXT NOT NULL,
+        directory_id   TEXT REFERENCES scim_directories(id) ON DELETE CASCADE,
+        method         TEXT NOT NULL,
+        path           TEXT NOT NULL,
+        query          TEXT,
+        status         INTEGER NOT NULL,
+        duration_ms    REAL NOT NULL,
+        error_kind     TEXT,
+        request_body   TEXT,
+        response_body  TEXT,
+        user_agent     TEXT,
+        remote_address TEXT
+      );
+      CREATE INDEX request_log_directory ON request_log(directory_id, seq);
+
+      -- Running 'scimctl serve' processes, so other commands can print the live (tunnel) base URL.
+      CREATE TABLE running_servers (
+        pid         INTEGER PRIMARY KEY,
+        local_url   TEXT NOT NULL,
+        public_url  TEXT,
+        started_at  TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
