@@ -1,1 +1,21 @@
-console.log("build placeholder")
+// Bundles the CLI with esbuild: one file to parse at start-up, with the heavy parts (server, tunnel,
+// prompts) split into chunks that load only when a command needs them.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  // Native addons cannot be bundled.
+  external: ['better-sqlite3', '@ngrok/ngrok'],
+  // Bundled CommonJS (express) calls require(); give ESM chunks a real one.
+  banner: { js: "import { createRequire as __scimctlCreateRequire } from 'node:module'; const require = __scimctlCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

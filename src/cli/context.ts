@@ -1,0 +1,99 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { usageError, CliError } from '../core/errors.js';
+import { openStore, type Store } from '../store/store.js';
+import { defaultDatabasePath } from './paths.js';
+
+export interface GlobalOptions {
+  db?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+export interface Choice {
+  name: string;
+  value: string;
+  description?: string;
+}
+
+/**
+ * Owns the process edges of one command: which database, TTY or not, prompts, and where output
+ * goes (data to stdout, notices to stderr, exactly one JSON document with --json).
+ */
+export class Context {
+  readonly json: boolean;
+  readonly debug: boolean;
+  readonly dbPath: string;
+  readonly interactive: boolean;
+  readonly color: ChalkInstance;
+  readonly errColor: ChalkInstance;
+  private openedStore: Store | undefined;
+
+  constructor(options: GlobalOptions, readonly io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }) {
+    this.json = options.json ?? false;
+    this.debug = options.debug ?? false;
+    this.dbPath = options.db ?? defaultDatabasePath();
+    this.interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
+    const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+    this.color = new Chalk({ level: !noColor && io.stdout.isTTY ? 1 : 0 });
+    this.errColor = new Chalk({ level: !noColor && io.stderr.isTTY ? 1 : 0 });
+  }
+
+  get store(): Store {
+    this.openedStore ??= openStore(this.dbPath);
+    return this.openedStore;
+  }
+
+  /** Print the command's result: JSON for scripts, or the human rendering. */
+  result(data: unknown, human: () => string): void {
+    if (this.json) this.io.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    else {
+      const text = human();
+      if (text) this.io.stdout.write(text + '\n');
+    }
+  }
+
+  /** Success notices and hints: stderr, so stdout stays clean data. */
+  notice(message: string): void {
+    this.io.stderr.write(message + '\n');
+  }
+
+  /** A value from a flag; else a prompt on a TTY; else a usage error naming the flag. */
+  async need<T>(value: T | undefined, flag: string, ask: () => Promise<T>): Promise<T> {
+    if (value !== undefined) return value;
+    if (!this.interactive || this.json) throw usageError(`missing required ${flag}`, 'Run with --help to see the usage');
+    return ask();
+  }
+
+  async input(message: string, validate?: (value: string) => true | string): Promise<string> {
+    const { input } = await import('@inquirer/prompts');
+    return this.prompting(() => input({ message, required: true, ...(validate ? { validate } : {}) }));
+  }
+
+  async select(message: string, choices: Choice[], empty: string): Promise<string> {
+    if (choices.length === 0) throw new CliError('not-found', empty);
+    const { select } = await import('@inquirer/prompts');
+    return this.prompting(() => select({ message, choices }));
+  }
+
+  /** Destructive actions need --yes, or a yes at a TTY prompt. */
+  async confirm(message: string, yes: boolean | undefined): Promise<void> {
+    if (yes) return;
+    if (!this.interactive || this.json) throw usageError(`${message} needs confirmation`, 'Pass --yes to confirm');
+    const { confirm } = await import('@inquirer/prompts');
+    const ok = await this.prompting(() => confirm({ message: `${message}?`, default: false }));
+    if (!ok) throw new CliError('cancelled', 'cancelled; nothing was changed');
+  }
+
+  private async prompting<T>(prompt: () => Promise<T>): Promise<T> {
+    try {
+      return await prompt();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ExitPromptError') throw new CliError('cancelled', 'cancelled; nothing was changed');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.openedStore?.close();
+  }
+}

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { action } from './action.js';
+import { renderFields, renderTable } from './table.js';
+import { pasteIntoEntra } from './entra-hint.js';
+import { createDirectory, deleteDirectory, directoryDetails, listDirectories } from '../store/directories.js';
+import { findOrganization } from '../store/organizations.js';
+import { pickDirectory, pickOrganization } from './pickers.js';
+
+export function registerDirectory(program: Command): void {
+  const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
+
+  directory
+    .command('create')
+    .option('--org <org>', 'organization id or external id')
+    .option('--name <name>', 'a label, e.g. "Entra production"')
+    .description('create a SCIM directory and print its base URL and bearer token')
+    .action(
+      action(async (ctx, opts: { org?: string; name?: string }) => {
+        const org = await pickOrganization(ctx, opts.org);
+        const { directory: dir, token } = await createDirectory(ctx.store, { organizationId: org.id, name: opts.name });
+        ctx.result({ ...dir, token }, () => pasteIntoEntra(ctx, dir.baseUrl, token));
+        if (!ctx.json) ctx.notice(ctx.errColor.green(`Created SCIM directory ${dir.id} for ${org.name}`));
+      }),
+    );
+
+  directory
+    .command('list')
+    .option('--org <org>', 'only this organization (id or external id)')
+    .description('list SCIM directories with their base URLs')
+    .action(
+      action(async (ctx, opts: { org?: string }) => {
+        const org = opts.org ? await findOrganization(ctx.store, opts.org) : undefined;
+        const dirs = await listDirectories(ctx.store, { organizationId: org?.id });
+        ctx.result(dirs, () =>
+          dirs.length === 0
+            ? ctx.color.dim('No SCIM directories. Create one with `scimctl directory create --org <org>`.')
+            : renderTable(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.organizationId, d.baseUrl])),
+        );
+      }),
+    );
+
+  directory
+    .command('show')
+    .argument('[dir]', 'directory id')
+    .description('show a directory: base URL, token status, user and group counts (never the token)')
+    .action(
+      action(async (ctx, ref: string | undefined) => {
+        const picked = await pickDirectory(ctx, ref, 'argument <dir>');
+        const d = await directoryDetails(ctx.store, picked.id);
+        ctx.result(d, () =>
+          renderFields([
+            ['ID', d.id],
+            ['Name', d.name ?? '-'],
+            ['Organization', d.organizationId],
+            ['Environment', d.environmentId],
+            ['Base URL', d.baseUrl],
+            ['Token', d.hasToken ? `set ${d.tokenCreatedAt} (shown only at creation; \`scimctl token rotate ${d.id}\` for a new one)` : 'none'],
+            ['Users', String(d.userCount)],
+            ['Groups', String(d.groupCount)],
+            ['Created', d.createdAt],
+          ]),
+        );
+      }),
+    );
+
+  directory
+    .command('delete')
+    .argument('[dir]', 'directory id')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .description('delete a directory with its users, groups and request log')
+    .action(
+      action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
+        const d = await pickDirectory(ctx, ref, 'argument <dir>');
+        await ctx.confirm(`Delete SCIM directory ${d.id} with its users, groups and request log`, opts.yes);
+        await deleteDirectory(ctx.store, d.id);
+        ctx.result({ id: d.id, deleted: true }, () => '');
+        if (!ctx.json) ctx.notice(`Deleted SCIM directory ${d.id}`);
+      }),
+    );
+}

@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { action } from './action.js';
+import { renderFields, renderTable } from './table.js';
+import { DEFAULT_PUBLIC_URL, normalizePublicUrl } from '../core/urls.js';
+import { createEnvironment, deleteEnvironment, listEnvironments, validateEnvironmentName } from '../store/environments.js';
+import { pickEnvironment } from './pickers.js';
+
+export function registerEnv(program: Command): void {
+  const env = program.command('env').description('manage environments (namespaces such as "development" or "ci")');
+
+  env
+    .command('create')
+    .argument('[name]', 'a short name, e.g. development')
+    .option('--public-url <url>', 'the URL the SCIM server is reached at, used in base URLs', DEFAULT_PUBLIC_URL)
+    .description('create an environment')
+    .action(
+      action(async (ctx, nameArg: string | undefined, opts: { publicUrl: string }) => {
+        const name = await ctx.need(nameArg, 'argument <name>', () =>
+          ctx.input('Environment name', (v) => {
+            try {
+              validateEnvironmentName(v);
+              return true;
+            } catch (e) {
+              return (e as Error).message;
+            }
+          }),
+        );
+        const created = await createEnvironment(ctx.store, { name, publicUrl: normalizePublicUrl(opts.publicUrl) });
+        ctx.result(created, () => created.id);
+        if (!ctx.json) ctx.notice(ctx.errColor.green(`Created environment ${created.name} (${created.id})`));
+      }),
+    );
+
+  env
+    .command('list')
+    .description('list environments')
+    .action(
+      action(async (ctx) => {
+        const envs = await listEnvironments(ctx.store);
+        ctx.result(envs, () =>
+          envs.length === 0
+            ? ctx.color.dim('No environments. Create one with `scimctl env create <name>`.')
+            : renderTable(['ID', 'NAME', 'PUBLIC URL', 'CREATED'], envs.map((e) => [ctx.color.cyan(e.id), e.name, e.publicUrl, e.createdAt])),
+        );
+      }),
+    );
+
+  env
+    .command('show')
+    .argument('[env]', 'environment id or name')
+    .description('show one environment')
+    .action(
+      action(async (ctx, ref: string | undefined) => {
+        const e = await pickEnvironment(ctx, ref, 'argument <env>');
+        ctx.result(e, () => renderFields([['ID', e.id], ['Name', e.name], ['Public URL', e.publicUrl], ['Created', e.createdAt]]));
+      }),
+    );
+
+  env
+    .command('delete')
+    .argument('[env]', 'environment id or name')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .description('delete an environment with all its organizations, directories, users and groups')
+    .action(
+      action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
+        const e = await pickEnvironment(ctx, ref, 'argument <env>');
+        await ctx.confirm(`Delete environment ${e.name} (${e.id}) and everything in it`, opts.yes);
+        await deleteEnvironment(ctx.store, e.id);
+        ctx.result({ id: e.id, deleted: true }, () => '');
+        if (!ctx.json) ctx.notice(`Deleted environment ${e.name} (${e.id})`);
+      }),
+    );
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { action } from './action.js';
+import { renderFields, renderTable } from './table.js';
+import { normalizeDomain } from '../core/urls.js';
+import { createOrganization, deleteOrganization, listOrganizations, type Organization } from '../store/organizations.js';
+import { findEnvironment } from '../store/environments.js';
+import { pickEnvironment, pickOrganization } from './pickers.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerOrg(program: Command): void {
+  const org = program.command('org').description('manage organizations (your app\'s customers)');
+
+  org
+    .command('create')
+    .option('--env <env>', 'environment id or name')
+    .option('--name <name>', 'display name')
+    .option('--external-id <id>', 'your app\'s own id for this customer')
+    .option('--domain <domain>', 'a domain of the organization (repeatable)', collect, [])
+    .description('create an organization')
+    .action(
+      action(async (ctx, opts: { env?: string; name?: string; externalId?: string; domain: string[] }) => {
+        const env = await pickEnvironment(ctx, opts.env);
+        const name = await ctx.need(opts.name, '--name <name>', () => ctx.input('Organization name'));
+        const domains = opts.domain.map(normalizeDomain);
+        const created = await createOrganization(ctx.store, { environmentId: env.id, name, externalId: opts.externalId, domains });
+        ctx.result(created, () => created.id);
+        if (!ctx.json) ctx.notice(ctx.errColor.green(`Created organization ${created.name} (${created.id}) in ${env.name}`));
+      }),
+    );
+
+  org
+    .command('list')
+    .option('--env <env>', 'only this environment (id or name)')
+    .description('list organizations')
+    .action(
+      action(async (ctx, opts: { env?: string }) => {
+        const env = opts.env ? await findEnvironment(ctx.store, opts.env) : undefined;
+        const orgs = await listOrganizations(ctx.store, env?.id);
+        ctx.result(orgs, () =>
+          orgs.length === 0
+            ? ctx.color.dim('No organizations. Create one with `scimctl org create --env <env> --name <name>`.')
+            : renderTable(
+                ['ID', 'NAME', 'EXTERNAL ID', 'DOMAINS', 'ENVIRONMENT'],
+                orgs.map((o) => [ctx.color.cyan(o.id), o.name, o.externalId ?? '', o.domains.join(', '), o.environmentId]),
+              ),
+        );
+      }),
+    );
+
+  org
+    .command('show')
+    .argument('[org]', 'organization id or external id')
+    .description('show one organization')
+    .action(
+      action(async (ctx, ref: string | undefined) => {
+        const o = await pickOrganization(ctx, ref, 'argument <org>');
+        ctx.result(o, () => describeOrganization(o));
+      }),
+    );
+
+  org
+    .command('delete')
+    .argument('[org]', 'organization id or external id')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .description('delete an organization with its directories, users and groups')
+    .action(
+      action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
+        const o = await pickOrganization(ctx, ref, 'argument <org>');
+        await ctx.confirm(`Delete organization ${o.name} (${o.id}) and its directories`, opts.yes);
+        await deleteOrganization(ctx.store, o.id);
+        ctx.result({ id: o.id, deleted: true }, () => '');
+        if (!ctx.json) ctx.notice(`Deleted organization ${o.name} (${o.id})`);
+      }),
+    );
+}
+
+function describeOrganization(o: Organization): string {
+  return renderFields([
+    ['ID', o.id],
+    ['Name', o.name],
+    ['External ID', o.externalId ?? '-'],
+    ['Domains', o.domains.join(', ') || '-'],
+    ['Environment', o.environmentId],
+    ['Created', o.createdAt],
+  ]);
+}

@@ -1,0 +1,24 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Bearer tokens: 256 random bits behind a fixed prefix so secret scanners can recognise them
+ * (pattern: `scimctl_sk_[A-Za-z0-9_-]{43}`). Only the SHA-256 hash is ever stored.
+ */
+export const TOKEN_PREFIX = 'scimctl_sk_';
+export const TOKEN_PATTERN = /^scimctl_sk_[A-Za-z0-9_-]{43}$/;
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of a presented token against a stored hash. */
+export function tokenMatches(presented: string, storedHash: string | null | undefined): boolean {
+  const expected = Buffer.from(storedHash ?? '0'.repeat(64), 'hex');
+  const actual = createHash('sha256').update(presented, 'utf8').digest();
+  // Compare even when there is no stored hash, so timing says nothing about which case happened.
+  return timingSafeEqual(actual, expected.length === 32 ? expected : Buffer.alloc(32)) && storedHash != null;
+}

@@ -1,0 +1,34 @@
+import { invalidError } from './errors.js';
+
+export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
+
+/** Validate and canonicalise a public URL: http(s), no query or fragment, no trailing slash. */
+export function normalizePublicUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw invalidError(`invalid URL "${input}"`, 'Give an absolute http(s) URL, e.g. https://scim.example.test');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalidError(`invalid URL "${input}": only http and https are supported`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw invalidError(`invalid URL "${input}": a public URL has no query, fragment or credentials`);
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+export function baseUrlFor(publicUrl: string, directoryId: string): string {
+  return `${publicUrl}/scim/v2/${directoryId}`;
+}
+
+const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+
+export function normalizeDomain(input: string): string {
+  const domain = input.trim().toLowerCase().replace(/\.$/, '');
+  if (!DOMAIN.test(domain) || /^[0-9.]+$/.test(domain)) {
+    throw invalidError(`invalid domain "${input}"`, 'Give a DNS name such as example.com');
+  }
+  return domain;
+}
