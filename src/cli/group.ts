@@ -1,3 +1,41 @@
 import type { Command } from 'commander';
+import { action } from './action.js';
+import { renderTable } from './table.js';
+import { listRendered, memberCount, showRendered } from './resources.js';
+import { pickDirectory } from './pickers.js';
 
-export function registerGroup(_program: Command): void {}
+export function registerGroup(program: Command): void {
+  const group = program.command('group').description('read the groups IdPs have provisioned');
+
+  group
+    .command('list')
+    .option('--directory <dir>', 'directory id')
+    .option('--filter <filter>', 'a SCIM filter, e.g. \'displayName sw "Sales"\'')
+    .option('--limit <n>', 'at most this many groups', '1000')
+    .description('list the groups of a directory (--json leaves members out; see group show)')
+    .action(
+      action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
+        const dir = await pickDirectory(ctx, opts.directory);
+        const { resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, Number(opts.limit) || 1000);
+        ctx.result(resources, () =>
+          resources.length === 0
+            ? ctx.color.dim(opts.filter ? 'No groups match.' : 'No groups yet.')
+            : renderTable(
+                ['ID', 'DISPLAY NAME', 'EXTERNAL ID', 'MEMBERS'],
+                resources.map((g) => [ctx.color.cyan(String(g.id)), String(g.displayName), String(g.externalId ?? ''), String(memberCount(ctx, String(g.id)))]),
+              ),
+        );
+      }),
+    );
+
+  group
+    .command('show')
+    .argument('<id>', 'group id (scim_group_…)')
+    .description('show one group with its members')
+    .action(
+      action(async (ctx, id: string) => {
+        const resource = await showRendered(ctx, 'Group', id);
+        ctx.result(resource, () => JSON.stringify(resource, null, 2));
+      }),
+    );
+}

@@ -1,3 +1,116 @@
 import type { Command } from 'commander';
+import { action } from './action.js';
+import { renderFields, renderTable } from './table.js';
+import { notFoundError, usageError } from '../core/errors.js';
+import { findLogEntry, lastLogSeq, queryLog, type LogQuery, type LogRecord } from '../store/request-log.js';
+import { findDirectory } from '../store/directories.js';
+import type { Context } from './context.js';
 
-export function registerLog(_program: Command): void {}
+function parseStatus(value: string | undefined): LogQuery['status'] {
+  if (value === undefined) return undefined;
+  const klass = /^([1-5])xx$/i.exec(value);
+  if (klass) return { klass: Number(klass[1]) };
+  if (/^[1-5]\d\d$/.test(value)) return { exact: Number(value) };
+  throw usageError(`invalid --status "${value}": give a status such as 404 or a class such as 4xx`);
+}
+
+const summary = ({ request_body: _q, response_body: _r, ...rest }: LogRecord) => rest;
+
+function row(ctx: Context, e: LogRecord): string[] {
+  const c = ctx.color;
+  const status = e.status >= 500 ? c.red(String(e.status)) : e.status >= 400 ? c.yellow(String(e.status)) : c.green(String(e.status));
+  return [c.dim(e.id), e.time, e.method, e.path + (e.query ? c.dim('?' + e.query) : ''), status, `${e.duration_ms.toFixed(1)}ms`, e.error_kind ?? ''];
+}
+
+const HEADERS = ['ID', 'TIME', 'METHOD', 'PATH', 'STATUS', 'DURATION', 'ERROR'];
+
+export function registerLog(program: Command): void {
+  const log = program.command('log').description('inspect the SCIM request log');
+
+  log
+    .command('list')
+    .option('--directory <dir>', 'only requests to this directory')
+    .option('--status <status>', 'only this status (404) or class (4xx)')
+    .option('--limit <n>', 'how many of the newest requests', '50')
+    .option('-f, --follow', 'keep printing new requests as they arrive (with --json: one JSON object per line)')
+    .description('list logged requests, newest first (bodies: see log show)')
+    .action(
+      action(async (ctx, opts: { directory?: string; status?: string; limit: string; follow?: boolean }) => {
+        const directoryId = opts.directory ? (await findDirectory(ctx.store, opts.directory)).id : undefined;
+        const status = parseStatus(opts.status);
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1) throw usageError(`invalid --limit "${opts.limit}"`);
+        const entries = queryLog(ctx.store, { directoryId, status, limit }).reverse();
+        if (!opts.follow) {
+          ctx.result(entries.map(summary), () =>
+            entries.length === 0 ? ctx.color.dim('No requests logged yet.') : renderTable(HEADERS, entries.map((e) => row(ctx, e))),
+          );
+          return;
+        }
+        await follow(ctx, { directoryId, status, limit }, entries);
+      }),
+    );
+
+  log
+    .command('show')
+    .argument('<id>', 'request id (req_…)')
+    .description('show one request with its bodies (never the Authorization header: it is not stored)')
+    .action(
+      action(async (ctx, id: string) => {
+        const entry = findLogEntry(ctx.store, id);
+        if (!entry) throw notFoundError(`no logged request "${id}"`, 'See `scimctl log list`');
+        ctx.result(entry, () =>
+          [
+            renderFields([
+              ['ID', entry.id],
+              ['Time', entry.time],
+              ['Directory', entry.directory_id ?? '-'],
+              ['Request', `${entry.method} ${entry.path}${entry.query ? '?' + entry.query : ''}`],
+              ['Status', String(entry.status)],
+              ['Duration', `${entry.duration_ms}ms`],
+              ['Error', entry.error_kind ?? '-'],
+              ['User agent', entry.user_agent ?? '-'],
+              ['Remote', entry.remote_address ?? '-'],
+            ]),
+            '',
+            ctx.color.bold('Request body'),
+            pretty(entry.request_body),
+            '',
+            ctx.color.bold('Response body'),
+            pretty(entry.response_body),
+          ].join('\n'),
+        );
+      }),
+    );
+}
+
+function pretty(body: string | null): string {
+  if (!body) return '(none)';
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+/** Poll for new rows until Ctrl-C; SQLite in WAL mode lets us read while `serve` writes. */
+async function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: LogRecord[]): Promise<void> {
+  const print = (entries: LogRecord[]) => {
+    for (const e of entries) {
+      if (ctx.json) process.stdout.write(JSON.stringify(summary(e)) + '\n');
+      else process.stdout.write(row(ctx, e).join('  ') + '\n');
+    }
+  };
+  print(initial);
+  let after = initial.length ? Number(initial[initial.length - 1]!.id.slice(4)) : lastLogSeq(ctx.store);
+  let stopped = false;
+  const stop = () => (stopped = true);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  while (!stopped) {
+    await new Promise((r) => setTimeout(r, 200));
+    const entries = queryLog(ctx.store, { ...query, afterSeq: after, limit: 1000 });
+    print(entries);
+    if (entries.length) after = Number(entries[entries.length - 1]!.id.slice(4));
+  }
+}

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, exitCodeFor } from '../core/errors.js';
 import { translateSqliteError } from '../store/open.js';
+import { ScimError } from '../scim/errors.js';
 import { currentContext } from './action.js';
 import { registerDirectory } from './directory.js';
 import { registerEnv } from './env.js';
@@ -53,6 +54,11 @@ function report(raw: unknown, debug: boolean): number {
     if (error.hint) process.stderr.write(`${error.hint}\n`);
     if (debug && error !== raw && raw instanceof Error) process.stderr.write(`${raw.stack}\n`);
     return exitCodeFor(error.kind);
+  }
+  if (error instanceof ScimError) {
+    // SCIM rules applied from the CLI (a bad --filter, say) read as usage errors.
+    process.stderr.write(`${red('error:')} ${error.detail}\n`);
+    return error.status === 404 ? 1 : 2;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${red('error:')} unexpected: ${message}\n`);

@@ -1,3 +1,44 @@
 import type { Command } from 'commander';
+import { action } from './action.js';
+import { renderTable } from './table.js';
+import { listRendered, showRendered } from './resources.js';
+import { pickDirectory } from './pickers.js';
 
-export function registerUser(_program: Command): void {}
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export function registerUser(program: Command): void {
+  const user = program.command('user').description('read the users IdPs have provisioned');
+
+  user
+    .command('list')
+    .option('--directory <dir>', 'directory id')
+    .option('--filter <filter>', 'a SCIM filter, e.g. \'userName sw "a"\' or \'active eq false\'')
+    .option('--limit <n>', 'at most this many users', '1000')
+    .description('list the users of a directory')
+    .action(
+      action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
+        const dir = await pickDirectory(ctx, opts.directory);
+        const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, Number(opts.limit) || 1000);
+        ctx.result(resources, () => {
+          if (resources.length === 0) return ctx.color.dim(opts.filter ? 'No users match.' : 'No users yet.');
+          const rows = resources.map((u) => {
+            const ext = (u[ENTERPRISE] ?? {}) as Record<string, unknown>;
+            return [ctx.color.cyan(String(u.id)), String(u.userName), String(u.displayName ?? ''), u.active === false ? ctx.color.yellow('inactive') : 'active', String(ext.department ?? '')];
+          });
+          const more = total > resources.length ? `\n${ctx.color.dim(`(${resources.length} of ${total}; raise --limit)`)}` : '';
+          return renderTable(['ID', 'USERNAME', 'DISPLAY NAME', 'STATUS', 'DEPARTMENT'], rows) + more;
+        });
+      }),
+    );
+
+  user
+    .command('show')
+    .argument('<id>', 'user id (scim_user_…)')
+    .description('show one user as the SCIM server returns it')
+    .action(
+      action(async (ctx, id: string) => {
+        const resource = await showRendered(ctx, 'User', id);
+        ctx.result(resource, () => JSON.stringify(resource, null, 2));
+      }),
+    );
+}

@@ -32,9 +32,12 @@ export class ScimError extends Error {
   }
 
   toJSON(): ScimErrorBody {
-    const body: ScimErrorBody = { schemas: [ERROR_SCHEMA], status: String(this.status), detail: this.detail };
-    if (this.scimType) body.scimType = this.scimType;
-    return body;
+    return {
+      schemas: [ERROR_SCHEMA],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    };
   }
 }
 

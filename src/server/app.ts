@@ -1,0 +1,76 @@
+import express, { type Request } from 'express';
+import { discoveryRouter } from './discovery.js';
+import { authenticate } from './auth.js';
+import { errorMiddleware, notFoundHandler } from './errors.js';
+import { groupsRouter } from './groups.js';
+import { requestLogger } from './request-logger.js';
+import { usersRouter } from './users.js';
+import type { ServerContext } from './context.js';
+import type { Store } from '../store/store.js';
+import { UserRepository } from '../store/users.js';
+import { GroupRepository } from '../store/groups.js';
+import type { LogEntry } from '../store/request-log.js';
+
+/** Request bodies above this are refused with 413 tooLarge (a 40k-member PATCH fits comfortably). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface AppOptions {
+  store: Store;
+  clock?: () => Date;
+  /** The public URL clients use (tunnel or --public-url); otherwise taken from the request's Host. */
+  publicUrl?: () => string | undefined;
+  maxBodyBytes?: number;
+  /** Called for real bugs (500s), e.g. to print them on the server's stderr. */
+  onInternalError?: (error: unknown, req: Request) => void;
+  /** Called after each request is logged, e.g. to print a line per request. */
+  onRequest?: (entry: LogEntry) => void;
+  /** Local-only routes (health check). Off for the app a tunnel exposes: only SCIM is public. */
+  localRoutes?: boolean;
+}
+
+export const SCIM_PREFIX = '/scim/v2';
+
+/** The SCIM app: no listen, no globals; everything it touches comes in through `options`. */
+export function createApp(options: AppOptions): express.Express {
+  const { store } = options;
+  const clock = options.clock ?? (() => new Date());
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const origin = (req: Request) => options.publicUrl?.() ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const ctx: ServerContext = {
+    store,
+    users: new UserRepository(store),
+    groups: new GroupRepository(store),
+    now: () => clock().toISOString(),
+    baseUrl: (req) => `${origin(req)}${SCIM_PREFIX}/${req.params.directoryId as string}`,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  const directory = express.Router({ mergeParams: true });
+  directory.use(express.json({ type: () => true, limit: maxBodyBytes }));
+  directory.use(authenticate(store));
+  directory.use('/Users', usersRouter(ctx));
+  directory.use('/Groups', groupsRouter(ctx));
+  directory.use(discoveryRouter(ctx, maxBodyBytes));
+  directory.use(notFoundHandler);
+
+  if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.use(`${SCIM_PREFIX}/:directoryId`, rewriteEntraFlag, requestLogger(store, ctx.now, options.onRequest), directory);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(options.onInternalError ?? ((error) => console.error(error))));
+  return app;
+}
+
+/**
+ * An admin may paste the Tenant URL with `?aadOptscim062020`; clients that append paths blindly
+ * then send `/scim/v2/<dir>?aadOptscim062020/Users?filter=…`. Move the path back in front.
+ */
+function rewriteEntraFlag(req: Request, _res: unknown, next: () => void): void {
+  const match = /^([^?]*)\?aadOptscim062020(\/[^?&]*)(?:[?&](.*))?$/i.exec(req.url);
+  if (match) req.url = `${match[1]}${match[2]}?aadOptscim062020${match[3] ? '&' + match[3] : ''}`;
+  next();
+}

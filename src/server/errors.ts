@@ -1,0 +1,54 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ScimError } from '../scim/errors.js';
+import { sendScim } from './respond.js';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  body?: string;
+  limit?: number;
+}
+
+/** Turn anything thrown into the RFC 7644 §3.12 Error body. Only real bugs become 500. */
+export function toScimError(error: unknown): ScimError {
+  if (error instanceof ScimError) return error;
+  const e = error as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new ScimError(400, 'invalidSyntax', `request body is not valid JSON: ${e.message}`);
+    case 'entity.too.large':
+      return new ScimError(413, 'tooLarge', `request body is larger than the ${e.limit ?? ''} byte limit`.replace('the  byte', 'the byte'));
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ScimError(400, 'invalidSyntax', `${e.message}; send UTF-8 JSON`);
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new ScimError(400, 'invalidSyntax', e.message);
+  }
+  return new ScimError(500, undefined, 'internal server error; see the scimctl serve output');
+}
+
+export function errorKind(error: ScimError): string {
+  if (error.scimType) return error.scimType;
+  return ({ 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 412: 'preconditionFailed', 413: 'tooLarge' } as Record<number, string>)[error.status] ?? (error.status >= 500 ? 'internal' : 'error');
+}
+
+export function errorMiddleware(onInternal: (error: unknown, req: Request) => void) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const scim = toScimError(error);
+    if (scim.status >= 500) onInternal(error, req);
+    const raw = (error as BodyParserError)?.body;
+    if (typeof raw === 'string') res.locals.rawRequestBody = raw;
+    res.locals.errorKind = errorKind(scim);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (scim.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scimctl"');
+    sendScim(res, scim.status, scim.toJSON());
+  };
+}
+
+export function notFoundHandler(req: Request): never {
+  throw new ScimError(404, undefined, `no SCIM endpoint ${req.method} ${req.path}`);
+}

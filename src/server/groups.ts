@@ -1,0 +1,91 @@
+import { Router, type Request, type Response } from 'express';
+import { applyPatch } from '../scim/patch/engine.js';
+import { normalizeGroup } from '../scim/normalize.js';
+import { excludes, parseProjection, project, type Projection } from '../scim/projection.js';
+import { listResponse, renderResource } from '../scim/render.js';
+import { listResources, type StoredResource } from '../store/resources.js';
+import { directoryOf, type ServerContext } from './context.js';
+import { checkIfMatch, setEtag } from './preconditions.js';
+import { listParams, queryParams, searchParams } from './query.js';
+import { sendScim } from './respond.js';
+
+export function groupsRouter(ctx: ServerContext): Router {
+  const router = Router({ mergeParams: true });
+
+  const render = (req: Request, group: StoredResource, projection: Projection | undefined) => {
+    const base = ctx.baseUrl(req);
+    const extra = excludes(projection, 'members')
+      ? {}
+      : {
+          members: ctx.groups.members(group.id).map((m) => ({
+            value: m.value,
+            $ref: `${base}/${m.type === 'User' ? 'Users' : 'Groups'}/${m.value}`,
+            ...(m.display === null ? {} : { display: m.display }),
+            type: m.type,
+          })),
+        };
+    return project('Group', renderResource('Group', group, `${base}/Groups/${group.id}`, extra), projection);
+  };
+
+  const single = (req: Request) => parseProjection('Group', req.query.attributes as string | undefined, req.query.excludedAttributes as string | undefined);
+
+  const list = (req: Request, res: Response, params: Record<string, unknown>) => {
+    const query = listParams('Group', params);
+    const result = listResources(ctx.store, 'Group', directoryOf(res), query);
+    sendScim(res, 200, listResponse(result.resources.map((g) => render(req, g, query.projection)), result.total, query.startIndex));
+  };
+
+  router.get('/', (req, res) => list(req, res, queryParams(req)));
+  router.post('/.search', (req, res) => list(req, res, searchParams(req.body)));
+
+  router.post('/', (req, res) => {
+    const { attributes, members } = normalizeGroup(req.body);
+    const group = ctx.store.transaction(() => ctx.groups.create(directoryOf(res), attributes, members ?? [], ctx.now()));
+    res.setHeader('Location', `${ctx.baseUrl(req)}/Groups/${group.id}`);
+    setEtag(res, group.version);
+    sendScim(res, 201, render(req, group, single(req)));
+  });
+
+  router.get('/:id', (req, res) => {
+    const group = ctx.groups.get(directoryOf(res), req.params.id as string);
+    setEtag(res, group.version);
+    sendScim(res, 200, render(req, group, single(req)));
+  });
+
+  router.put('/:id', (req, res) => {
+    const { attributes, members } = normalizeGroup(req.body);
+    const group = ctx.store.transaction(() => {
+      const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
+      checkIfMatch(req, existing.version);
+      // PUT replaces the whole resource: members not sent means no members.
+      return ctx.groups.update(existing, attributes, { replaceAll: true, add: members ?? [], remove: [] }, ctx.now());
+    });
+    setEtag(res, group.version);
+    sendScim(res, 200, render(req, group, single(req)));
+  });
+
+  // Entra expects 204 for group PATCH; a client that asks for attributes gets the resource (200).
+  router.patch('/:id', (req, res) => {
+    const group = ctx.store.transaction(() => {
+      const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
+      checkIfMatch(req, existing.version);
+      const result = applyPatch('Group', existing.attributes, req.body);
+      if (!result.changed) return existing;
+      return ctx.groups.update(existing, result.attributes, result.members, ctx.now());
+    });
+    setEtag(res, group.version);
+    if (req.query.attributes === undefined && req.query.excludedAttributes === undefined) sendScim(res, 204);
+    else sendScim(res, 200, render(req, group, single(req)));
+  });
+
+  router.delete('/:id', (req, res) => {
+    ctx.store.transaction(() => {
+      const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
+      checkIfMatch(req, existing.version);
+      ctx.groups.delete(existing.directoryId, existing.id);
+    });
+    sendScim(res, 204);
+  });
+
+  return router;
+}

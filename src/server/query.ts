@@ -1,0 +1,75 @@
+import type { Request } from 'express';
+import { badRequest } from '../scim/errors.js';
+import { parseFilter } from '../scim/filter/parser.js';
+import type { Filter } from '../scim/filter/ast.js';
+import { parseProjection, type Projection } from '../scim/projection.js';
+import type { ResourceKind } from '../scim/schemas.js';
+
+/** Largest page a list request gets; larger `count`s are lowered to it (RFC 7644 §3.4.2.4). */
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+
+export interface ListParams {
+  filter: Filter | undefined;
+  sortBy: string | undefined;
+  sortOrder: 'ascending' | 'descending' | undefined;
+  startIndex: number;
+  count: number;
+  projection: Projection | undefined;
+}
+
+type Params = Record<string, unknown>;
+
+/** Query parameter names are matched case-insensitively: clients differ (`startindex`, `Filter`). */
+function pick(params: Params, name: string): string | undefined {
+  const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
+  const value = key === undefined ? undefined : params[key];
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map(String).join(',');
+  return String(value);
+}
+
+function integer(params: Params, name: string): number | undefined {
+  const raw = pick(params, name);
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw.trim())) throw badRequest('invalidValue', `${name} must be an integer, got "${raw}"`);
+  return Number(raw);
+}
+
+/** Entra's older clients sometimes URL-encode the filter twice: decode once more if it still looks encoded. */
+function decodeFilter(raw: string): string {
+  if (!/%[0-9A-Fa-f]{2}/.test(raw) || /["\s]/.test(raw)) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export function listParams(kind: ResourceKind, params: Params): ListParams {
+  const rawFilter = pick(params, 'filter');
+  const sortOrder = pick(params, 'sortOrder')?.toLowerCase();
+  if (sortOrder !== undefined && sortOrder !== 'ascending' && sortOrder !== 'descending') {
+    throw badRequest('invalidValue', `sortOrder must be "ascending" or "descending", got "${sortOrder}"`);
+  }
+  const startIndex = Math.max(1, integer(params, 'startIndex') ?? 1);
+  const count = Math.min(MAX_PAGE_SIZE, Math.max(0, integer(params, 'count') ?? DEFAULT_PAGE_SIZE));
+  return {
+    filter: rawFilter && rawFilter.trim() ? parseFilter(decodeFilter(rawFilter.trim())) : undefined,
+    sortBy: pick(params, 'sortBy') || undefined,
+    sortOrder: sortOrder as ListParams['sortOrder'],
+    startIndex,
+    count,
+    projection: parseProjection(kind, pick(params, 'attributes'), pick(params, 'excludedAttributes')),
+  };
+}
+
+export function queryParams(req: Request): Params {
+  return req.query as Params;
+}
+
+/** POST /.search bodies carry the same parameters, with attribute lists as arrays. */
+export function searchParams(body: unknown): Params {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('invalidSyntax', 'a SearchRequest body must be a JSON object');
+  return body as Params;
+}

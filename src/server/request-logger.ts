@@ -1,0 +1,48 @@
+import type { NextFunction, Request, Response } from 'express';
+import { RequestLog, type LogEntry } from '../store/request-log.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Writes one request_log row per SCIM request when the response finishes. Headers are not
+ * stored at all, so the Authorization header (the token) can never reach the log.
+ */
+export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void) {
+  const log = new RequestLog(store);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    const time = now();
+    res.on('finish', () => {
+      const queryAt = req.originalUrl.indexOf('?');
+      const body = res.locals.rawRequestBody ?? (req.body === undefined ? null : JSON.stringify(req.body));
+      try {
+        const entry: LogEntry = {
+          time,
+          directory_id: (res.locals.logDirectoryId as string | undefined) ?? null,
+          method: req.method,
+          path: queryAt < 0 ? req.originalUrl : req.originalUrl.slice(0, queryAt),
+          query: queryAt < 0 ? null : decodeQuery(req.originalUrl.slice(queryAt + 1)),
+          status: res.statusCode,
+          duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+          error_kind: (res.locals.errorKind as string | undefined) ?? null,
+          request_body: body as string | null,
+          response_body: (res.locals.responseBody as string | undefined) ?? null,
+          user_agent: req.get('user-agent') ?? null,
+          remote_address: req.socket.remoteAddress ?? null,
+        };
+        log.append(entry);
+        onLogged?.(entry);
+      } catch {
+        // The database may be closing during shutdown; losing one log row beats crashing.
+      }
+    });
+    next();
+  };
+}
+
+function decodeQuery(query: string): string {
+  try {
+    return decodeURIComponent(query.replace(/\+/g, ' '));
+  } catch {
+    return query;
+  }
+}

@@ -1,0 +1,85 @@
+import { Router, type Request, type Response } from 'express';
+import { applyPatch } from '../scim/patch/engine.js';
+import { normalizeResource } from '../scim/normalize.js';
+import { excludes, project, type Projection } from '../scim/projection.js';
+import { listResponse, renderResource } from '../scim/render.js';
+import { parseProjection } from '../scim/projection.js';
+import { listResources, type StoredResource } from '../store/resources.js';
+import { directoryOf, type ServerContext } from './context.js';
+import { checkIfMatch, setEtag } from './preconditions.js';
+import { listParams, queryParams, searchParams } from './query.js';
+import { sendScim } from './respond.js';
+
+export function usersRouter(ctx: ServerContext): Router {
+  const router = Router({ mergeParams: true });
+
+  const render = (req: Request, user: StoredResource, projection: Projection | undefined, withGroups = true) => {
+    const extra = withGroups && !excludes(projection, 'groups') ? groupsAttribute(ctx, req, user.id) : {};
+    return project('User', renderResource('User', user, `${ctx.baseUrl(req)}/Users/${user.id}`, extra), projection);
+  };
+
+  const list = (req: Request, res: Response, params: Record<string, unknown>) => {
+    const query = listParams('User', params);
+    const result = listResources(ctx.store, 'User', directoryOf(res), query);
+    sendScim(res, 200, listResponse(result.resources.map((u) => render(req, u, query.projection)), result.total, query.startIndex));
+  };
+
+  const single = (req: Request) => parseProjection('User', req.query.attributes as string | undefined, req.query.excludedAttributes as string | undefined);
+
+  router.get('/', (req, res) => list(req, res, queryParams(req)));
+  router.post('/.search', (req, res) => list(req, res, searchParams(req.body)));
+
+  router.post('/', (req, res) => {
+    const attributes = normalizeResource('User', req.body);
+    const user = ctx.users.create(directoryOf(res), attributes, ctx.now());
+    res.setHeader('Location', `${ctx.baseUrl(req)}/Users/${user.id}`);
+    setEtag(res, user.version);
+    sendScim(res, 201, render(req, user, single(req), false));
+  });
+
+  router.get('/:id', (req, res) => {
+    const user = ctx.users.get(directoryOf(res), req.params.id as string);
+    setEtag(res, user.version);
+    sendScim(res, 200, render(req, user, single(req)));
+  });
+
+  router.put('/:id', (req, res) => {
+    const user = ctx.store.transaction(() => {
+      const existing = ctx.users.get(directoryOf(res), req.params.id as string);
+      checkIfMatch(req, existing.version);
+      return ctx.users.replace(existing, normalizeResource('User', req.body), ctx.now());
+    });
+    setEtag(res, user.version);
+    sendScim(res, 200, render(req, user, single(req)));
+  });
+
+  router.patch('/:id', (req, res) => {
+    const user = ctx.store.transaction(() => {
+      const existing = ctx.users.get(directoryOf(res), req.params.id as string);
+      checkIfMatch(req, existing.version);
+      const result = applyPatch('User', existing.attributes, req.body);
+      return result.changed ? ctx.users.replace(existing, result.attributes, ctx.now()) : existing;
+    });
+    setEtag(res, user.version);
+    sendScim(res, 200, render(req, user, single(req)));
+  });
+
+  router.delete('/:id', (req, res) => {
+    ctx.store.transaction(() => {
+      const existing = ctx.users.get(directoryOf(res), req.params.id as string);
+      checkIfMatch(req, existing.version);
+      ctx.users.delete(existing.directoryId, existing.id);
+    });
+    sendScim(res, 204);
+  });
+
+  return router;
+}
+
+/** The read-only `groups` attribute (RFC 7643 §4.1.2), only when the user is in any group. */
+function groupsAttribute(ctx: ServerContext, req: Request, userId: string): Record<string, unknown> {
+  const groups = ctx.users.groupsOf(userId);
+  if (groups.length === 0) return {};
+  const base = ctx.baseUrl(req);
+  return { groups: groups.map((g) => ({ value: g.value, $ref: `${base}/Groups/${g.value}`, display: g.display, type: 'direct' })) };
+}

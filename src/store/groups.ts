@@ -1,0 +1,115 @@
+import { newId } from '../core/ids.js';
+import { badRequest, notFound } from '../scim/errors.js';
+import type { Store } from './store.js';
+import { toResource, uniquely, type ResourceRow, type StoredResource } from './resources.js';
+
+export interface MemberRef {
+  value: string;
+  type?: 'User' | 'Group' | undefined;
+}
+
+export interface MemberChanges {
+  replaceAll: boolean;
+  add: MemberRef[];
+  remove: string[];
+}
+
+export interface Member {
+  value: string;
+  type: 'User' | 'Group';
+  display: string | null;
+}
+
+const taken = (attributes: Record<string, unknown>) => `a group named "${String(attributes.displayName)}" already exists in this directory`;
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/**
+ * Groups and their memberships. Memberships are rows of their own, so adding one member to a
+ * 100k-member group is one indexed insert, never a rewrite of the group.
+ */
+export class GroupRepository {
+  constructor(private readonly store: Store) {}
+
+  create(directoryId: string, attributes: Record<string, unknown>, members: MemberRef[], now: string): StoredResource {
+    const id = newId('scim_group');
+    uniquely(
+      () =>
+        this.store
+          .prepare(
+            `INSERT INTO scim_groups (id, directory_id, display_name, external_id, attributes, created_at, updated_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+          )
+          .run(id, directoryId, String(attributes.displayName), str(attributes.externalId), JSON.stringify(attributes), now, now),
+      () => taken(attributes),
+    );
+    this.addMembers(directoryId, id, members);
+    return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
+  }
+
+  find(directoryId: string, id: string): StoredResource | undefined {
+    const row = this.store
+      .prepare('SELECT id, directory_id, attributes, created_at, updated_at, version FROM scim_groups WHERE id = ? AND directory_id = ?')
+      .get(id, directoryId) as ResourceRow | undefined;
+    return row && toResource(row);
+  }
+
+  get(directoryId: string, id: string): StoredResource {
+    const found = this.find(directoryId, id);
+    if (!found) throw notFound(`Group ${id} not found`);
+    return found;
+  }
+
+  /** Replace attributes (and apply member changes, if any), bumping version once. */
+  update(existing: StoredResource, attributes: Record<string, unknown>, changes: MemberChanges | undefined, now: string): StoredResource {
+    if (attributes !== existing.attributes) {
+      uniquely(
+        () =>
+          this.store
+            .prepare('UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ? WHERE id = ?')
+            .run(String(attributes.displayName), str(attributes.externalId), JSON.stringify(attributes), existing.id),
+        () => taken(attributes),
+      );
+    }
+    if (changes) this.applyMemberChanges(existing.directoryId, existing.id, changes);
+    this.store.prepare('UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ?').run(now, existing.id);
+    return { ...existing, attributes, updatedAt: now, version: existing.version + 1 };
+  }
+
+  delete(directoryId: string, id: string): boolean {
+    return this.store.prepare('DELETE FROM scim_groups WHERE id = ? AND directory_id = ?').run(id, directoryId).changes > 0;
+  }
+
+  members(groupId: string): Member[] {
+    return this.store
+      .prepare(
+        `SELECT m.member_id AS value, m.member_type AS type, coalesce(u.display_name, u.user_name, g.display_name) AS display
+         FROM scim_group_members m
+         LEFT JOIN scim_users u ON m.member_type = 'User' AND u.id = m.member_id
+         LEFT JOIN scim_groups g ON m.member_type = 'Group' AND g.id = m.member_id
+         WHERE m.group_id = ? ORDER BY coalesce(u.seq, g.seq)`,
+      )
+      .all(groupId) as Member[];
+  }
+
+  private applyMemberChanges(directoryId: string, groupId: string, changes: MemberChanges): void {
+    if (changes.replaceAll) this.store.prepare('DELETE FROM scim_group_members WHERE group_id = ?').run(groupId);
+    const remove = this.store.prepare('DELETE FROM scim_group_members WHERE group_id = ? AND member_id = ?');
+    for (const id of changes.remove) remove.run(groupId, id);
+    this.addMembers(directoryId, groupId, changes.add);
+  }
+
+  /** Members must exist in the same directory: a token for one directory never links another's data. */
+  private addMembers(directoryId: string, groupId: string, members: MemberRef[]): void {
+    const typeOf = this.store.prepare(
+      `SELECT 'User' AS type FROM scim_users WHERE id = ?1 AND directory_id = ?2
+       UNION ALL SELECT 'Group' FROM scim_groups WHERE id = ?1 AND directory_id = ?2`,
+    );
+    const insert = this.store.prepare('INSERT OR IGNORE INTO scim_group_members (group_id, member_id, member_type) VALUES (?, ?, ?)');
+    for (const [index, member] of members.entries()) {
+      const found = typeOf.get(member.value, directoryId) as { type: 'User' | 'Group' } | undefined;
+      if (!found) throw badRequest('invalidValue', `members[${index}].value "${member.value}" is not a user or group of this directory`);
+      if (found.type === 'Group' && member.value === groupId) throw badRequest('invalidValue', `members[${index}]: a group cannot be a member of itself`);
+      insert.run(groupId, member.value, found.type);
+    }
+  }
+}

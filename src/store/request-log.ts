@@ -1,0 +1,104 @@
+import type { Store } from './store.js';
+import type { RequestLogTable } from './schema.js';
+
+export type LogEntry = Omit<RequestLogTable, 'seq'>;
+
+export interface LogRecord extends LogEntry {
+  id: string;
+}
+
+/** Bodies above this many characters are cut (with a marker) so a 100k-member group can't bloat the log. */
+export const LOG_BODY_LIMIT = 64 * 1024;
+/** Only the newest rows are kept; older ones are pruned as new ones arrive. */
+export const LOG_RETENTION = 100_000;
+
+const logId = (seq: number) => `req_${seq}`;
+
+export function parseLogId(id: string): number | undefined {
+  const match = /^req_(\d+)$/.exec(id) ?? /^(\d+)$/.exec(id);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function capBody(body: string | null | undefined): string | null {
+  if (body == null || body === '') return null;
+  return body.length <= LOG_BODY_LIMIT ? body : `${body.slice(0, LOG_BODY_LIMIT)}…[truncated ${body.length - LOG_BODY_LIMIT} characters]`;
+}
+
+export class RequestLog {
+  private inserted = 0;
+
+  constructor(private readonly store: Store) {}
+
+  append(entry: LogEntry): void {
+    this.store
+      .prepare(
+        `INSERT INTO request_log (time, directory_id, method, path, query, status, duration_ms, error_kind, request_body, response_body, user_agent, remote_address)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.time,
+        entry.directory_id,
+        entry.method,
+        entry.path,
+        entry.query,
+        entry.status,
+        entry.duration_ms,
+        entry.error_kind,
+        capBody(entry.request_body),
+        capBody(entry.response_body),
+        entry.user_agent,
+        entry.remote_address,
+      );
+    if (++this.inserted % 1000 === 0) this.prune();
+  }
+
+  private prune(): void {
+    this.store.prepare('DELETE FROM request_log WHERE seq <= (SELECT max(seq) FROM request_log) - ?').run(LOG_RETENTION);
+  }
+}
+
+export interface LogQuery {
+  directoryId?: string | undefined;
+  /** e.g. 404, or a class such as 4 for 4xx. */
+  status?: { exact: number } | { klass: number } | undefined;
+  afterSeq?: number | undefined;
+  limit: number;
+}
+
+/** Newest first unless `afterSeq` is given (then oldest first, for --follow). */
+export function queryLog(store: Store, query: LogQuery): LogRecord[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (query.directoryId) {
+    where.push('directory_id = ?');
+    params.push(query.directoryId);
+  }
+  if (query.status && 'exact' in query.status) {
+    where.push('status = ?');
+    params.push(query.status.exact);
+  } else if (query.status) {
+    where.push('status >= ? AND status < ?');
+    params.push(query.status.klass * 100, query.status.klass * 100 + 100);
+  }
+  if (query.afterSeq !== undefined) {
+    where.push('seq > ?');
+    params.push(query.afterSeq);
+  }
+  const order = query.afterSeq !== undefined ? 'ASC' : 'DESC';
+  const sql = `SELECT * FROM request_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq ${order} LIMIT ?`;
+  const rows = store.db.prepare(sql).all(...params, query.limit) as RequestLogTable[];
+  return rows.map(({ seq, ...rest }) => ({ id: logId(seq), ...rest }));
+}
+
+export function findLogEntry(store: Store, id: string): LogRecord | undefined {
+  const seq = parseLogId(id);
+  if (seq === undefined) return undefined;
+  const row = store.db.prepare('SELECT * FROM request_log WHERE seq = ?').get(seq) as RequestLogTable | undefined;
+  if (!row) return undefined;
+  const { seq: s, ...rest } = row;
+  return { id: logId(s), ...rest };
+}
+
+export function lastLogSeq(store: Store): number {
+  return (store.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM request_log').get() as { n: number }).n;
+}
