@@ -1,0 +1,273 @@
+/**
+ * The one place that absorbs Entra/Okta quirks on incoming resources (see ENTRA.md): attribute names in
+ * any case, string booleans, single values wrapped in `[{"value": x}]`, bare manager ids, lone objects
+ * for multi-valued attributes, nulls for "unassigned". POST/PUT bodies go through normalizeResource();
+ * the PATCH engine reuses coerceAttribute() and finalizeAttributes() so both paths store the same shape.
+ */
+import { badRequest } from './errors.js';
+import {
+  ENTRA_GROUP_SCHEMA,
+  resolveAttribute,
+  resourceTypes,
+  splitUrn,
+  type AttributeDef,
+  type ResourceKind,
+} from './schemas.js';
+
+export type Json = Record<string, unknown>;
+
+/** A group member as the store needs it; `$ref` and `display` are derived on output, never stored. */
+export interface MemberRef {
+  value: string;
+  type?: 'User' | 'Group';
+}
+
+export function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The existing key of `obj` that spells `name` in any case, else `name`: attribute names are case-insensitive. */
+export function findKey(obj: Json, name: string): string {
+  if (Object.hasOwn(obj, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower) ?? name;
+}
+
+export function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const invalid = (label: string, expected: string, value: unknown) =>
+  badRequest('invalidValue', `"${label}" must be ${expected}, got ${describeValue(value)}`);
+
+const findSub = (def: AttributeDef, name: string) =>
+  def.subAttributes?.find((d) => d.name.toLowerCase() === name.toLowerCase());
+
+/**
+ * Coerce a value sent for attribute `def` to its stored shape. Returns undefined for "unassigned"
+ * (null, or an empty wrapper), which callers turn into "drop the key". Unmodelled attributes
+ * (`def` undefined) are kept exactly as sent.
+ */
+export function coerceAttribute(def: AttributeDef | undefined, value: unknown, label: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (!def) return value;
+  if (def.multiValued) {
+    const items = Array.isArray(value) ? value : [value];
+    return items.filter((v) => v !== null).map((v, i) => coerceSingle(def, v, `${label}[${i}]`));
+  }
+  const single = unwrapSingle(def, value, label);
+  return single === undefined ? undefined : coerceSingle(def, single, label);
+}
+
+/** Entra's legacy family wraps single values as `[{"$ref":null,"value":x}]`; a plain `[x]` is treated alike. */
+function unwrapSingle(def: AttributeDef, value: unknown, label: string): unknown {
+  let v = value;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return undefined;
+    if (v.length > 1) throw invalid(label, 'a single value', value);
+    v = v[0];
+  }
+  if (def.type !== 'complex' && isPlainObject(v)) {
+    const key = findKey(v, 'value');
+    if (Object.hasOwn(v, key)) v = v[key];
+  }
+  return v === null ? undefined : v;
+}
+
+function coerceSingle(def: AttributeDef, value: unknown, label: string): unknown {
+  switch (def.type) {
+    case 'complex':
+      if (isPlainObject(value)) return coerceComplex(def, value, label);
+      // A bare id for a reference-like complex attribute (manager, members) means {value: id}.
+      if ((typeof value === 'string' || typeof value === 'number') && findSub(def, 'value')) {
+        return coerceComplex(def, { value: String(value) }, label);
+      }
+      throw invalid(label, 'an object', value);
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+      throw invalid(label, 'a boolean', value);
+    case 'integer':
+      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      throw invalid(label, 'an integer', value);
+    case 'decimal':
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+      throw invalid(label, 'a number', value);
+    default:
+      if (typeof value === 'string') return value;
+      throw invalid(label, 'a string', value);
+  }
+}
+
+function coerceComplex(def: AttributeDef, value: Json, label: string): Json {
+  const out: Json = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const sub = findSub(def, key);
+    const name = sub?.name ?? key;
+    const v = sub ? coerceAttribute(sub, raw, `${label}.${name}`) : raw === null ? undefined : raw;
+    if (v !== undefined) out[name] = v;
+    // `Value` then `value` in one object: the later spelling wins, like a JSON duplicate key.
+    else delete out[name];
+  }
+  return out;
+}
+
+/** Canonical spelling of the schema URNs scimctl knows; others (Entra's ADSCIM Group URN, custom ones) as sent. */
+function canonicalUrn(kind: ResourceKind, urn: string): string {
+  const { schema, rest } = splitUrn(kind, urn);
+  if (schema && rest === '') return schema;
+  return urn.toLowerCase() === ENTRA_GROUP_SCHEMA.toLowerCase() ? ENTRA_GROUP_SCHEMA : urn;
+}
+
+/**
+ * Validate and canonicalize a `schemas` value. Not an array of strings is a malformed body
+ * (invalidSyntax); a list without the core URN is well-formed but names the wrong resource, usually a
+ * Group body sent to /Users, so that is invalidValue. An empty list counts as missing and is filled in.
+ */
+export function readSchemas(kind: ResourceKind, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((s) => typeof s !== 'string')) {
+    throw badRequest('invalidSyntax', `schemas must be an array of schema URN strings, got ${describeValue(value)}`);
+  }
+  const out: string[] = [];
+  for (const urn of value as string[]) {
+    const canonical = canonicalUrn(kind, urn);
+    if (!out.some((s) => s.toLowerCase() === canonical.toLowerCase())) out.push(canonical);
+  }
+  const core = resourceTypes[kind].core.id;
+  if (out.length > 0 && !out.includes(core)) {
+    throw badRequest('invalidValue', `schemas must include ${core}, got ${describeValue(value)}`);
+  }
+  return out;
+}
+
+/**
+ * Write one top-level body key into `out`. Keys are attribute paths: `UserName`, `name.givenName`,
+ * `urn:…:enterprise:2.0:User:department` and the extension object itself all land in canonical places.
+ */
+function assignTopLevel(kind: ResourceKind, out: Json, key: string, value: unknown): void {
+  const { schema, rest } = splitUrn(kind, key);
+  if (schema && rest === '') {
+    if (value === null) return;
+    if (!isPlainObject(value)) throw invalid(schema, 'an object', value);
+    const prefix = schema === resourceTypes[kind].core.id ? '' : `${schema}:`;
+    for (const [inner, v] of Object.entries(value)) assignTopLevel(kind, out, prefix + inner, v);
+    return;
+  }
+  const resolved = resolveAttribute(kind, key);
+  if (!resolved.def && !schema) {
+    // Not modelled: stored exactly as sent so it can be returned as sent (Entra fails the whole user otherwise).
+    if (value === null) delete out[key];
+    else out[key] = value;
+    return;
+  }
+  // id, meta and User.groups belong to the server; RFC 7643 §7 says clients' values are ignored.
+  // password is writeOnly and never returned; scimctl authenticates nobody, so it is not kept in plain text.
+  if (resolved.def?.mutability === 'readOnly' || resolved.def?.mutability === 'writeOnly') return;
+  const container = resolved.extension ? ensureObject(out, resolved.schema) : out;
+  const name = resolved.def ? resolved.name : rest;
+  if (resolved.def && resolved.subName !== undefined) {
+    if (resolved.def.multiValued) {
+      throw badRequest('invalidValue', `"${key}" cannot be set in a ${kind} body; send "${name}" as an array instead`);
+    }
+    const parent = ensureObject(container, name);
+    const v = coerceAttribute(resolved.subDef, value, `${name}.${resolved.subName}`);
+    if (v === undefined) delete parent[resolved.subName];
+    else parent[resolved.subName] = v;
+    return;
+  }
+  const v = coerceAttribute(resolved.def, value, name);
+  if (v === undefined) delete container[name];
+  else if (isPlainObject(v) && isPlainObject(container[name])) Object.assign(container[name], v);
+  else container[name] = v;
+}
+
+function ensureObject(obj: Json, key: string): Json {
+  const existing = obj[key];
+  if (isPlainObject(existing)) return existing;
+  const created: Json = {};
+  obj[key] = created;
+  return created;
+}
+
+/** The attribute every resource of `kind` must carry as a non-empty string (userName, Group displayName). */
+export function assertRequired(kind: ResourceKind, attrs: Json): void {
+  const name = kind === 'User' ? 'userName' : 'displayName';
+  const v = attrs[name];
+  if (typeof v !== 'string' || v.trim() === '') {
+    throw badRequest('invalidValue', `${name} is required and must be a non-empty string, got ${describeValue(v ?? null)}`);
+  }
+}
+
+/**
+ * Invariants every stored resource satisfies, after a POST/PUT or after PATCH: required attributes
+ * present, `schemas` listing the core URN first and the enterprise URN whenever enterprise attributes
+ * exist, no empty extension objects. Mutates and returns `attrs`.
+ */
+export function finalizeAttributes(kind: ResourceKind, attrs: Json): Json {
+  const type = resourceTypes[kind];
+  const schemas = attrs.schemas === undefined ? [] : readSchemas(kind, attrs.schemas);
+  for (const ext of type.extensions) {
+    const data = attrs[ext.id];
+    if (data === undefined) continue;
+    if (isPlainObject(data) && Object.keys(data).length === 0) delete attrs[ext.id];
+    else if (!schemas.includes(ext.id)) schemas.push(ext.id);
+  }
+  const ordered = [type.core.id, ...schemas.filter((s) => s !== type.core.id)];
+  // Rebuilt in place so `schemas` is listed first, as in every SCIM example and Entra's own bodies.
+  const rest = Object.entries(attrs).filter(([key]) => key !== 'schemas');
+  for (const key of Object.keys(attrs)) delete attrs[key];
+  Object.assign(attrs, { schemas: ordered }, Object.fromEntries(rest));
+  assertRequired(kind, attrs);
+  return attrs;
+}
+
+/** Normalize a POST or PUT body to stored attributes (no `id`/`meta`). Groups should use normalizeGroup. */
+export function normalizeResource(kind: ResourceKind, body: unknown): Json {
+  if (!isPlainObject(body)) {
+    throw badRequest('invalidSyntax', `The request body must be a JSON object describing a ${kind}, got ${describeValue(body)}`);
+  }
+  const out: Json = {};
+  // Unmodelled values are stored as they are; copying first keeps them from aliasing the request body.
+  for (const [key, value] of Object.entries(structuredClone(body))) {
+    if (key.toLowerCase() === 'schemas') {
+      if (value !== null) out.schemas = readSchemas(kind, value);
+    } else {
+      assignTopLevel(kind, out, key, value);
+    }
+  }
+  return finalizeAttributes(kind, out);
+}
+
+/**
+ * Turn coerced `members` values into MemberRefs, deduplicated by id. Members live in their own table
+ * (a group can have 100k), so they never travel inside the stored attributes.
+ */
+export function toMemberRefs(value: unknown, label = 'members'): MemberRef[] {
+  const coerced = coerceAttribute(resourceTypes.Group.core.attributes.find((a) => a.name === 'members'), value, label);
+  const refs = new Map<string, MemberRef>();
+  ((coerced as Json[] | undefined) ?? []).forEach((m, i) => {
+    const id = m.value;
+    if (typeof id !== 'string' || id.trim() === '') {
+      throw badRequest('invalidValue', `${label}[${i}].value must be a member id string, got ${describeValue(id ?? null)}`);
+    }
+    const ref: MemberRef = { value: id };
+    if (m.type !== undefined) {
+      const type = typeof m.type === 'string' ? m.type.toLowerCase() : '';
+      if (type !== 'user' && type !== 'group') {
+        throw badRequest('invalidValue', `${label}[${i}].type must be "User" or "Group", got ${describeValue(m.type)}`);
+      }
+      ref.type = type === 'user' ? 'User' : 'Group';
+    }
+    refs.set(id, ref);
+  });
+  return [...refs.values()];
+}
+
+/** A Group POST/PUT body: attributes to store, and the member list (undefined when the body has none). */
+export function normalizeGroup(body: unknown): { attributes: Json; members: MemberRef[] | undefined } {
+  const attributes = normalizeResource('Group', body);
+  const raw = attributes.members;
+  delete attributes.members;
+  return { attributes, members: raw === undefined ? undefined : toMemberRefs(raw) };
+}
