@@ -1,8 +1,8 @@
 import { badRequest } from './errors.js';
-import type { PatchPath } from './filter/ast.js';
+import type { Filter, PatchPath } from './filter/ast.js';
 import { parsePatchPath } from './filter/parser.js';
 import { matchesFilter } from './filter/evaluate.js';
-import { resolveAttribute, type ResourceKind } from './schemas.js';
+import { resolveAttribute, splitUrn, type ResourceKind } from './schemas.js';
 
 /**
  * `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5) applied to a rendered resource.
@@ -19,7 +19,7 @@ interface ResolvedPath {
   /** For extension attributes: the attribute inside the URN object. */
   readonly inner: string | undefined;
   readonly sub: string | undefined;
-  readonly path: PatchPath;
+  readonly filter: Filter | undefined;
 }
 
 /** Always returned, whatever `attributes` says (RFC 7643 §7 returned:"always"). */
@@ -32,7 +32,10 @@ export function parseProjection(kind: ResourceKind, attributes?: string, exclude
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)
-      .map((text) => {
+      .map((text): ResolvedPath => {
+        // A bare extension URN names the whole extension object.
+        const urn = splitUrn(kind, text);
+        if (urn.schema && urn.rest === '') return { top: urn.schema, inner: undefined, sub: undefined, filter: undefined };
         let path: PatchPath;
         try {
           path = parsePatchPath(text);
@@ -43,8 +46,8 @@ export function parseProjection(kind: ResourceKind, attributes?: string, exclude
         const resolved = resolveAttribute(kind, uri + path.path.attr + (path.path.sub ? `.${path.path.sub}` : ''));
         const sub = resolved.subName ?? path.subAttr;
         return resolved.extension
-          ? { top: resolved.schema, inner: resolved.name, sub, path }
-          : { top: resolved.name, inner: undefined, sub, path };
+          ? { top: resolved.schema, inner: resolved.name, sub, filter: path.filter }
+          : { top: resolved.name, inner: undefined, sub, filter: path.filter };
       });
   return { include: attributes ? parse(attributes, 'attributes') : undefined, exclude: parse(excluded, 'excludedAttributes') };
 }
@@ -52,7 +55,7 @@ export function parseProjection(kind: ResourceKind, attributes?: string, exclude
 export function excludes(projection: Projection | undefined, attribute: string): boolean {
   if (!projection) return false;
   if (projection.include) return !projection.include.some((p) => p.top.toLowerCase() === attribute.toLowerCase());
-  return projection.exclude.some((p) => p.top.toLowerCase() === attribute.toLowerCase() && !p.inner && !p.sub && !p.path.filter);
+  return projection.exclude.some((p) => p.top.toLowerCase() === attribute.toLowerCase() && !p.inner && !p.sub && !p.filter);
 }
 
 export function project(kind: ResourceKind, resource: Record<string, unknown>, projection: Projection | undefined): Record<string, unknown> {
@@ -73,7 +76,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function select(kind: ResourceKind, value: unknown, p: ResolvedPath, parent: string): unknown {
   let v = value;
-  if (Array.isArray(v) && p.path.filter) v = v.filter((el) => matchesFilter(p.path.filter!, el, kind, parent));
+  if (Array.isArray(v) && p.filter) v = v.filter((el) => matchesFilter(p.filter!, el, kind, parent));
   const sub = p.sub;
   if (sub === undefined) return v;
   const pick = (el: unknown) => (isObject(el) ? el[keyOf(el, sub) ?? sub] : undefined);
@@ -119,13 +122,13 @@ function removePath(kind: ResourceKind, obj: Record<string, unknown>, p: Resolve
     parent = p.inner;
   }
   const value = holder[key];
-  if (p.sub === undefined && !p.path.filter) {
+  if (p.sub === undefined && !p.filter) {
     delete holder[key];
     return;
   }
   const elements = Array.isArray(value) ? value : [value];
   const kept = elements.filter((el) => {
-    if (p.path.filter && !matchesFilter(p.path.filter, el, kind, parent)) return true;
+    if (p.filter && !matchesFilter(p.filter, el, kind, parent)) return true;
     if (p.sub === undefined) return false;
     if (isObject(el)) delete el[keyOf(el, p.sub) ?? p.sub];
     return true;

@@ -76,7 +76,8 @@ function multiValuedComplex(name: string, valueType: AttributeType, types: strin
 }
 
 const memberSubAttributes = (referenceTypes: string[]) => [
-  str('value', { mutability: 'immutable' }),
+  // Ids are case-exact; this also lets member filters use the membership primary key.
+  str('value', { mutability: 'immutable', caseExact: true }),
   attr('$ref', 'reference', { mutability: 'immutable', referenceTypes }),
   str('display', { mutability: 'readOnly' }),
   str('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),

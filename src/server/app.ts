@@ -71,6 +71,6 @@ export function createApp(options: AppOptions): express.Express {
  */
 function rewriteEntraFlag(req: Request, _res: unknown, next: () => void): void {
   const match = /^([^?]*)\?aadOptscim062020(\/[^?&]*)(?:[?&](.*))?$/i.exec(req.url);
-  if (match) req.url = `${match[1]}${match[2]}?aadOptscim062020${match[3] ? '&' + match[3] : ''}`;
+  if (match) req.url = `${match[1]!.replace(/\/$/, '')}${match[2]}?aadOptscim062020${match[3] ? '&' + match[3] : ''}`;
   next();
 }

@@ -101,12 +101,12 @@ export class GroupRepository {
   /** Members must exist in the same directory: a token for one directory never links another's data. */
   private addMembers(directoryId: string, groupId: string, members: MemberRef[]): void {
     const typeOf = this.store.prepare(
-      `SELECT 'User' AS type FROM scim_users WHERE id = ?1 AND directory_id = ?2
-       UNION ALL SELECT 'Group' FROM scim_groups WHERE id = ?1 AND directory_id = ?2`,
+      `SELECT 'User' AS type FROM scim_users WHERE id = @id AND directory_id = @directoryId
+       UNION ALL SELECT 'Group' FROM scim_groups WHERE id = @id AND directory_id = @directoryId`,
     );
     const insert = this.store.prepare('INSERT OR IGNORE INTO scim_group_members (group_id, member_id, member_type) VALUES (?, ?, ?)');
     for (const [index, member] of members.entries()) {
-      const found = typeOf.get(member.value, directoryId) as { type: 'User' | 'Group' } | undefined;
+      const found = typeOf.get({ id: member.value, directoryId }) as { type: 'User' | 'Group' } | undefined;
       if (!found) throw badRequest('invalidValue', `members[${index}].value "${member.value}" is not a user or group of this directory`);
       if (found.type === 'Group' && member.value === groupId) throw badRequest('invalidValue', `members[${index}]: a group cannot be a member of itself`);
       insert.run(groupId, member.value, found.type);
