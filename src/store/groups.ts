@@ -1,18 +1,9 @@
 import { newId } from '../core/ids.js';
 import { badRequest, notFound } from '../scim/errors.js';
+import type { MemberRef } from '../scim/normalize.js';
+import type { MemberChanges } from '../scim/patch/members.js';
 import type { Store } from './store.js';
 import { toResource, uniquely, type ResourceRow, type StoredResource } from './resources.js';
-
-export interface MemberRef {
-  value: string;
-  type?: 'User' | 'Group' | undefined;
-}
-
-export interface MemberChanges {
-  replaceAll: boolean;
-  add: MemberRef[];
-  remove: string[];
-}
 
 export interface Member {
   value: string;
