@@ -3,6 +3,7 @@ import { CliError, exitCodeFor } from '../core/errors.js';
 import { translateSqliteError } from '../store/open.js';
 import { ScimError } from '../scim/errors.js';
 import { currentContext } from './action.js';
+import { registerConfig } from './config.js';
 import { registerDirectory } from './directory.js';
 import { registerEnv } from './env.js';
 import { registerGroup } from './group.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   for (const register of [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerServe]) {
     register(program);
   }
+  registerConfig(program);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();
     cmd.commands.forEach(inherit);

@@ -1,14 +1,19 @@
-import { usageError } from '../core/errors.js';
+import { CliError, usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
-import { createApp } from '../server/app.js';
-import { listen } from '../server/listen.js';
+import { createApp, type AppOptions } from '../server/app.js';
+import { listen, type Listening } from '../server/listen.js';
 import { ensureDefaultDirectory } from '../store/bootstrap.js';
-import { listDirectories } from '../store/directories.js';
-import { registerServer, unregisterServer } from '../store/running-servers.js';
+import { listDirectories, rotateToken } from '../store/directories.js';
+import { registerServer, unregisterServer, updateServerPublicUrl } from '../store/running-servers.js';
 import type { LogEntry } from '../store/request-log.js';
+import { missingAuthtoken } from '../tunnel/ngrok-errors.js';
+import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
+import { createTunnel } from '../tunnel/select.js';
+import type { Tunnel } from '../tunnel/tunnel.js';
+import { resolveAuthtoken } from './config.js';
 import type { Context } from './context.js';
-import { pasteIntoEntra } from './entra-hint.js';
 import type { ServeOptions } from './serve.js';
+import { entraSteps, tokenSource, unreservedUrlWarning } from '../tunnel/instructions.js';
 import { renderTable } from './table.js';
 
 export function parsePort(value: string): number {
@@ -17,59 +22,181 @@ export function parsePort(value: string): number {
   return port;
 }
 
-export async function runServe(ctx: Context, opts: ServeOptions): Promise<void> {
-  const port = parsePort(opts.port);
-  const publicOverride = opts.publicUrl ? normalizePublicUrl(opts.publicUrl) : undefined;
-  const store = ctx.store;
-  const app = createApp({
-    store,
-    publicUrl: () => publicOverride,
-    onRequest: ctx.json || opts.quiet ? undefined : (entry) => ctx.notice(requestLine(ctx, entry)),
-    onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
-  });
-  const server = await listen(app, port, opts.host);
-  const created = await ensureDefaultDirectory(store, publicOverride ?? `http://localhost:${port === 0 ? 8080 : port}`);
-  registerServer(store, { localUrl: server.url, publicUrl: publicOverride ?? null });
-
-  const origin = publicOverride ?? server.url;
-  const directories = (await listDirectories(store)).map((d) => ({
-    id: d.id,
-    name: d.name,
-    organizationId: d.organizationId,
-    baseUrl: `${origin}/scim/v2/${d.id}`,
-    ...(created?.directory.id === d.id ? { token: created.token } : {}),
-  }));
-
-  if (ctx.json) {
-    process.stdout.write(JSON.stringify({ url: server.url, publicUrl: publicOverride ?? null, directories }) + '\n');
-  } else {
-    const c = ctx.color;
-    const lines = [`${c.green('scimctl is serving SCIM 2.0')} on ${server.url}${publicOverride ? ` (public URL ${publicOverride})` : ''}`, ''];
-    if (created) {
-      lines.push(`Created a default directory ${created.directory.id}.`, '', pasteIntoEntra(ctx, `${origin}/scim/v2/${created.directory.id}`, created.token), '');
-    }
-    lines.push(renderTable(['DIRECTORY', 'NAME', 'BASE URL'], directories.map((d) => [c.cyan(d.id), d.name ?? '', d.baseUrl])));
-    if (!created) lines.push('', c.dim('Tokens are shown only when made; `scimctl token rotate <directory>` prints a new one.'));
-    lines.push('', c.dim('Requests are logged: `scimctl log list --follow`. Press Ctrl-C to stop.'));
-    process.stdout.write(lines.join('\n') + '\n');
-  }
-
-  await waitForSignal();
-  if (!ctx.json) ctx.notice('Shutting down: finishing in-flight requests…');
-  await server.close();
-  unregisterServer(store);
+export interface ServeDeps {
+  /** Resolves when serve should stop; by default the first SIGINT or SIGTERM. */
+  stop?: Promise<unknown>;
+  /** The tunnel to use with --tunnel; by default ngrok (or the SCIMCTL_TUNNEL=local test fake). */
+  tunnel?: Tunnel;
+  env?: NodeJS.ProcessEnv;
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
+/**
+ * Start-up order matters: everything that can be checked locally (flags, authtoken) is checked before
+ * anything listens; the tunnel opens before anything is written to the database (a default directory
+ * or rotated tokens made before a failure would be tokens nobody saw). If the tunnel cannot be opened, serve fails
+ * as a whole: the local server is closed and the command exits non-zero. Once up, a dropped tunnel
+ * only prints its status: the local server keeps running while ngrok reconnects.
+ * Shutdown: tunnel, then local server, then (in action()) the database.
+ */
+export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps = {}): Promise<void> {
+  const port = parsePort(opts.port);
+  const env = deps.env ?? process.env;
+  const publicOverride = opts.publicUrl ? normalizePublicUrl(opts.publicUrl) : undefined;
+  const domain = opts.domain !== undefined ? parseTunnelDomain(opts.domain) : undefined;
+  const allowCidrs = (opts.allowCidr ?? []).map(parseCidr);
+  if (!opts.tunnel && (domain || allowCidrs.length)) throw usageError(`${domain ? '--domain' : '--allow-cidr'} needs --tunnel`);
+  if (opts.tunnel && publicOverride) throw usageError('--public-url and --tunnel both set the public URL; pick one');
+  const tunnel = opts.tunnel ? (deps.tunnel ?? createTunnel(env)) : undefined;
+  const auth = tunnel?.needsAuthtoken ? resolveAuthtoken(env, (m) => ctx.notice(m)) : undefined;
+  if (tunnel?.needsAuthtoken && !auth) throw missingAuthtoken();
+
+  const signal = deps.stop ? undefined : stopSignal();
+  const stop = deps.stop ?? signal!.promise;
+  try {
+    const store = ctx.store;
+    let tunnelUrl: string | undefined;
+    const common: Omit<AppOptions, 'publicUrl'> = {
+      store,
+      onRequest: ctx.json || opts.quiet ? undefined : (entry) => ctx.notice(requestLine(ctx, entry)),
+      onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
+    const server = await listen(createApp({ ...common, publicUrl: () => publicOverride }), port, opts.host);
+
+    if (tunnel) {
+      if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel…`));
+      // The public app has the SCIM routes only: /healthz and any other local route answer 404 there.
+      const publicApp = createApp({ ...common, localRoutes: false, publicUrl: () => tunnelUrl });
+      tunnelUrl = await openOrStop(tunnel, server, stop, () =>
+        tunnel.open(publicApp, { authtoken: auth?.token, authtokenSource: auth?.source, domain, allowCidrs }),
+      );
+    }
+    const publicUrl = tunnelUrl ?? publicOverride;
+    registerServer(store, { localUrl: server.url, publicUrl: publicUrl ?? null });
+    const unsubscribe = tunnel?.onStatus((event) => {
+      const c = ctx.errColor;
+      if (event.status === 'reconnecting') {
+        ctx.notice(c.yellow(`tunnel: connection to ngrok lost (${event.message}); reconnecting… The local server keeps running on ${server.url}.`));
+      } else if (event.status === 'connected') {
+        if (event.url && event.url !== tunnelUrl) updateServerPublicUrl(store, (tunnelUrl = event.url));
+        ctx.notice(c.green(`tunnel: reconnected; public URL ${tunnelUrl}`));
+      } else {
+        updateServerPublicUrl(store, null);
+        ctx.notice(c.red(`tunnel: closed (${event.message}). The local server keeps running on ${server.url}; restart \`scimctl serve --tunnel\` for a public URL.`));
+      }
+    });
+
+    try {
+      const created = await ensureDefaultDirectory(store, publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
+      const origin = publicUrl ?? server.url;
+      const directories: ServedDirectory[] = [];
+      for (const d of await listDirectories(store)) {
+        const token = created?.directory.id === d.id ? created.token : opts.rotateToken ? (await rotateToken(store, d.id)).token : undefined;
+        directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: `${origin}/scim/v2/${d.id}`, ...(token ? { token } : {}) });
+      }
+      const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id };
+      ctx.io.stdout.write((ctx.json ? JSON.stringify(readyJson(ready)) : readyText(ctx, ready)) + '\n');
+
+      await stop;
+      if (!ctx.json) ctx.notice('Shutting down: finishing in-flight requests…');
+    } finally {
+      unsubscribe?.();
+      if (tunnel) {
+        await tunnel.close();
+        updateServerPublicUrl(store, null);
+        if (!ctx.json) ctx.notice('Tunnel closed.');
+      }
+      await server.close();
+      unregisterServer(store);
+    }
+  } finally {
+    signal?.dispose();
+  }
+}
+
+/** Open the tunnel, unless a stop signal comes first; on failure nothing is left listening. */
+async function openOrStop(tunnel: Tunnel, server: Listening, stop: Promise<unknown>, open: () => Promise<{ url: string }>): Promise<string> {
+  const opening = open();
+  opening.catch(() => undefined); // it may still reject after a stop; that is expected
+  try {
+    const first = await Promise.race([opening, stop.then(() => undefined)]);
+    if (first) return first.url;
+    await tunnel.close();
+    throw new CliError('cancelled', `stopped while opening the ${tunnel.provider} tunnel; nothing is left running`);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
+interface ServedDirectory {
+  id: string;
+  name: string | null;
+  organizationId: string;
+  baseUrl: string;
+  /** Only when serve made it: a created default directory, or --rotate-token. */
+  token?: string;
+}
+
+interface Ready {
+  localUrl: string;
+  publicUrl: string | null;
+  tunnel: Tunnel | undefined;
+  domain: string | undefined;
+  allowCidrs: string[];
+  directories: ServedDirectory[];
+  createdId: string | undefined;
+}
+
+/** The --json ready line (one line, stable shape; documented in the README). */
+function readyJson(r: Ready) {
+  const tunnel = r.tunnel ? { provider: r.tunnel.provider, domain: r.domain ?? null, allowCidrs: r.allowCidrs } : null;
+  return { url: r.localUrl, publicUrl: r.publicUrl, tunnel, directories: r.directories };
+}
+
+function readyText(ctx: Context, r: Ready): string {
+  const c = ctx.color;
+  const lines = [`${c.green('scimctl is serving SCIM 2.0')} on ${r.localUrl}${r.publicUrl && !r.tunnel ? ` (public URL ${r.publicUrl})` : ''}`];
+  if (r.tunnel) {
+    lines.push(`${c.bold('Public URL:')} ${r.publicUrl} ${c.dim(`(${r.tunnel.provider}; only the SCIM routes are reachable there)`)}`);
+    if (r.allowCidrs.length) lines.push(c.dim(`Public traffic accepted only from ${r.allowCidrs.join(', ')}`));
+  }
+  if (r.createdId) lines.push('', `Created a default directory ${r.createdId}.`);
+  lines.push('', renderTable(['DIRECTORY', 'NAME', r.tunnel ? 'TENANT URL' : 'BASE URL'], r.directories.map((d) => [c.cyan(d.id), d.name ?? '', d.baseUrl])));
+  const withTokens = r.directories.filter((d) => d.token);
+  if (withTokens.length) {
+    for (const d of withTokens) lines.push('', c.cyan(d.id), `${c.bold('Tenant URL:  ')} ${d.baseUrl}`, `${c.bold('Secret token:')} ${d.token}`);
+    lines.push('', c.yellow(withTokens.length === 1 ? 'This token is shown only this once; scimctl stores just its hash.' : 'These tokens are shown only this once; scimctl stores just their hashes.'));
+    lines.push(c.dim('Lost one? `scimctl token rotate <directory>` makes a new one (the old one stops working).'));
+  } else if (r.tunnel) {
+    lines.push('', ...tokenSource(c));
+  } else {
+    lines.push('', c.dim('Tokens are shown only when made; `scimctl token rotate <directory>` prints a new one.'));
+  }
+  if (r.tunnel) {
+    lines.push('', ...entraSteps(c));
+    if (r.tunnel.provider === 'ngrok' && !r.domain) lines.push('', unreservedUrlWarning(c));
+  }
+  lines.push('', c.dim('Requests are logged: `scimctl log list --follow`. Press Ctrl-C to stop.'));
+  return lines.join('\n');
+}
+
+function stopSignal(): { promise: Promise<void>; dispose: () => void } {
+  let stop = () => {};
+  const promise = new Promise<void>((resolve) => {
+    stop = () => resolve();
   });
+  const handler = () => {
+    dispose();
+    stop();
+  };
+  const dispose = () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return { promise, dispose };
 }
 
 function requestLine(ctx: Context, entry: LogEntry): string {

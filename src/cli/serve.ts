@@ -6,7 +6,13 @@ export interface ServeOptions {
   host: string;
   publicUrl?: string;
   quiet?: boolean;
+  tunnel?: boolean;
+  domain?: string;
+  allowCidr?: string[];
+  rotateToken?: boolean;
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerServe(program: Command): void {
   program
@@ -15,12 +21,23 @@ export function registerServe(program: Command): void {
     .addOption(new Option('-p, --port <port>', 'port to listen on; 0 picks a free one').default('8080'))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--public-url <url>', 'the URL clients reach this server at (used in base URLs and meta.location)')
+    .option('--tunnel', 'also serve the SCIM routes on a public https URL through ngrok, so a real Entra tenant can reach them')
+    .option('--domain <domain>', 'with --tunnel: a domain reserved in your ngrok account, for a Tenant URL that survives restarts')
+    .option('--allow-cidr <cidr>', 'with --tunnel: accept public traffic only from this IP range (repeatable)', collect)
+    .option('--rotate-token', 'print a new bearer token for every served directory at start (the old tokens stop working at once)')
     .option('-q, --quiet', 'do not print a line per request')
     .action(
       action(async (ctx, opts: ServeOptions) => {
         // The server (express) loads only for this command, keeping other commands' start-up fast.
         const { runServe } = await import('./serve-run.js');
-        await runServe(ctx, opts);
+        try {
+          await runServe(ctx, opts);
+        } finally {
+          // @ngrok/ngrok cannot cancel a connect in progress (a timed-out or interrupted start), and
+          // the pending native call keeps the event loop alive after the command is done. The timer is
+          // unref'd, so it fires only in that case, and exits with the code main() has already set.
+          if (opts.tunnel) setTimeout(() => process.exit(), 1000).unref();
+        }
       }),
     );
 }

@@ -1,0 +1,95 @@
+import { readFileSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scimctl, tempDb } from '../helpers/cli.js';
+
+/** `scimctl config` for the ngrok authtoken: a 0600 file, and the token never printed back. */
+
+let tmp: ReturnType<typeof tempDb>;
+let configPath: string;
+let env: Record<string, string>;
+const run = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
+  scimctl(tmp.db, ['config', ...args], { env: { ...env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) });
+
+beforeEach(() => {
+  tmp = tempDb();
+  configPath = `${tmp.dir}/xdg/scimctl/config.json`;
+  env = { SCIMCTL_CONFIG: configPath, NGROK_AUTHTOKEN: '' };
+});
+afterEach(() => tmp.cleanup());
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe('scimctl config', () => {
+  it('`config set ngrok-authtoken x` writes a 0600 file in a 0700 folder; `config get` masks it', async () => {
+    const set = await run(['set', 'ngrok-authtoken', 'x']);
+    expect(set.exitCode).toBe(0);
+    expect(set.stdout).toBe('');
+    expect(set.stderr).toContain(`Saved ngrok-authtoken to ${configPath}`);
+    expect(JSON.parse(readFileSync(configPath, 'utf8'))).toEqual({ 'ngrok-authtoken': 'x' });
+    if (process.platform !== 'win32') {
+      expect(mode(configPath)).toBe(0o600);
+      expect(mode(dirname(configPath))).toBe(0o700);
+    }
+    const get = await run(['get', 'ngrok-authtoken']);
+    expect(get).toMatchObject({ exitCode: 0, stdout: '********\n' });
+  });
+
+  it('shows only the last 4 characters of a long token, in text, JSON and list', async () => {
+    const token = '2abcDEFghiJKLmnoPQRstu_0123456789wxyz';
+    await run(['set', 'ngrok-authtoken', token]);
+    const outputs = [await run(['get', 'ngrok-authtoken']), await run(['get', 'ngrok-authtoken', '--json']), await run(['list']), await run(['list', '--json'])];
+    for (const o of outputs) {
+      expect(o.exitCode).toBe(0);
+      expect(o.stdout + o.stderr).not.toContain(token.slice(0, -4));
+      expect(o.stdout).toContain('********wxyz');
+    }
+    expect(JSON.parse(outputs[1]!.stdout)).toEqual({ key: 'ngrok-authtoken', value: '********wxyz', source: 'config' });
+  });
+
+  it('reads the value from stdin when it is not given (keeps it out of shell history)', async () => {
+    const set = await run(['set', 'ngrok-authtoken'], { input: 'piped_token_0123456789abcd\n' });
+    expect(set.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(configPath, 'utf8'))['ngrok-authtoken']).toBe('piped_token_0123456789abcd');
+    expect((await run(['set', 'ngrok-authtoken'], { input: '' })).exitCode).toBe(2);
+  });
+
+  it('NGROK_AUTHTOKEN overrides the stored token, and says so', async () => {
+    await run(['set', 'ngrok-authtoken', 'stored_token_0123456789abcd']);
+    const get = await run(['get', 'ngrok-authtoken'], { env: { NGROK_AUTHTOKEN: 'env_token_0123456789_efgh' } });
+    expect(get.stdout).toBe('********efgh\n');
+    expect(get.stderr).toContain('from NGROK_AUTHTOKEN');
+  });
+
+  it('unset removes it; get of an unset key prints nothing and exits 0', async () => {
+    await run(['set', 'ngrok-authtoken', 'x']);
+    expect(await run(['unset', 'ngrok-authtoken', '--json'])).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('"removed": true') });
+    expect(JSON.parse(readFileSync(configPath, 'utf8'))).toEqual({});
+    const get = await run(['get', 'ngrok-authtoken']);
+    expect(get).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(get.stderr).toContain('ngrok-authtoken is not set');
+  });
+
+  it('refuses unknown keys and values with spaces (exit 2)', async () => {
+    const unknown = await run(['set', 'colour', 'blue']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('error: unknown config key "colour"');
+    expect((await run(['set', 'ngrok-authtoken', 'two words'])).exitCode).toBe(2);
+  });
+
+  it('warns when the file is readable by others, and names a broken file without printing it', async () => {
+    if (process.platform === 'win32') return;
+    mkdirSync(dirname(configPath), { recursive: true });
+    writeFileSync(configPath, JSON.stringify({ 'ngrok-authtoken': 'loose_token_0123456789abcd' }));
+    chmodSync(configPath, 0o644);
+    expect((await run(['get', 'ngrok-authtoken'])).stderr).toContain(`warning: ${configPath} is readable by other users`);
+    await run(['set', 'ngrok-authtoken', 'fresh_token_0123456789abcd']);
+    expect(mode(configPath)).toBe(0o600); // rewriting tightens it
+
+    writeFileSync(configPath, '{"ngrok-authtoken": "secret_in_broken_file');
+    const broken = await run(['get', 'ngrok-authtoken']);
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr).toContain(`the config file ${configPath} is not a JSON object`);
+    expect(broken.stderr).not.toContain('secret_in_broken_file');
+  });
+});
