@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { makeFolders } from '../core/fs.js';
+import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, usageError } from '../core/errors.js';
@@ -44,7 +45,7 @@ export function readConfig(path = configFilePath(), warn?: (message: string) => 
 
 /** Write atomically, readable only by the user: folder 0700, file 0600 from the first byte. */
 function writeConfig(config: ConfigFile, path = configFilePath()): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makeFolders(dirname(path), 0o700);
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
   chmodSync(temp, 0o600);

@@ -15,6 +15,9 @@ export function registerEnv(program: Command): void {
     .description('create an environment')
     .action(
       action(async (ctx, nameArg: string | undefined, opts: { publicUrl: string }) => {
+        // Check the flags before prompting or opening (and so creating) the database.
+        const publicUrl = normalizePublicUrl(opts.publicUrl);
+        if (nameArg !== undefined) validateEnvironmentName(nameArg);
         const name = await ctx.need(nameArg, 'argument <name>', () =>
           ctx.input('Environment name', (v) => {
             try {
@@ -25,7 +28,7 @@ export function registerEnv(program: Command): void {
             }
           }),
         );
-        const created = await createEnvironment(ctx.store, { name, publicUrl: normalizePublicUrl(opts.publicUrl) });
+        const created = await createEnvironment(ctx.store, { name, publicUrl });
         ctx.result(created, () => created.id);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created environment ${created.name} (${created.id})`));
       }),

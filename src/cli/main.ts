@@ -54,7 +54,7 @@ function report(raw: unknown, debug: boolean): number {
   if (error instanceof CliError) {
     process.stderr.write(`${red('error:')} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${error.hint}\n`);
-    if (debug && error !== raw && raw instanceof Error) process.stderr.write(`${raw.stack}\n`);
+    if (debug && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
     return exitCodeFor(error.kind);
   }
   if (error instanceof ScimError) {

@@ -20,9 +20,10 @@ export function registerOrg(program: Command): void {
     .description('create an organization')
     .action(
       action(async (ctx, opts: { env?: string; name?: string; externalId?: string; domain: string[] }) => {
+        // Check the flags before prompting or opening (and so creating) the database.
+        const domains = opts.domain.map(normalizeDomain);
         const env = await pickEnvironment(ctx, opts.env);
         const name = await ctx.need(opts.name, '--name <name>', () => ctx.input('Organization name'));
-        const domains = opts.domain.map(normalizeDomain);
         const created = await createOrganization(ctx.store, { environmentId: env.id, name, externalId: opts.externalId, domains });
         ctx.result(created, () => created.id);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created organization ${created.name} (${created.id}) in ${env.name}`));

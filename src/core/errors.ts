@@ -10,8 +10,10 @@ export class CliError extends Error {
     message: string,
     /** A hint printed after the message: what to do next. */
     readonly hint?: string,
+    /** The error this one explains (a SQLite or file-system error), whose stack --debug prints. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'CliError';
   }
 }
@@ -20,7 +22,7 @@ export const usageError = (message: string, hint?: string) => new CliError('usag
 export const notFoundError = (message: string, hint?: string) => new CliError('not-found', message, hint);
 export const conflictError = (message: string, hint?: string) => new CliError('conflict', message, hint);
 export const invalidError = (message: string, hint?: string) => new CliError('invalid', message, hint);
-export const databaseError = (message: string, hint?: string) => new CliError('database', message, hint);
+export const databaseError = (message: string, hint?: string, cause?: unknown) => new CliError('database', message, hint, cause);
 
 /** Exit codes: 2 for usage errors (like gh and most Unix tools), 1 for everything that went wrong at run time. */
 export function exitCodeFor(kind: CliErrorKind): number {

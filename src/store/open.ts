@@ -1,4 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { makeFolders } from '../core/fs.js';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { databaseError } from '../core/errors.js';
@@ -19,7 +20,7 @@ export function openDatabase(path: string): Sqlite {
   try {
     db = new BetterSqlite3(path);
   } catch (error) {
-    throw databaseError(`cannot open database ${path}: ${describe(error)}`);
+    throw databaseError(`cannot open database ${path}: ${describe(error)}`, 'Choose a readable, writable file with --db or SCIMCTL_DB', error);
   }
   try {
     checkIdentity(db, path);
@@ -40,10 +41,10 @@ function ensureParentFolder(path: string): void {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw databaseError(`cannot open database ${path}: it is a folder`, 'Pass a file path with --db');
     }
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
   } catch (error) {
     if (error instanceof Error && error.name === 'CliError') throw error;
-    throw databaseError(`cannot create the folder for database ${path}: ${describe(error)}`, 'Choose a writable location with --db or SCIMCTL_DB');
+    throw databaseError(`cannot create the folder for database ${path}: ${describe(error)}`, 'Choose a writable location with --db or SCIMCTL_DB', error);
   }
 }
 
@@ -94,7 +95,8 @@ export function translateSqliteError(error: unknown, path: string): unknown {
   const code = error.code;
   const key = Object.keys(SQLITE_MESSAGES).find((k) => code === k || code.startsWith(k + '_'));
   if (!key) return error;
-  return databaseError(`database ${path} ${SQLITE_MESSAGES[key]}`, key.startsWith('SQLITE_READONLY') || key === 'SQLITE_PERM' ? 'Choose a writable location with --db or SCIMCTL_DB' : undefined);
+  const hint = key.startsWith('SQLITE_READONLY') || key === 'SQLITE_PERM' ? 'Choose a writable location with --db or SCIMCTL_DB' : undefined;
+  return databaseError(`database ${path} ${SQLITE_MESSAGES[key]}`, hint, error);
 }
 
 function describe(error: unknown): string {
@@ -103,6 +105,8 @@ function describe(error: unknown): string {
     if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
     if (code === 'EROFS') return 'read-only file system';
     if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+    // mkdir says ENOENT when the parent exists but cannot hold folders (/proc, a dangling link).
+    if (code === 'ENOENT') return 'folders cannot be made there';
     if (code.startsWith('SQLITE_')) return SQLITE_MESSAGES[code] ?? code;
   }
   return error instanceof Error ? error.message : String(error);

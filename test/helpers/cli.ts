@@ -3,12 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 
-export const BIN = new URL('../../bin/scimctl.js', import.meta.url).pathname;
+/** bin/scimctl.js as users run it; SCIMCTL_E2E_BIN points the suite at another build of the same shim. */
+export const BIN = process.env.SCIMCTL_E2E_BIN || new URL('../../bin/scimctl.js', import.meta.url).pathname;
 
 export interface CliResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+}
+
+/** Environment for a child; `undefined` removes a variable the test runner has set. */
+export type ChildEnv = Record<string, string | undefined>;
+
+export interface RunOptions {
+  env?: ChildEnv;
+  input?: string;
+  cwd?: string;
 }
 
 /** A temp folder with a database path; `cleanup()` removes it. */
@@ -18,10 +28,20 @@ export function tempDb(): { dir: string; db: string; cleanup: () => void } {
 }
 
 /** Run bin/scimctl exactly as a user would (no TTY), against the given database. */
-export async function scimctl(db: string, args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
-  const result: Result = await execa('node', [BIN, '--db', db, ...args], {
+export async function scimctl(db: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return scimctlRaw(['--db', db, ...args], options);
+}
+
+/** Run bin/scimctl with no `--db`, for tests of how it finds its database. */
+export async function scimctlRaw(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const result: Result = await execa('node', [BIN, ...args], {
     reject: false,
+    // A hung scimctl must fail its test, not outlive it.
+    timeout: 15_000,
+    // Tests assert output exactly, final newline included.
+    stripFinalNewline: false,
     env: { NO_COLOR: '1', ...options.env },
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };

@@ -1,0 +1,209 @@
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { scimctl, scimctlJson, tempDb, type CliResult } from '../helpers/cli.js';
+
+/** One `error:` line, at most one hint line, nothing on stdout, no stack trace, the given exit code. */
+function expectError(result: CliResult, exitCode: number, message: string | RegExp, hint?: string): void {
+  const lines = result.stderr.split('\n');
+  expect(lines.pop(), 'stderr ends with a newline').toBe('');
+  expect(lines.length, result.stderr).toBeGreaterThanOrEqual(1);
+  expect(lines.length, result.stderr).toBeLessThanOrEqual(2);
+  if (typeof message === 'string') expect(lines[0]).toBe(`error: ${message}`);
+  else expect(lines[0]).toMatch(message);
+  if (hint !== undefined) expect(lines[1]).toBe(hint);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(result.stdout).toBe('');
+  expect(result.exitCode).toBe(exitCode);
+}
+
+interface Ids {
+  env: string;
+  org: string;
+  dir: string;
+}
+
+// Every command here fails, so the seeded database is the same for all of them: they can run at once.
+describe.concurrent('bad input: one clear line, the right exit code, nothing changed', () => {
+  const t = tempDb();
+  const ids = {} as Ids;
+  let before: string;
+  const everything = async () =>
+    JSON.stringify(await Promise.all([scimctlJson(t.db, ['env', 'list']), scimctlJson(t.db, ['org', 'list']), scimctlJson(t.db, ['directory', 'list'])]));
+
+  beforeAll(async () => {
+    ids.env = (await scimctlJson<{ id: string }>(t.db, ['env', 'create', 'dev'])).id;
+    ids.org = (await scimctlJson<{ id: string }>(t.db, ['org', 'create', '--env', 'dev', '--name', 'Acme', '--external-id', 'acme', '--domain', 'acme.com'])).id;
+    ids.dir = (await scimctlJson<{ id: string }>(t.db, ['directory', 'create', '--org', 'acme'])).id;
+    before = await everything();
+  });
+  afterAll(async () => {
+    // The failures above left the data exactly as seeded.
+    expect(await everything()).toBe(before);
+    t.cleanup();
+  });
+  const run = (...args: string[]) => scimctl(t.db, args);
+
+  test('unknown environment, organization and directory', async () => {
+    expectError(await run('env', 'show', 'nope'), 1, 'no environment "nope"', 'See `scimctl env list`');
+    expectError(await run('org', 'create', '--env', 'env_nope', '--name', 'X'), 1, 'no environment "env_nope"');
+    expectError(await run('org', 'list', '--env', 'nope'), 1, 'no environment "nope"');
+    expectError(await run('org', 'show', 'nope'), 1, 'no organization "nope"', 'See `scimctl org list`');
+    expectError(await run('directory', 'create', '--org', 'Acme'), 1, 'no organization "Acme"'); // a name is not an id
+    expectError(await run('directory', 'list', '--org', 'nope'), 1, 'no organization "nope"');
+    expectError(await run('directory', 'show', 'scim_directory_nope'), 1, 'no SCIM directory "scim_directory_nope"', 'See `scimctl directory list`');
+    expectError(await run('directory', 'delete', 'nope', '--yes'), 1, 'no SCIM directory "nope"');
+    expectError(await run('env', 'delete', 'nope', '--yes'), 1, 'no environment "nope"');
+    expectError(await run('org', 'delete', 'nope', '--yes'), 1, 'no organization "nope"');
+  });
+
+  test('duplicates', async () => {
+    expectError(await run('env', 'create', 'dev'), 1, `an environment named "dev" already exists (${ids.env})`);
+    expectError(await run('org', 'create', '--env', 'dev', '--name', 'Other', '--external-id', 'acme'), 1, `external id "acme" is already used by ${ids.org} in this environment`);
+    expectError(await run('org', 'create', '--env', 'dev', '--name', 'Other', '--domain', 'ACME.com'), 1, `domain acme.com already belongs to ${ids.org} in this environment`);
+  });
+
+  test('invalid URLs, domains and names', async () => {
+    expectError(await run('env', 'create', 'x', '--public-url', 'notaurl'), 1, 'invalid URL "notaurl"', 'Give an absolute http(s) URL, e.g. https://scim.example.test');
+    expectError(await run('env', 'create', 'x', '--public-url', 'ftp://x'), 1, 'invalid URL "ftp://x": only http and https are supported');
+    expectError(await run('env', 'create', 'x', '--public-url', 'https://x.test/?a=1'), 1, 'invalid URL "https://x.test/?a=1": a public URL has no query, fragment or credentials');
+    expectError(await run('org', 'create', '--env', 'dev', '--name', 'X', '--domain', 'not a domain'), 1, 'invalid domain "not a domain"', 'Give a DNS name such as example.com');
+    expectError(await run('org', 'create', '--env', 'dev', '--name', 'X', '--domain', 'ok.com', '--domain', '1.2.3.4'), 1, 'invalid domain "1.2.3.4"');
+    const nameHint = 'Use letters, digits, ".", "_" or "-" (up to 63 characters), not starting with "env_"';
+    for (const name of ['bad/name', 'env_x', 'a'.repeat(64)]) expectError(await run('env', 'create', name), 1, `invalid environment name "${name}"`, nameHint);
+    expectError(await run('org', 'create', '--env', 'dev', '--name', '   '), 2, 'an organization needs a non-empty --name');
+  });
+
+  test('a missing required flag without a TTY is a usage error naming the flag', async () => {
+    expectError(await run('org', 'create', '--name', 'X'), 2, 'missing required --env <env>', 'Run with --help to see the usage');
+    expectError(await run('org', 'create', '--env', 'dev'), 2, 'missing required --name <name>');
+    expectError(await run('directory', 'create'), 2, 'missing required --org <org>');
+    expectError(await run('env', 'create'), 2, 'missing required argument <name>');
+    expectError(await run('env', 'show'), 2, 'missing required argument <env>');
+    expectError(await run('token', 'rotate', '--yes'), 2, 'missing required argument <dir>');
+    // --json never prompts, even where it could.
+    expectError(await run('org', 'create', '--name', 'X', '--json'), 2, 'missing required --env <env>');
+  });
+
+  test('unknown commands and options are usage errors', async () => {
+    const unknown = await run('env', 'frobnicate');
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown command 'frobnicate'\n/);
+    const option = await run('org', 'list', '--bogus');
+    expect(option).toEqual({ exitCode: 2, stdout: '', stderr: "error: unknown option '--bogus'\n(run with --help for usage)\n" });
+  });
+
+  test('deletes without --yes and without a TTY are refused', async () => {
+    expectError(await run('env', 'delete', 'dev'), 2, `Delete environment dev (${ids.env}) and everything in it needs confirmation`, 'Pass --yes to confirm');
+    expectError(await run('org', 'delete', 'acme'), 2, `Delete organization Acme (${ids.org}) and its directories needs confirmation`);
+    expectError(await run('directory', 'delete', ids.dir), 2, /^error: Delete SCIM directory scim_directory_\w+ with its users, groups and request log needs confirmation$/);
+    expectError(await run('directory', 'delete', ids.dir, '--json'), 2, /needs confirmation$/);
+  });
+});
+
+/** The bytes, mtime and folder listing of a database file, to prove scimctl left it alone. */
+function snapshot(file: string) {
+  const stat = statSync(file);
+  return { bytes: readFileSync(file).toString('base64'), mtimeMs: stat.mtimeMs, folder: readdirSync(join(file, '..')).sort() };
+}
+
+describe.concurrent('databases scimctl must not touch', () => {
+  const temps: ReturnType<typeof tempDb>[] = [];
+  const temp = () => {
+    const t = tempDb();
+    temps.push(t);
+    return t;
+  };
+  afterAll(() => temps.forEach((t) => t.cleanup()));
+
+  test('a file that is not SQLite', async () => {
+    const t = temp();
+    writeFileSync(t.db, randomBytes(3000).toString('base64'));
+    const before = snapshot(t.db);
+    expectError(await scimctl(t.db, ['env', 'create', 'dev']), 1, `database ${t.db} is not a SQLite database (or is encrypted or corrupt)`);
+    expectError(await scimctl(t.db, ['org', 'list']), 1, /is not a SQLite database/);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  test('a SQLite database that is not scimctl\'s', async () => {
+    const t = temp();
+    const foreign = new Database(t.db);
+    foreign.exec("CREATE TABLE foo (x TEXT); INSERT INTO foo VALUES ('bar')");
+    foreign.close();
+    const before = snapshot(t.db);
+    expectError(await scimctl(t.db, ['env', 'create', 'dev']), 1, `${t.db} is a SQLite database, but not a scimctl one; refusing to touch it`, 'Pass another file with --db');
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  test('a scimctl database from a newer scimctl', async () => {
+    const t = temp();
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    const newer = new Database(t.db);
+    newer.pragma('user_version = 999');
+    newer.close();
+    const before = snapshot(t.db);
+    expectError(
+      await scimctl(t.db, ['env', 'list']),
+      1,
+      `${t.db} was written by a newer scimctl (schema version 999; this scimctl knows up to 1)`,
+      'Upgrade scimctl to use this database',
+    );
+    expectError(await scimctl(t.db, ['env', 'create', 'ci']), 1, /newer scimctl/);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  test('a corrupt scimctl database', async () => {
+    const t = temp();
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    writeFileSync(t.db, readFileSync(t.db).subarray(0, 5000)); // cut short mid-page
+    const before = snapshot(t.db);
+    expectError(await scimctl(t.db, ['env', 'create', 'ci']), 1, `database ${t.db} is corrupt`);
+    expect(snapshot(t.db)).toEqual(before);
+    // --debug adds the stack trace of the underlying SQLite error.
+    const debug = await scimctl(t.db, ['env', 'create', 'ci', '--debug']);
+    expect(debug.exitCode).toBe(1);
+    expect(debug.stderr).toMatch(/^error: database .* is corrupt\nSqliteError: database disk image is malformed\n( {4}at .*\n)+$/);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  test('a location where no folder can be made', async () => {
+    // Root ignores file modes, but not /proc. (Node's own recursive mkdir spins forever here.)
+    expectError(
+      await scimctl('/proc/scimctl-test/x.db', ['env', 'list']),
+      1,
+      'cannot create the folder for database /proc/scimctl-test/x.db: folders cannot be made there',
+      'Choose a writable location with --db or SCIMCTL_DB',
+    );
+    expectError(await scimctl('/proc/scimctl-test.db', ['env', 'list']), 1, 'cannot open database /proc/scimctl-test.db: cannot be opened');
+    const t = temp();
+    writeFileSync(join(t.dir, 'file'), '');
+    expectError(await scimctl(join(t.dir, 'file', 'x.db'), ['env', 'list']), 1, /^error: cannot create the folder for database .*: a part of the path is not a folder$/);
+  });
+
+  test('--db pointing at a folder', async () => {
+    const t = temp();
+    expectError(await scimctl(t.dir, ['env', 'list']), 1, `cannot open database ${t.dir}: it is a folder`, 'Pass a file path with --db');
+    expect(readdirSync(t.dir)).toEqual([]);
+  });
+
+  test('a failed command on a new path creates no database', async () => {
+    const t = temp();
+    const db = join(t.dir, 'sub', 'x.db');
+    expectError(await scimctl(db, ['env', 'create', 'x', '--public-url', 'notaurl']), 1, /invalid URL/);
+    expectError(await scimctl(db, ['env', 'create', 'env_x']), 1, /invalid environment name/);
+    expectError(await scimctl(db, ['org', 'create', '--name', 'X']), 2, /missing required --env/);
+    expectError(await scimctl(db, ['org', 'create', '--domain', 'x y']), 1, /invalid domain/);
+    expect(existsSync(join(t.dir, 'sub'))).toBe(false);
+  });
+
+  test('missing parent folders are created; an empty database lists nothing, successfully', async () => {
+    const t = temp();
+    const db = join(t.dir, 'a', 'b', 'c', 'scimctl.db');
+    expect(await scimctl(db, ['org', 'list', '--json'])).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
+    expect(existsSync(db)).toBe(true);
+    expect(await scimctl(db, ['env', 'list'])).toEqual({ exitCode: 0, stdout: 'No environments. Create one with `scimctl env create <name>`.\n', stderr: '' });
+    expect(await scimctl(db, ['directory', 'list', '--json'])).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
+  });
+});
