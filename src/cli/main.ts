@@ -10,6 +10,8 @@ import { registerGroup } from './group.js';
 import { registerLog } from './log.js';
 import { registerOrg } from './org.js';
 import { registerServe } from './serve.js';
+import { registerSeed } from './seed.js';
+import { registerExport } from './export.js';
 import { registerToken } from './token.js';
 import { registerUser } from './user.js';
 
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   for (const register of [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerServe]) {
     register(program);
   }
+  registerSeed(program);
+  registerExport(program);
   registerConfig(program);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();

@@ -4,7 +4,7 @@ import type { Store } from './store.js';
 import { toResource, uniquely, type ResourceRow, type StoredResource } from './resources.js';
 
 /** Columns derived from the attributes, so filters, uniqueness and sorting run on indexes. */
-function columns(attributes: Record<string, unknown>) {
+export function userColumns(attributes: Record<string, unknown>) {
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
     userName: String(attributes.userName),
@@ -20,7 +20,7 @@ export class UserRepository {
   constructor(private readonly store: Store) {}
 
   create(directoryId: string, attributes: Record<string, unknown>, now: string): StoredResource {
-    const c = columns(attributes);
+    const c = userColumns(attributes);
     const id = newId('scim_user');
     const json = JSON.stringify(attributes);
     uniquely(
@@ -50,7 +50,7 @@ export class UserRepository {
   }
 
   replace(existing: StoredResource, attributes: Record<string, unknown>, now: string): StoredResource {
-    const c = columns(attributes);
+    const c = userColumns(attributes);
     uniquely(
       () =>
         this.store

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { invalidError, notFoundError } from '../core/errors.js';
+import type { SeedKind, SeedRemoval, SeedReport } from '../fixtures/format.js';
+import { action } from './action.js';
+import type { Context } from './context.js';
+import { renderTable } from './table.js';
+
+export function registerSeed(program: Command): void {
+  program
+    .command('seed')
+    .argument('<file>', 'fixture file (JSON, format version 1); - reads standard input')
+    .option('--prune', "remove what the fixture's environments hold but the fixture does not list")
+    .option('--dry-run', 'report what would change, and change nothing')
+    .description('create or update environments, organizations, directories, users and groups from a fixture (idempotent, all or nothing)')
+    .action(
+      action(async (ctx, file: string, opts: { prune?: boolean; dryRun?: boolean }) => {
+        const raw = await readFixture(file);
+        const source = file === '-' ? 'stdin' : basename(file);
+        // Loaded only for this command: validation and apply pull in the SCIM normalizer.
+        const [{ validateFixture, countRecords }, { applyFixture }, { progressReporter }] = await Promise.all([
+          import('../fixtures/validate.js'),
+          import('../fixtures/apply.js'),
+          import('../fixtures/progress.js'),
+        ]);
+        const reporter = progressReporter(ctx.io.stderr, countRecords(raw), { plain: !ctx.json });
+        let report: SeedReport;
+        try {
+          const plan = validateFixture(raw, source, reporter.progress);
+          report = applyFixture(ctx.store, plan, { source, prune: opts.prune, dryRun: opts.dryRun, progress: reporter.progress });
+        } finally {
+          reporter.done();
+        }
+        ctx.result(report, () => directoryTable(ctx, report));
+        if (!ctx.json) ctx.notice(summary(ctx, report));
+      }),
+    );
+}
+
+async function readFixture(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw notFoundError(`no fixture file ${file}`, 'Pass the path of a fixture JSON file, e.g. fixtures/acme.json');
+    throw invalidError(`cannot read fixture ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // Only a broken file pays for loading the scanner that finds the line and column.
+    const { jsonErrorAt } = await import('../fixtures/json-error.js');
+    const at = jsonErrorAt(text);
+    const detail = at ? `line ${at.line}, column ${at.column}: ${at.problem}` : (error as Error).message.split('\n')[0];
+    throw invalidError(`${file} is not valid JSON: ${detail}`, 'Fixtures are JSON documents; see "Fixture format reference" in the README');
+  }
+}
+
+function directoryTable(ctx: Context, report: SeedReport): string {
+  if (report.directories.length === 0) return ctx.color.dim('The fixture has no directories.');
+  const c = ctx.color;
+  return renderTable(
+    ['DIRECTORY', 'ID', 'BASE URL', 'TOKEN'],
+    report.directories.map((d) => [
+      `${d.environment}/${d.organization}/${d.key}`,
+      c.cyan(d.id),
+      d.baseUrl,
+      d.token ? `${d.token}${c.dim(d.tokenSource === 'fixed' ? ' (fixed)' : ' (new; shown once)')}` : c.dim('(unchanged; not shown)'),
+    ]),
+  );
+}
+
+const KIND_NAMES: Record<SeedKind, [string, string]> = {
+  environments: ['environment', 'environments'],
+  organizations: ['organization', 'organizations'],
+  directories: ['directory', 'directories'],
+  users: ['user', 'users'],
+  groups: ['group', 'groups'],
+};
+
+const plural = (n: number, kind: SeedKind) => `${n} ${KIND_NAMES[kind][n === 1 ? 0 : 1]}`;
+
+function summary(ctx: Context, report: SeedReport): string {
+  const c = ctx.errColor;
+  const s = report.summary;
+  const totals = (Object.keys(KIND_NAMES) as SeedKind[]).map((k) => {
+    const n = report.counts[k];
+    return plural(n.created + n.updated + n.unchanged, k);
+  });
+  const verb = report.dryRun ? 'Dry run of' : 'Seeded';
+  const lines = [
+    `${c.green(verb)} ${report.file}: ${totals.join(', ')}`,
+    `  ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged${report.dryRun ? c.yellow(' (dry run: nothing was written)') : ''}`,
+  ];
+  if (report.removals.length > 0) {
+    lines.push(
+      report.prune
+        ? `Removed what the fixture does not list (${describeRemovals(report)}):`
+        : c.yellow(`Would remove what the fixture does not list (${describeRemovals(report)}); seed with --prune to remove it:`),
+    );
+    const shown = report.removals.slice(0, 10);
+    for (const r of shown) lines.push(`  ${removalLine(r)}`);
+    if (report.removals.length > shown.length) lines.push(c.dim(`  … and ${report.removals.length - shown.length} more (--json lists all)`));
+  }
+  return lines.join('\n');
+}
+
+function describeRemovals(report: SeedReport): string {
+  const field = report.prune ? 'removed' : 'wouldRemove';
+  return (Object.keys(KIND_NAMES) as SeedKind[])
+    .filter((k) => report.counts[k][field] > 0)
+    .map((k) => plural(report.counts[k][field], k))
+    .join(', ');
+}
+
+function removalLine(r: SeedRemoval): string {
+  return `${r.kind} ${r.name} (${r.id}) in ${r.parentId}`;
+}
