@@ -69,7 +69,7 @@ export function groupsRouter(ctx: ServerContext): Router {
     const group = ctx.store.transaction(() => {
       const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
       checkIfMatch(req, existing.version);
-      const result = applyPatch('Group', existing.attributes, req.body);
+      const result = applyPatch('Group', existing.attributes, req.body, existing.id);
       if (!result.changed) return existing;
       return ctx.groups.update(existing, result.attributes, result.members, ctx.now());
     });

@@ -57,7 +57,7 @@ export function usersRouter(ctx: ServerContext): Router {
     const user = ctx.store.transaction(() => {
       const existing = ctx.users.get(directoryOf(res), req.params.id as string);
       checkIfMatch(req, existing.version);
-      const result = applyPatch('User', existing.attributes, req.body);
+      const result = applyPatch('User', existing.attributes, req.body, existing.id);
       return result.changed ? ctx.users.replace(existing, result.attributes, ctx.now()) : existing;
     });
     setEtag(res, user.version);

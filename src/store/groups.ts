@@ -77,7 +77,7 @@ export class GroupRepository {
          FROM scim_group_members m
          LEFT JOIN scim_users u ON m.member_type = 'User' AND u.id = m.member_id
          LEFT JOIN scim_groups g ON m.member_type = 'Group' AND g.id = m.member_id
-         WHERE m.group_id = ? ORDER BY coalesce(u.seq, g.seq)`,
+         WHERE m.group_id = ? ORDER BY m.member_type DESC, coalesce(u.seq, g.seq)`,
       )
       .all(groupId) as Member[];
   }

@@ -58,3 +58,16 @@ describe('applyPatch: rejected bodies', () => {
     for (const fragment of fragments) expect(error.detail).toContain(fragment);
   });
 });
+
+describe('read-only id sent back unchanged (Okta group rename)', () => {
+  const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Old' };
+  const rename = (id: string) => ({ Operations: [{ op: 'replace', value: { id, displayName: 'New' } }] });
+
+  it('accepts the resource\'s own id and applies the rest', () => {
+    expect(applyPatch('Group', group, rename('scim_group_1'), 'scim_group_1').attributes.displayName).toBe('New');
+  });
+
+  it('still refuses a different id', () => {
+    expect(() => applyPatch('Group', group, rename('scim_group_2'), 'scim_group_1')).toThrow(/"id" is read-only/);
+  });
+});

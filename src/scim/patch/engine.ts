@@ -89,10 +89,19 @@ function patchSchemas(kind: ResourceKind, res: Json, op: OpName, value: unknown)
   res.schemas = readSchemas(kind, op === 'add' ? [...current, ...given] : [core, ...given]);
 }
 
-function applyAt(kind: ResourceKind, res: Json, path: string, op: OpName, value: unknown, members: MemberChangeSet | undefined): void {
+/** What one PATCH request carries through its operations. */
+interface PatchContext {
+  members: MemberChangeSet | undefined;
+  /** The resource's own id: a client may send it back unchanged (Okta renames groups that way). */
+  id: string | undefined;
+}
+
+function applyAt(kind: ResourceKind, res: Json, path: string, op: OpName, value: unknown, ctx: PatchContext): void {
+  const { members } = ctx;
   if (path.toLowerCase() === 'schemas') return patchSchemas(kind, res, op, value);
   const t = resolveTarget(kind, path);
   if (t.container === undefined && t.def?.mutability === 'readOnly') {
+    if (t.name === 'id' && op !== 'remove' && value === ctx.id) return;
     throw badRequest('mutability', `"${t.name}" is read-only and cannot be changed (path ${JSON.stringify(path)})`);
   }
   // Okta's password sync: accepted and discarded, like password in POST bodies (normalize.ts).
@@ -107,7 +116,7 @@ function applyAt(kind: ResourceKind, res: Json, path: string, op: OpName, value:
       throw badRequest('invalidValue', `path ${JSON.stringify(path)} names a schema, so its value must be an object of attributes, got ${describeValue(value)}`);
     }
     const prefix = isCoreContainer(kind, t) ? '' : `${t.container}:`;
-    for (const [key, v] of Object.entries(value)) applyAt(kind, res, prefix + key, op, v, members);
+    for (const [key, v] of Object.entries(value)) applyAt(kind, res, prefix + key, op, v, ctx);
     return;
   }
   // null is "unassigned" (RFC 7643 §2.5), whichever op carries it.
@@ -115,14 +124,14 @@ function applyAt(kind: ResourceKind, res: Json, path: string, op: OpName, value:
   setAt(kind, res, t, value, op);
 }
 
-function applyOperation(kind: ResourceKind, res: Json, op: Operation, members: MemberChangeSet | undefined): void {
-  if (op.path !== undefined) return applyAt(kind, res, op.path, op.op, op.value, members);
+function applyOperation(kind: ResourceKind, res: Json, op: Operation, ctx: PatchContext): void {
+  if (op.path !== undefined) return applyAt(kind, res, op.path, op.op, op.value, ctx);
   if (op.op === 'remove') throw badRequest('noTarget', 'remove needs a "path" naming what to remove');
   if (!isPlainObject(op.value)) {
     throw badRequest('invalidValue', `${op.op} without a path needs an object of attributes as its value, got ${describeValue(op.value)}`);
   }
   // Each key is a path (`name.givenName`, `urn:…:User:employeeNumber`), never a literal attribute name.
-  for (const [key, value] of Object.entries(op.value)) applyAt(kind, res, key, op.op, value, members);
+  for (const [key, value] of Object.entries(op.value)) applyAt(kind, res, key, op.op, value, ctx);
 }
 
 function withIndex(error: unknown, index: number): unknown {
@@ -130,7 +139,7 @@ function withIndex(error: unknown, index: number): unknown {
   return new ScimError(error.status, error.scimType, `Operations[${index}]: ${error.detail}`);
 }
 
-export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, unknown>>, body: unknown): PatchResult {
+export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, unknown>>, body: unknown, id?: string): PatchResult {
   const operations = readOperations(body);
   const attributes = structuredClone(stored) as Json;
   // Microsoft's validator sends an empty Operations array and expects nothing to change.
@@ -138,7 +147,7 @@ export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, u
   const members = kind === 'Group' ? new MemberChangeSet() : undefined;
   operations.forEach((raw, index) => {
     try {
-      applyOperation(kind, attributes, readOperation(raw, index), members);
+      applyOperation(kind, attributes, readOperation(raw, index), { members, id });
       // Checked per operation so the error names the operation that emptied userName/displayName.
       assertRequired(kind, attributes);
     } catch (error) {
