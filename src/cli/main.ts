@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, exitCodeFor } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import { translateSqliteError } from '../store/open.js';
 import { ScimError } from '../scim/errors.js';
 import { currentContext } from './action.js';
@@ -18,18 +19,14 @@ import { registerUser } from './user.js';
 export function buildProgram(): Command {
   const program = new Command('scimctl')
     .description('A local SCIM 2.0 server and toolkit for testing provisioning from Microsoft Entra ID and Okta')
-    .version(process.env.SCIMCTL_VERSION ?? '0.1.0')
-    .addOption(new Option('--db <path>', 'SQLite database file (default: $SCIMCTL_DB or ~/.local/share/scimctl/scimctl.db)'))
+    .version(VERSION)
+    .addOption(new Option('--db <path>', 'SQLite database file (default: $SCIMCTL_DB, else $XDG_DATA_HOME/scimctl/scimctl.db, else ~/.local/share/scimctl/scimctl.db)'))
     .option('--json', 'print one JSON document on stdout, for scripts')
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerServe]) {
-    register(program);
-  }
-  registerSeed(program);
-  registerExport(program);
-  registerConfig(program);
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerConfig];
+  for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();
     cmd.commands.forEach(inherit);

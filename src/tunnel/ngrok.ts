@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { Session } from '@ngrok/ngrok';
 import type { Listening } from '../server/listen.js';
+import { VERSION } from '../core/version.js';
 import { connectTimeout, missingAuthtoken, ngrokFailure, redact } from './ngrok-errors.js';
 import { servePublicSide } from './public-side.js';
 import { StatusEmitter, type Tunnel, type TunnelOpenOptions, type TunnelStatusEvent } from './tunnel.js';
@@ -63,7 +64,7 @@ export class NgrokTunnel implements Tunnel {
     const ngrok = (await import('@ngrok/ngrok')).default;
     const builder = new ngrok.SessionBuilder()
       .authtoken(authtoken)
-      .clientInfo('scimctl', process.env.SCIMCTL_VERSION ?? '0.1.0')
+      .clientInfo('scimctl', VERSION)
       // Called before each reconnect attempt after the session broke; true = keep trying.
       .handleDisconnection((_addr, error) => {
         this.lost(redact(error, authtoken));
