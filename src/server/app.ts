@@ -36,12 +36,19 @@ export function createApp(options: AppOptions): express.Express {
   const clock = options.clock ?? (() => new Date());
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const origin = (req: Request) => options.publicUrl?.() ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  // Worked out once per request: req.protocol re-evaluates the trust-proxy rules on every read.
+  const baseUrls = new WeakMap<Request, string>();
+  const baseUrl = (req: Request) => {
+    let url = baseUrls.get(req);
+    if (url === undefined) baseUrls.set(req, (url = `${origin(req)}${SCIM_PREFIX}/${req.params.directoryId as string}`));
+    return url;
+  };
   const ctx: ServerContext = {
     store,
     users: new UserRepository(store),
     groups: new GroupRepository(store),
     now: () => clock().toISOString(),
-    baseUrl: (req) => `${origin(req)}${SCIM_PREFIX}/${req.params.directoryId as string}`,
+    baseUrl,
   };
 
   const app = express();
@@ -65,12 +72,14 @@ export function createApp(options: AppOptions): express.Express {
   return app;
 }
 
+const ENTRA_FLAG_THEN_PATH = /\?aadOptscim062020\//i;
+
 /**
  * An admin may paste the Tenant URL with `?aadOptscim062020`; clients that append paths blindly
  * then send `/scim/v2/<dir>?aadOptscim062020/Users?filter=…`. Move the path back in front.
  */
 function rewriteEntraFlag(req: Request, _res: unknown, next: () => void): void {
-  const match = /^([^?]*)\?aadOptscim062020(\/[^?&]*)(?:[?&](.*))?$/i.exec(req.url);
+  const match = ENTRA_FLAG_THEN_PATH.test(req.url) ? /^([^?]*)\?aadOptscim062020(\/[^?&]*)(?:[?&](.*))?$/i.exec(req.url) : null;
   if (match) req.url = `${match[1]!.replace(/\/$/, '')}${match[2]}?aadOptscim062020${match[3] ? '&' + match[3] : ''}`;
   next();
 }

@@ -71,7 +71,7 @@ export function groupsRouter(ctx: ServerContext): Router {
       checkIfMatch(req, existing.version);
       const result = applyPatch('Group', existing.attributes, req.body, existing.id);
       if (!result.changed) return existing;
-      return ctx.groups.update(existing, result.attributes, result.members, ctx.now());
+      return ctx.groups.update(existing, result.attributesChanged ? result.attributes : undefined, result.members, ctx.now());
     });
     setEtag(res, group.version);
     if (req.query.attributes === undefined && req.query.excludedAttributes === undefined) sendScim(res, 204);

@@ -21,17 +21,22 @@ export interface DirectoryDetails extends Directory {
   groupCount: number;
 }
 
-/** The live public URL of a running `serve` (tunnel or --public-url) beats the environment's own. */
-function directoryQuery(store: Store) {
-  return store.kysely
-    .selectFrom('scim_directories as d')
-    .innerJoin('organizations as o', 'o.id', 'd.organization_id')
-    .innerJoin('environments as e', 'e.id', 'o.environment_id')
-    .select(['d.id', 'd.organization_id', 'o.environment_id', 'd.name', 'd.token_hash', 'd.token_created_at', 'd.created_at', 'e.public_url']);
+const SELECT_DIRECTORIES = `
+  SELECT d.id, d.organization_id, o.environment_id, d.name, d.token_hash IS NOT NULL AS has_token, d.token_created_at, d.created_at, e.public_url
+  FROM scim_directories d JOIN organizations o ON o.id = d.organization_id JOIN environments e ON e.id = o.environment_id`;
+
+interface DirectoryRow {
+  id: string;
+  organization_id: string;
+  environment_id: string;
+  name: string | null;
+  has_token: number;
+  token_created_at: string | null;
+  created_at: string;
+  public_url: string;
 }
 
-type DirectoryRow = Awaited<ReturnType<ReturnType<typeof directoryQuery>['execute']>>[number];
-
+/** The live public URL of a running `serve` (tunnel or --public-url) beats the environment's own. */
 function toDirectory(row: DirectoryRow, override: string | null): Directory {
   return {
     id: row.id,
@@ -39,7 +44,7 @@ function toDirectory(row: DirectoryRow, override: string | null): Directory {
     environmentId: row.environment_id,
     name: row.name,
     baseUrl: baseUrlFor(override ?? row.public_url, row.id),
-    hasToken: row.token_hash !== null,
+    hasToken: row.has_token === 1,
     tokenCreatedAt: row.token_created_at,
     createdAt: row.created_at,
   };
@@ -52,7 +57,7 @@ export async function createDirectory(
   const token = input.token ?? generateToken();
   const now = new Date().toISOString();
   const id = newId('scim_directory');
-  await store.kysely
+  await (await store.kysely())
     .insertInto('scim_directories')
     .values({ id, organization_id: input.organizationId, name: input.name ?? null, token_hash: hashToken(token), token_created_at: now, created_at: now })
     .execute();
@@ -60,15 +65,17 @@ export async function createDirectory(
 }
 
 export async function listDirectories(store: Store, filter: { organizationId?: string; environmentId?: string } = {}): Promise<Directory[]> {
-  let query = directoryQuery(store).orderBy('d.created_at').orderBy('d.id');
-  if (filter.organizationId) query = query.where('d.organization_id', '=', filter.organizationId);
-  if (filter.environmentId) query = query.where('o.environment_id', '=', filter.environmentId);
+  const rows = store
+    .prepare(
+      `${SELECT_DIRECTORIES} WHERE (@org IS NULL OR d.organization_id = @org) AND (@env IS NULL OR o.environment_id = @env) ORDER BY d.created_at, d.id`,
+    )
+    .all({ org: filter.organizationId ?? null, env: filter.environmentId ?? null }) as DirectoryRow[];
   const override = liveOverrideUrl(store);
-  return (await query.execute()).map((row) => toDirectory(row, override));
+  return rows.map((row) => toDirectory(row, override));
 }
 
 export async function findDirectory(store: Store, ref: string): Promise<Directory> {
-  const row = await directoryQuery(store).where('d.id', '=', ref).executeTakeFirst();
+  const row = store.prepare(`${SELECT_DIRECTORIES} WHERE d.id = ?`).get(ref) as DirectoryRow | undefined;
   if (!row) throw notFoundError(`no SCIM directory "${ref}"`, 'See `scimctl directory list`');
   return toDirectory(row, liveOverrideUrl(store));
 }
@@ -76,19 +83,14 @@ export async function findDirectory(store: Store, ref: string): Promise<Director
 export async function directoryDetails(store: Store, ref: string): Promise<DirectoryDetails> {
   const directory = await findDirectory(store, ref);
   const count = (table: 'scim_users' | 'scim_groups') =>
-    store.kysely
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('directory_id', '=', directory.id)
-      .executeTakeFirstOrThrow();
-  const [users, groups] = await Promise.all([count('scim_users'), count('scim_groups')]);
-  return { ...directory, userCount: Number(users.n), groupCount: Number(groups.n) };
+    (store.prepare(`SELECT count(*) AS n FROM ${table} WHERE directory_id = ?`).get(directory.id) as { n: number }).n;
+  return { ...directory, userCount: count('scim_users'), groupCount: count('scim_groups') };
 }
 
 /** Replace the directory's token; the old one stops working with this write. */
 export async function rotateToken(store: Store, id: string, token = generateToken()): Promise<{ token: string; tokenCreatedAt: string }> {
   const tokenCreatedAt = new Date().toISOString();
-  const result = await store.kysely
+  const result = await (await store.kysely())
     .updateTable('scim_directories')
     .set({ token_hash: hashToken(token), token_created_at: tokenCreatedAt })
     .where('id', '=', id)
@@ -98,5 +100,5 @@ export async function rotateToken(store: Store, id: string, token = generateToke
 }
 
 export async function deleteDirectory(store: Store, id: string): Promise<void> {
-  await store.kysely.deleteFrom('scim_directories').where('id', '=', id).execute();
+  await (await store.kysely()).deleteFrom('scim_directories').where('id', '=', id).execute();
 }

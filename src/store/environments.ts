@@ -31,33 +31,30 @@ export function validateEnvironmentName(name: string): string {
 
 export async function createEnvironment(store: Store, input: { name: string; publicUrl: string }): Promise<Environment> {
   const name = validateEnvironmentName(input.name);
-  const existing = await store.kysely.selectFrom('environments').select('id').where('name', '=', name).executeTakeFirst();
+  const db = await store.kysely();
+  const existing = await db.selectFrom('environments').select('id').where('name', '=', name).executeTakeFirst();
   if (existing) throw conflictError(`an environment named "${name}" already exists (${existing.id})`);
   const row: EnvironmentsTable = { id: newId('env'), name, public_url: input.publicUrl, created_at: new Date().toISOString() };
-  await store.kysely.insertInto('environments').values(row).execute();
+  await db.insertInto('environments').values(row).execute();
   return toEnvironment(row);
 }
 
 export async function listEnvironments(store: Store): Promise<Environment[]> {
-  const rows = await store.kysely.selectFrom('environments').selectAll().orderBy('created_at').orderBy('id').execute();
+  const rows = store.prepare('SELECT * FROM environments ORDER BY created_at, id').all() as EnvironmentsTable[];
   return rows.map(toEnvironment);
 }
 
 /** Find by id, or by name. */
 export async function findEnvironment(store: Store, ref: string): Promise<Environment> {
-  const row = await store.kysely
-    .selectFrom('environments')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)]))
-    .executeTakeFirst();
+  const row = store.prepare('SELECT * FROM environments WHERE id = @ref OR name = @ref').get({ ref }) as EnvironmentsTable | undefined;
   if (!row) throw notFoundError(`no environment "${ref}"`, 'See `scimctl env list`');
   return toEnvironment(row);
 }
 
 export async function setEnvironmentPublicUrl(store: Store, id: string, publicUrl: string): Promise<void> {
-  await store.kysely.updateTable('environments').set({ public_url: publicUrl }).where('id', '=', id).execute();
+  await (await store.kysely()).updateTable('environments').set({ public_url: publicUrl }).where('id', '=', id).execute();
 }
 
 export async function deleteEnvironment(store: Store, id: string): Promise<void> {
-  await store.kysely.deleteFrom('environments').where('id', '=', id).execute();
+  await (await store.kysely()).deleteFrom('environments').where('id', '=', id).execute();
 }

@@ -50,20 +50,24 @@ export class GroupRepository {
     return found;
   }
 
-  /** Replace attributes (and apply member changes, if any), bumping version once. */
-  update(existing: StoredResource, attributes: Record<string, unknown>, changes: MemberChanges | undefined, now: string): StoredResource {
-    if (attributes !== existing.attributes) {
+  /**
+   * Apply new attributes (undefined: unchanged) and member changes, bumping the version once.
+   * A membership-only change never rewrites the group row's attributes or touches its name index.
+   */
+  update(existing: StoredResource, attributes: Record<string, unknown> | undefined, changes: MemberChanges | undefined, now: string): StoredResource {
+    if (attributes) {
       uniquely(
         () =>
           this.store
-            .prepare('UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ? WHERE id = ?')
-            .run(String(attributes.displayName), str(attributes.externalId), JSON.stringify(attributes), existing.id),
+            .prepare('UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ?, updated_at = ?, version = version + 1 WHERE id = ?')
+            .run(String(attributes.displayName), str(attributes.externalId), JSON.stringify(attributes), now, existing.id),
         () => taken(attributes),
       );
+    } else {
+      this.store.prepare('UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ?').run(now, existing.id);
     }
     if (changes) this.applyMemberChanges(existing.directoryId, existing.id, changes);
-    this.store.prepare('UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ?').run(now, existing.id);
-    return { ...existing, attributes, updatedAt: now, version: existing.version + 1 };
+    return { ...existing, attributes: attributes ?? existing.attributes, updatedAt: now, version: existing.version + 1 };
   }
 
   delete(directoryId: string, id: string): boolean {

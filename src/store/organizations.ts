@@ -1,6 +1,7 @@
 import { conflictError, notFoundError, usageError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Store } from './store.js';
+import type { OrganizationsTable } from './schema.js';
 
 export interface Organization {
   id: string;
@@ -23,7 +24,7 @@ export async function createOrganization(store: Store, input: NewOrganization): 
   if (!name) throw usageError('an organization needs a non-empty --name');
   const externalId = input.externalId?.trim() || null;
   const domains = [...new Set(input.domains)];
-  return store.kysely.transaction().execute(async (trx) => {
+  return (await store.kysely()).transaction().execute(async (trx) => {
     if (externalId) {
       const clash = await trx
         .selectFrom('organizations')
@@ -62,10 +63,11 @@ export async function createOrganization(store: Store, input: NewOrganization): 
   });
 }
 
-async function attachDomains(store: Store, rows: { id: string; environment_id: string; display_name: string; external_id: string | null; created_at: string }[]): Promise<Organization[]> {
-  const ids = rows.map((r) => r.id);
-  const domains = ids.length
-    ? await store.kysely.selectFrom('organization_domains').selectAll().where('organization_id', 'in', ids).orderBy('domain').execute()
+function attachDomains(store: Store, rows: OrganizationsTable[]): Organization[] {
+  const domains = rows.length
+    ? (store
+        .prepare('SELECT organization_id, domain FROM organization_domains WHERE organization_id IN (SELECT value FROM json_each(?)) ORDER BY domain')
+        .all(JSON.stringify(rows.map((r) => r.id))) as { organization_id: string; domain: string }[])
     : [];
   return rows.map((r) => ({
     id: r.id,
@@ -78,27 +80,24 @@ async function attachDomains(store: Store, rows: { id: string; environment_id: s
 }
 
 export async function listOrganizations(store: Store, environmentId?: string): Promise<Organization[]> {
-  let query = store.kysely.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id');
-  if (environmentId) query = query.where('environment_id', '=', environmentId);
-  return attachDomains(store, await query.execute());
+  const rows = store
+    .prepare('SELECT * FROM organizations WHERE @environmentId IS NULL OR environment_id = @environmentId ORDER BY created_at, id')
+    .all({ environmentId: environmentId ?? null }) as OrganizationsTable[];
+  return attachDomains(store, rows);
 }
 
 /** Find by id, or by external id when exactly one organization has it. */
 export async function findOrganization(store: Store, ref: string): Promise<Organization> {
-  const rows = await store.kysely
-    .selectFrom('organizations')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', ref), eb('external_id', '=', ref)]))
-    .execute();
+  const rows = store.prepare('SELECT * FROM organizations WHERE id = @ref OR external_id = @ref').all({ ref }) as OrganizationsTable[];
   const exact = rows.find((r) => r.id === ref);
-  if (exact) return (await attachDomains(store, [exact]))[0]!;
+  if (exact) return attachDomains(store, [exact])[0]!;
   if (rows.length > 1) {
     throw usageError(`external id "${ref}" names ${rows.length} organizations (${rows.map((r) => r.id).join(', ')})`, 'Use the organization id');
   }
   if (rows.length === 0) throw notFoundError(`no organization "${ref}"`, 'See `scimctl org list`');
-  return (await attachDomains(store, rows))[0]!;
+  return attachDomains(store, rows)[0]!;
 }
 
 export async function deleteOrganization(store: Store, id: string): Promise<void> {
-  await store.kysely.deleteFrom('organizations').where('id', '=', id).execute();
+  await (await store.kysely()).deleteFrom('organizations').where('id', '=', id).execute();
 }

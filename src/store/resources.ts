@@ -53,13 +53,15 @@ export function listResources(store: Store, kind: ResourceKind, directoryId: str
   const compiled = query.filter ? compileFilter(query.filter, kind) : { sql: '1', params: [] };
   const from = `FROM ${TABLES[kind]} r WHERE r.directory_id = ? AND (${compiled.sql})`;
   const params = [directoryId, ...compiled.params];
-  const total = (store.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
-  if (query.count === 0 || total < query.startIndex) return { total, resources: [] };
+  const count = () => (store.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
+  if (query.count === 0) return { total: count(), resources: [] };
   const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
   const order = query.sortBy ? `${compileSort(query.sortBy, kind)} ${direction}, r.seq` : 'r.seq';
   const rows = store
     .prepare(`SELECT r.id, r.directory_id, r.attributes, r.created_at, r.updated_at, r.version ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...params, query.count, query.startIndex - 1) as ResourceRow[];
+  // A short first page is the whole result: no second query (Entra's match-by-userName is exactly this).
+  const total = query.startIndex === 1 && rows.length < query.count ? rows.length : count();
   return { total, resources: rows.map(toResource) };
 }
 

@@ -1,23 +1,29 @@
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type Sqlite } from './open.js';
 import type { Database } from './schema.js';
 
 /**
- * One open scimctl database. Management code uses `kysely` (typed, composable); hot SCIM paths use
- * `prepare`, which caches better-sqlite3 statements by SQL text so a request never re-parses SQL.
+ * One open scimctl database. Reads, and every hot SCIM path, use `prepare`, which caches
+ * better-sqlite3 statements by SQL text so nothing re-parses SQL. Management writes use `kysely()`
+ * (typed, composable), loaded on first use: it is most of the bundle, and read-only commands such
+ * as `org list` start faster without it.
  */
 export class Store {
   readonly db: Sqlite;
   private cachedKysely: Kysely<Database> | undefined;
   private readonly statements = new Map<string, Statement>();
+  private readonly closeHooks: (() => void)[] = [];
 
   constructor(readonly path: string, db?: Sqlite) {
     this.db = db ?? openDatabase(path);
   }
 
-  get kysely(): Kysely<Database> {
-    this.cachedKysely ??= new Kysely<Database>({ dialect: new SqliteDialect({ database: this.db }) });
+  async kysely(): Promise<Kysely<Database>> {
+    if (!this.cachedKysely) {
+      const { Kysely, SqliteDialect } = await import('kysely');
+      this.cachedKysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.db }) });
+    }
     return this.cachedKysely;
   }
 
@@ -37,8 +43,14 @@ export class Store {
     return this.db.transaction(fn).immediate();
   }
 
+  /** Run `hook` before the database closes (e.g. to flush buffered writes). */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
   close(): void {
     if (!this.db.open) return;
+    for (const hook of this.closeHooks.splice(0)) hook();
     this.statements.clear();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -86,6 +86,8 @@ describe('request log', () => {
   it('logs every request, failures included, and never stores the token', async () => {
     const [a] = server.directories;
     await scim({ ...a!, token: 'wrong-token-value' }, 'GET', '/Users?filter=userName eq "x"');
+    // Log rows are written in one transaction per event-loop turn, just after the response.
+    await new Promise((resolve) => setImmediate(resolve));
     const rows = server.store.db.prepare('SELECT * FROM request_log ORDER BY seq').all() as Record<string, unknown>[];
     expect(rows.length).toBeGreaterThan(5);
     const failed = rows[rows.length - 1]!;

@@ -77,7 +77,7 @@ describe('applyPatch: both Entra PATCH families', () => {
     ['operations in lower case, no schemas', { operations: [] }],
   ])('empty %s changes nothing', (_name, body) => {
     const result = run('User', storedUser(), body);
-    expect(result).toEqual({ attributes: storedUser(), changed: false });
+    expect(result).toEqual({ attributes: storedUser(), changed: false, attributesChanged: false });
   });
 
   it('reports changed:false for a replay that leaves the resource as it was', () => {

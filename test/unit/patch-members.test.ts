@@ -76,12 +76,12 @@ describe('applyPatch: group members', () => {
 
   it('Entra "Replace displayName" on a group touches no members', () => {
     const result = run('Group', storedGroup(), patch({ op: 'Replace', path: 'displayName', value: 'Eng 2' }));
-    expect(result).toEqual({ attributes: { ...storedGroup(), displayName: 'Eng 2' }, changed: true });
+    expect(result).toEqual({ attributes: { ...storedGroup(), displayName: 'Eng 2' }, changed: true, attributesChanged: true });
   });
 
   it('path-less replace of displayName and members together', () => {
     const result = run('Group', storedGroup(), patch({ op: 'replace', value: { displayName: 'X', members: [] } }));
-    expect(result).toEqual({ attributes: { ...storedGroup(), displayName: 'X' }, changed: true, members: { replaceAll: true, add: [], remove: [] } });
+    expect(result).toEqual({ attributes: { ...storedGroup(), displayName: 'X' }, changed: true, attributesChanged: true, members: { replaceAll: true, add: [], remove: [] } });
   });
 });
 

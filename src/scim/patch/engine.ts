@@ -26,6 +26,8 @@ export interface PatchResult {
   attributes: Record<string, unknown>;
   /** False when the attributes deep-equal the stored ones and membership is untouched (an idempotent replay). */
   changed: boolean;
+  /** False when only memberships changed, so the store need not rewrite the resource row. */
+  attributesChanged: boolean;
   /** Group only, and only when some operation targeted `members`. */
   members?: MemberChanges;
 }
@@ -143,7 +145,7 @@ export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, u
   const operations = readOperations(body);
   const attributes = structuredClone(stored) as Json;
   // Microsoft's validator sends an empty Operations array and expects nothing to change.
-  if (operations.length === 0) return { attributes, changed: false };
+  if (operations.length === 0) return { attributes, changed: false, attributesChanged: false };
   const members = kind === 'Group' ? new MemberChangeSet() : undefined;
   operations.forEach((raw, index) => {
     try {
@@ -156,7 +158,8 @@ export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, u
   });
   finalizeAttributes(kind, attributes);
   const memberChanges = members?.result();
-  const result: PatchResult = { attributes, changed: memberChanges !== undefined || !deepEqual(attributes, stored) };
+  const attributesChanged = !deepEqual(attributes, stored);
+  const result: PatchResult = { attributes, attributesChanged, changed: memberChanges !== undefined || attributesChanged };
   if (memberChanges) result.members = memberChanges;
   return result;
 }
