@@ -1,10 +1,10 @@
 import express, { type Request } from 'express';
-import { discoveryRouter } from './discovery.js';
+import { discoveryRoutes } from './discovery.js';
 import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
-import { groupsRouter } from './groups.js';
+import { groupRoutes } from './groups.js';
 import { requestLogger } from './request-logger.js';
-import { usersRouter } from './users.js';
+import { userRoutes } from './users.js';
 import type { ServerContext } from './context.js';
 import type { Store } from '../store/store.js';
 import { UserRepository } from '../store/users.js';
@@ -60,9 +60,9 @@ export function createApp(options: AppOptions): express.Express {
   const directory = express.Router({ mergeParams: true });
   directory.use(express.json({ type: () => true, limit: maxBodyBytes }));
   directory.use(authenticate(store));
-  directory.use('/Users', usersRouter(ctx));
-  directory.use('/Groups', groupsRouter(ctx));
-  directory.use(discoveryRouter(ctx, maxBodyBytes));
+  userRoutes(directory, ctx);
+  groupRoutes(directory, ctx);
+  discoveryRoutes(directory, ctx, maxBodyBytes);
   directory.use(notFoundHandler);
 
   if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));

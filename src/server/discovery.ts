@@ -1,15 +1,13 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { resourceTypeById, resourceTypeList, schemaById, schemaList, serviceProviderConfig } from '../scim/discovery.js';
 import type { ServerContext } from './context.js';
 import { MAX_PAGE_SIZE } from './query.js';
 import { sendScim } from './respond.js';
 
-export function discoveryRouter(ctx: ServerContext, maxBodyBytes: number): Router {
-  const router = Router({ mergeParams: true });
+export function discoveryRoutes(router: Router, ctx: ServerContext, maxBodyBytes: number): void {
   router.get('/ServiceProviderConfig', (req, res) => sendScim(res, 200, serviceProviderConfig(ctx.baseUrl(req), MAX_PAGE_SIZE, maxBodyBytes)));
   router.get('/ResourceTypes', (req, res) => sendScim(res, 200, resourceTypeList(ctx.baseUrl(req))));
   router.get('/ResourceTypes/:id', (req, res) => sendScim(res, 200, resourceTypeById(req.params.id as string, ctx.baseUrl(req))));
   router.get('/Schemas', (req, res) => sendScim(res, 200, schemaList(ctx.baseUrl(req))));
   router.get('/Schemas/:id', (req, res) => sendScim(res, 200, schemaById(req.params.id as string, ctx.baseUrl(req))));
-  return router;
 }

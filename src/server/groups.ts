@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { applyPatch } from '../scim/patch/engine.js';
 import { normalizeGroup } from '../scim/normalize.js';
 import { excludes, parseProjection, project, type Projection } from '../scim/projection.js';
@@ -9,8 +9,8 @@ import { checkIfMatch, setEtag } from './preconditions.js';
 import { listParams, queryParams, searchParams } from './query.js';
 import { sendScim } from './respond.js';
 
-export function groupsRouter(ctx: ServerContext): Router {
-  const router = Router({ mergeParams: true });
+/** Registers /Groups routes on the directory router: one router level, not a nested one per resource. */
+export function groupRoutes(router: Router, ctx: ServerContext): void {
 
   const render = (req: Request, group: StoredResource, projection: Projection | undefined) => {
     const base = ctx.baseUrl(req);
@@ -35,10 +35,10 @@ export function groupsRouter(ctx: ServerContext): Router {
     sendScim(res, 200, listResponse(result.resources.map((g) => render(req, g, query.projection)), result.total, query.startIndex));
   };
 
-  router.get('/', (req, res) => list(req, res, queryParams(req)));
-  router.post('/.search', (req, res) => list(req, res, searchParams(req.body)));
+  router.get('/Groups', (req, res) => list(req, res, queryParams(req)));
+  router.post('/Groups/.search', (req, res) => list(req, res, searchParams(req.body)));
 
-  router.post('/', (req, res) => {
+  router.post('/Groups', (req, res) => {
     const { attributes, members } = normalizeGroup(req.body);
     const group = ctx.store.transaction(() => ctx.groups.create(directoryOf(res), attributes, members ?? [], ctx.now()));
     res.setHeader('Location', `${ctx.baseUrl(req)}/Groups/${group.id}`);
@@ -46,13 +46,13 @@ export function groupsRouter(ctx: ServerContext): Router {
     sendScim(res, 201, render(req, group, single(req)));
   });
 
-  router.get('/:id', (req, res) => {
+  router.get('/Groups/:id', (req, res) => {
     const group = ctx.groups.get(directoryOf(res), req.params.id as string);
     setEtag(res, group.version);
     sendScim(res, 200, render(req, group, single(req)));
   });
 
-  router.put('/:id', (req, res) => {
+  router.put('/Groups/:id', (req, res) => {
     const { attributes, members } = normalizeGroup(req.body);
     const group = ctx.store.transaction(() => {
       const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
@@ -65,7 +65,7 @@ export function groupsRouter(ctx: ServerContext): Router {
   });
 
   // Entra expects 204 for group PATCH; a client that asks for attributes gets the resource (200).
-  router.patch('/:id', (req, res) => {
+  router.patch('/Groups/:id', (req, res) => {
     const group = ctx.store.transaction(() => {
       const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
       checkIfMatch(req, existing.version);
@@ -78,7 +78,7 @@ export function groupsRouter(ctx: ServerContext): Router {
     else sendScim(res, 200, render(req, group, single(req)));
   });
 
-  router.delete('/:id', (req, res) => {
+  router.delete('/Groups/:id', (req, res) => {
     ctx.store.transaction(() => {
       const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
       checkIfMatch(req, existing.version);
@@ -87,5 +87,4 @@ export function groupsRouter(ctx: ServerContext): Router {
     sendScim(res, 204);
   });
 
-  return router;
 }

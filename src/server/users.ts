@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { applyPatch } from '../scim/patch/engine.js';
 import { normalizeResource } from '../scim/normalize.js';
 import { excludes, project, type Projection } from '../scim/projection.js';
@@ -10,8 +10,8 @@ import { checkIfMatch, setEtag } from './preconditions.js';
 import { listParams, queryParams, searchParams } from './query.js';
 import { sendScim } from './respond.js';
 
-export function usersRouter(ctx: ServerContext): Router {
-  const router = Router({ mergeParams: true });
+/** Registers /Users routes on the directory router: one router level, not a nested one per resource. */
+export function userRoutes(router: Router, ctx: ServerContext): void {
 
   const render = (req: Request, user: StoredResource, projection: Projection | undefined, withGroups = true) => {
     const extra = withGroups && !excludes(projection, 'groups') ? groupsAttribute(ctx, req, user.id) : {};
@@ -26,10 +26,10 @@ export function usersRouter(ctx: ServerContext): Router {
 
   const single = (req: Request) => parseProjection('User', req.query.attributes as string | undefined, req.query.excludedAttributes as string | undefined);
 
-  router.get('/', (req, res) => list(req, res, queryParams(req)));
-  router.post('/.search', (req, res) => list(req, res, searchParams(req.body)));
+  router.get('/Users', (req, res) => list(req, res, queryParams(req)));
+  router.post('/Users/.search', (req, res) => list(req, res, searchParams(req.body)));
 
-  router.post('/', (req, res) => {
+  router.post('/Users', (req, res) => {
     const attributes = normalizeResource('User', req.body);
     const user = ctx.users.create(directoryOf(res), attributes, ctx.now());
     res.setHeader('Location', `${ctx.baseUrl(req)}/Users/${user.id}`);
@@ -37,13 +37,13 @@ export function usersRouter(ctx: ServerContext): Router {
     sendScim(res, 201, render(req, user, single(req), false));
   });
 
-  router.get('/:id', (req, res) => {
+  router.get('/Users/:id', (req, res) => {
     const user = ctx.users.get(directoryOf(res), req.params.id as string);
     setEtag(res, user.version);
     sendScim(res, 200, render(req, user, single(req)));
   });
 
-  router.put('/:id', (req, res) => {
+  router.put('/Users/:id', (req, res) => {
     const user = ctx.store.transaction(() => {
       const existing = ctx.users.get(directoryOf(res), req.params.id as string);
       checkIfMatch(req, existing.version);
@@ -53,7 +53,7 @@ export function usersRouter(ctx: ServerContext): Router {
     sendScim(res, 200, render(req, user, single(req)));
   });
 
-  router.patch('/:id', (req, res) => {
+  router.patch('/Users/:id', (req, res) => {
     const user = ctx.store.transaction(() => {
       const existing = ctx.users.get(directoryOf(res), req.params.id as string);
       checkIfMatch(req, existing.version);
@@ -64,7 +64,7 @@ export function usersRouter(ctx: ServerContext): Router {
     sendScim(res, 200, render(req, user, single(req)));
   });
 
-  router.delete('/:id', (req, res) => {
+  router.delete('/Users/:id', (req, res) => {
     ctx.store.transaction(() => {
       const existing = ctx.users.get(directoryOf(res), req.params.id as string);
       checkIfMatch(req, existing.version);
@@ -73,7 +73,6 @@ export function usersRouter(ctx: ServerContext): Router {
     sendScim(res, 204);
   });
 
-  return router;
 }
 
 /** The read-only `groups` attribute (RFC 7643 §4.1.2), only when the user is in any group. */

@@ -24,14 +24,18 @@ export function capBody(body: string | null | undefined): string | null {
   return body.length <= LOG_BODY_LIMIT ? body : `${body.slice(0, LOG_BODY_LIMIT)}…[truncated ${body.length - LOG_BODY_LIMIT} characters]`;
 }
 
+/** How long a log row may wait to be written with others: one commit per request cost more than a SCIM GET. */
+export const LOG_FLUSH_MS = 20;
+const LOG_FLUSH_ROWS = 256;
+
 /**
- * Rows are buffered and written in one transaction per event-loop turn: a commit per request
- * cost more than the rest of a SCIM GET. They land microseconds after the response; close() flushes.
+ * Rows are buffered and written in one transaction at most LOG_FLUSH_MS after the first of them
+ * (or at LOG_FLUSH_ROWS), so they land a few milliseconds after the response; close() flushes.
  */
 export class RequestLog {
   private inserted = 0;
   private pending: LogEntry[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: Store) {
     store.onClose(() => this.flush());
@@ -39,13 +43,13 @@ export class RequestLog {
 
   append(entry: LogEntry): void {
     this.pending.push(entry);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
+    if (this.pending.length >= LOG_FLUSH_ROWS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
   }
 
   flush(): void {
-    this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.pending.length === 0 || !this.store.db.open) return;
     const entries = this.pending;
     this.pending = [];

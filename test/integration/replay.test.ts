@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Replay, type Recording, type StepOutcome } from '../../src/fixtures/replay.js';
+import { Replay, type Recording, type StepOutcome } from '../helpers/replay.js';
 import { createApp } from '../../src/server/app.js';
 import { createDirectory } from '../../src/store/directories.js';
 import { createEnvironment } from '../../src/store/environments.js';
