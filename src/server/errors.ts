@@ -25,6 +25,11 @@ export function toScimError(error: unknown): ScimError {
     case 'request.size.invalid':
       return new ScimError(400, 'invalidSyntax', e.message);
   }
+  // Other client errors raised by express and its parsers (e.g. a malformed %-escape in the path).
+  const status = e?.status ?? (e as { statusCode?: number } | undefined)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ScimError(status, status === 400 ? 'invalidSyntax' : undefined, e.message);
+  }
   return new ScimError(500, undefined, 'internal server error; see the scimctl serve output');
 }
 

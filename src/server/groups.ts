@@ -1,12 +1,13 @@
 import type { Request, Response, Router } from 'express';
 import { applyPatch } from '../scim/patch/engine.js';
 import { normalizeGroup } from '../scim/normalize.js';
-import { excludes, parseProjection, project, type Projection } from '../scim/projection.js';
+import { excludes, project, type Projection } from '../scim/projection.js';
 import { listResponse, renderResource } from '../scim/render.js';
 import { listResources, type StoredResource } from '../store/resources.js';
 import { directoryOf, type ServerContext } from './context.js';
-import { checkIfMatch, setEtag } from './preconditions.js';
-import { listParams, queryParams, searchParams } from './query.js';
+import { withExisting } from './existing.js';
+import { setEtag } from './preconditions.js';
+import { listParams, projectionParams, queryParams, searchParams } from './query.js';
 import { sendScim } from './respond.js';
 
 /** Registers /Groups routes on the directory router: one router level, not a nested one per resource. */
@@ -27,7 +28,7 @@ export function groupRoutes(router: Router, ctx: ServerContext): void {
     return project('Group', renderResource('Group', group, `${base}/Groups/${group.id}`, extra), projection);
   };
 
-  const single = (req: Request) => parseProjection('Group', req.query.attributes as string | undefined, req.query.excludedAttributes as string | undefined);
+  const single = (req: Request) => projectionParams('Group', req);
 
   const list = (req: Request, res: Response, params: Record<string, unknown>) => {
     const query = listParams('Group', params);
@@ -54,9 +55,7 @@ export function groupRoutes(router: Router, ctx: ServerContext): void {
 
   router.put('/Groups/:id', (req, res) => {
     const { attributes, members } = normalizeGroup(req.body);
-    const group = ctx.store.transaction(() => {
-      const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
-      checkIfMatch(req, existing.version);
+    const group = withExisting(ctx, req, res, ctx.groups, (existing) => {
       // PUT replaces the whole resource: members not sent means no members.
       return ctx.groups.update(existing, attributes, { replaceAll: true, add: members ?? [], remove: [] }, ctx.now());
     });
@@ -66,9 +65,7 @@ export function groupRoutes(router: Router, ctx: ServerContext): void {
 
   // Entra expects 204 for group PATCH; a client that asks for attributes gets the resource (200).
   router.patch('/Groups/:id', (req, res) => {
-    const group = ctx.store.transaction(() => {
-      const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
-      checkIfMatch(req, existing.version);
+    const group = withExisting(ctx, req, res, ctx.groups, (existing) => {
       const result = applyPatch('Group', existing.attributes, req.body, existing.id);
       if (!result.changed) return existing;
       return ctx.groups.update(existing, result.attributesChanged ? result.attributes : undefined, result.members, ctx.now());
@@ -79,12 +76,7 @@ export function groupRoutes(router: Router, ctx: ServerContext): void {
   });
 
   router.delete('/Groups/:id', (req, res) => {
-    ctx.store.transaction(() => {
-      const existing = ctx.groups.get(directoryOf(res), req.params.id as string);
-      checkIfMatch(req, existing.version);
-      ctx.groups.delete(existing.directoryId, existing.id);
-    });
+    withExisting(ctx, req, res, ctx.groups, (existing) => ctx.groups.delete(existing.directoryId, existing.id));
     sendScim(res, 204);
   });
-
 }

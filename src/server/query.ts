@@ -64,6 +64,12 @@ export function listParams(kind: ResourceKind, params: Params): ListParams {
   };
 }
 
+/** `attributes` / `excludedAttributes` of a single-resource request (repeated parameters are joined). */
+export function projectionParams(kind: ResourceKind, req: Request): Projection | undefined {
+  const params = queryParams(req);
+  return parseProjection(kind, pick(params, 'attributes'), pick(params, 'excludedAttributes'));
+}
+
 export function queryParams(req: Request): Params {
   return req.query as Params;
 }

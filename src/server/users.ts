@@ -3,11 +3,11 @@ import { applyPatch } from '../scim/patch/engine.js';
 import { normalizeResource } from '../scim/normalize.js';
 import { excludes, project, type Projection } from '../scim/projection.js';
 import { listResponse, renderResource } from '../scim/render.js';
-import { parseProjection } from '../scim/projection.js';
 import { listResources, type StoredResource } from '../store/resources.js';
 import { directoryOf, type ServerContext } from './context.js';
-import { checkIfMatch, setEtag } from './preconditions.js';
-import { listParams, queryParams, searchParams } from './query.js';
+import { withExisting } from './existing.js';
+import { setEtag } from './preconditions.js';
+import { listParams, projectionParams, queryParams, searchParams } from './query.js';
 import { sendScim } from './respond.js';
 
 /** Registers /Users routes on the directory router: one router level, not a nested one per resource. */
@@ -24,7 +24,7 @@ export function userRoutes(router: Router, ctx: ServerContext): void {
     sendScim(res, 200, listResponse(result.resources.map((u) => render(req, u, query.projection)), result.total, query.startIndex));
   };
 
-  const single = (req: Request) => parseProjection('User', req.query.attributes as string | undefined, req.query.excludedAttributes as string | undefined);
+  const single = (req: Request) => projectionParams('User', req);
 
   router.get('/Users', (req, res) => list(req, res, queryParams(req)));
   router.post('/Users/.search', (req, res) => list(req, res, searchParams(req.body)));
@@ -44,19 +44,14 @@ export function userRoutes(router: Router, ctx: ServerContext): void {
   });
 
   router.put('/Users/:id', (req, res) => {
-    const user = ctx.store.transaction(() => {
-      const existing = ctx.users.get(directoryOf(res), req.params.id as string);
-      checkIfMatch(req, existing.version);
-      return ctx.users.replace(existing, normalizeResource('User', req.body), ctx.now());
-    });
+    const attributes = normalizeResource('User', req.body);
+    const user = withExisting(ctx, req, res, ctx.users, (existing) => ctx.users.replace(existing, attributes, ctx.now()));
     setEtag(res, user.version);
     sendScim(res, 200, render(req, user, single(req)));
   });
 
   router.patch('/Users/:id', (req, res) => {
-    const user = ctx.store.transaction(() => {
-      const existing = ctx.users.get(directoryOf(res), req.params.id as string);
-      checkIfMatch(req, existing.version);
+    const user = withExisting(ctx, req, res, ctx.users, (existing) => {
       const result = applyPatch('User', existing.attributes, req.body, existing.id);
       return result.changed ? ctx.users.replace(existing, result.attributes, ctx.now()) : existing;
     });
@@ -65,14 +60,9 @@ export function userRoutes(router: Router, ctx: ServerContext): void {
   });
 
   router.delete('/Users/:id', (req, res) => {
-    ctx.store.transaction(() => {
-      const existing = ctx.users.get(directoryOf(res), req.params.id as string);
-      checkIfMatch(req, existing.version);
-      ctx.users.delete(existing.directoryId, existing.id);
-    });
+    withExisting(ctx, req, res, ctx.users, (existing) => ctx.users.delete(existing.directoryId, existing.id));
     sendScim(res, 204);
   });
-
 }
 
 /** The read-only `groups` attribute (RFC 7643 §4.1.2), only when the user is in any group. */

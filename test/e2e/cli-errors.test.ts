@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { scimctl, scimctlJson, tempDb, type CliResult } from '../helpers/cli.js';
+import { scimctl, scimctlJson, tempDb, type CliResult, useTempDbs } from '../helpers/cli.js';
 
 /** One `error:` line, at most one hint line, nothing on stdout, no stack trace, the given exit code. */
 function expectError(result: CliResult, exitCode: number, message: string | RegExp, hint?: string): void {
@@ -110,13 +110,7 @@ function snapshot(file: string) {
 }
 
 describe.concurrent('databases scimctl must not touch', () => {
-  const temps: ReturnType<typeof tempDb>[] = [];
-  const temp = () => {
-    const t = tempDb();
-    temps.push(t);
-    return t;
-  };
-  afterAll(() => temps.forEach((t) => t.cleanup()));
+  const temp = useTempDbs();
 
   test('a file that is not SQLite', async () => {
     const t = temp();

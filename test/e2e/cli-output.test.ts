@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BIN, scimctl, scimctlJson, scimctlRaw, tempDb, type CliResult } from '../helpers/cli.js';
+import { BIN, scimctl, scimctlJson, scimctlRaw, tempDb, type CliResult, useTempDbs } from '../helpers/cli.js';
 import { scimctlPty } from '../helpers/pty.js';
 
 /** stdout is one JSON document and nothing else (not even a second line); stderr is quiet. */
@@ -88,13 +88,7 @@ describe.concurrent('colour', () => {
 });
 
 describe.concurrent('where the database lives', () => {
-  const temps: ReturnType<typeof tempDb>[] = [];
-  const temp = () => {
-    const t = tempDb();
-    temps.push(t);
-    return t;
-  };
-  afterAll(() => temps.forEach((t) => t.cleanup()));
+  const temp = useTempDbs();
   // No SCIMCTL_DB or XDG_DATA_HOME from the machine running the tests.
   const clean = { SCIMCTL_DB: undefined, XDG_DATA_HOME: undefined };
 

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, test } from 'vitest';
-import { scimctlJson, tempDb } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
+import { scimctlJson, useTempDbs } from '../helpers/cli.js';
 import { scimctlPty } from '../helpers/pty.js';
 
 interface Env {
@@ -17,13 +17,7 @@ const BACKSPACE = '\u007f';
 
 // At a terminal (stdin and stdout both TTYs) a missing argument is asked for instead of refused.
 describe.concurrent('prompts at a terminal', () => {
-  const temps: ReturnType<typeof tempDb>[] = [];
-  const temp = () => {
-    const t = tempDb();
-    temps.push(t);
-    return t;
-  };
-  afterAll(() => temps.forEach((t) => t.cleanup()));
+  const temp = useTempDbs();
 
   test('env create without a name asks for one, and checks it', async () => {
     const t = temp();

@@ -1,3 +1,4 @@
+import { afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,17 @@ export interface RunOptions {
 export function tempDb(): { dir: string; db: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'scimctl-test-'));
   return { dir, db: join(dir, 'scimctl.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** For a describe block: a factory of temp databases, all removed after the block. */
+export function useTempDbs(): () => ReturnType<typeof tempDb> {
+  const temps: ReturnType<typeof tempDb>[] = [];
+  afterAll(() => temps.forEach((t) => t.cleanup()));
+  return () => {
+    const t = tempDb();
+    temps.push(t);
+    return t;
+  };
 }
 
 /** Run bin/scimctl exactly as a user would (no TTY), against the given database. */

@@ -208,3 +208,15 @@ describe('Users', () => {
     expect((await scim(dir, 'DELETE', `/Users/${erin.id}`)).status).toBe(404);
   });
 });
+
+describe('odd query strings', () => {
+  it('joins repeated attributes parameters instead of failing', async () => {
+    const carol = (await scim(dir, 'GET', '/Users?filter=userName eq "carol@contoso.com"')).body.Resources[0];
+    const res = await scim(dir, 'GET', `/Users/${carol.id}?attributes=userName&attributes=title`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ schemas: carol.schemas, id: carol.id, userName: 'carol@contoso.com', title: 'Engineer' });
+    const twice = await scim(dir, 'GET', '/Users?count=1&count=2');
+    expect(twice.status).toBe(400);
+    expect(twice.body.scimType).toBe('invalidValue');
+  });
+});
