@@ -3,6 +3,7 @@ import { action } from './action.js';
 import { renderTable } from './table.js';
 import { listRendered, memberCount, showRendered } from './resources.js';
 import { pickDirectory } from './pickers.js';
+import { parsePositiveInt } from './options.js';
 
 export function registerGroup(program: Command): void {
   const group = program.command('group').description('read the groups IdPs have provisioned');
@@ -16,7 +17,7 @@ export function registerGroup(program: Command): void {
     .action(
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
         const dir = await pickDirectory(ctx, opts.directory);
-        const { resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, Number(opts.limit) || 1000);
+        const { resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, parsePositiveInt(opts.limit, '--limit'));
         ctx.result(resources, () =>
           resources.length === 0
             ? ctx.color.dim(opts.filter ? 'No groups match.' : 'No groups yet.')

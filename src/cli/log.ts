@@ -5,6 +5,7 @@ import { notFoundError, usageError } from '../core/errors.js';
 import { findLogEntry, lastLogSeq, queryLog, type LogQuery, type LogRecord } from '../store/request-log.js';
 import { findDirectory } from '../store/directories.js';
 import type { Context } from './context.js';
+import { parsePositiveInt } from './options.js';
 
 function parseStatus(value: string | undefined): LogQuery['status'] {
   if (value === undefined) return undefined;
@@ -38,8 +39,7 @@ export function registerLog(program: Command): void {
       action(async (ctx, opts: { directory?: string; status?: string; limit: string; follow?: boolean }) => {
         const directoryId = opts.directory ? (await findDirectory(ctx.store, opts.directory)).id : undefined;
         const status = parseStatus(opts.status);
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw usageError(`invalid --limit "${opts.limit}"`);
+        const limit = parsePositiveInt(opts.limit, '--limit');
         const entries = queryLog(ctx.store, { directoryId, status, limit }).reverse();
         if (!opts.follow) {
           ctx.result(entries.map(summary), () =>

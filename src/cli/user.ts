@@ -3,6 +3,7 @@ import { action } from './action.js';
 import { renderTable } from './table.js';
 import { listRendered, showRendered } from './resources.js';
 import { pickDirectory } from './pickers.js';
+import { parsePositiveInt } from './options.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -18,7 +19,7 @@ export function registerUser(program: Command): void {
     .action(
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
         const dir = await pickDirectory(ctx, opts.directory);
-        const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, Number(opts.limit) || 1000);
+        const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, parsePositiveInt(opts.limit, '--limit'));
         ctx.result(resources, () => {
           if (resources.length === 0) return ctx.color.dim(opts.filter ? 'No users match.' : 'No users yet.');
           const rows = resources.map((u) => {
