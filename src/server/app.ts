@@ -1,4 +1,5 @@
-import express, { type Request } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Request, type Response } from 'express';
 import { discoveryRoutes } from './discovery.js';
 import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
@@ -58,7 +59,11 @@ export function createApp(options: AppOptions): express.Express {
   app.set('query parser', 'simple');
 
   const directory = express.Router({ mergeParams: true });
-  const parseJson = express.json({ type: () => true, limit: maxBodyBytes });
+  // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed.
+  const keepRawBody = (_req: IncomingMessage, res: ServerResponse, buffer: Buffer) => {
+    (res as Response).locals.rawRequestBody = buffer;
+  };
+  const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: keepRawBody });
   // GET and DELETE carry no body; skipping the parser keeps the hottest route (Entra's match GET) lean.
   directory.use((req, res, next) => (req.method === 'GET' || req.method === 'DELETE' ? next() : parseJson(req, res, next)));
   directory.use(authenticate(store));

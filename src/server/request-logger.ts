@@ -13,7 +13,8 @@ export function requestLogger(store: Store, now: () => string, onLogged?: (entry
     const time = now();
     res.on('finish', () => {
       const queryAt = req.originalUrl.indexOf('?');
-      const body = res.locals.rawRequestBody ?? (req.body === undefined ? null : JSON.stringify(req.body));
+      const raw = res.locals.rawRequestBody as Buffer | string | undefined;
+      const body = raw === undefined ? null : String(raw);
       try {
         const entry: LogEntry = {
           time,

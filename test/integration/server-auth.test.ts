@@ -102,3 +102,18 @@ describe('request log', () => {
     expect(everything).not.toContain('wrong-token-value');
   });
 });
+
+describe('request log bodies', () => {
+  it('keeps the request body exactly as the client sent it, malformed ones too', async () => {
+    const [a] = server.directories;
+    const sent = '{ "userName" : "spacey@contoso.com",\n  "active": "True" }';
+    expect((await scim(a!, 'POST', '/Users', sent)).status).toBe(201);
+    expect((await scim(a!, 'POST', '/Users', '{"userName": ')).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
+    const rows = server.store.db.prepare("SELECT status, request_body FROM request_log WHERE method = 'POST' ORDER BY seq DESC LIMIT 2").all();
+    expect(rows).toEqual([
+      { status: 400, request_body: '{"userName": ' },
+      { status: 201, request_body: sent },
+    ]);
+  });
+});
