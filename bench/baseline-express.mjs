@@ -3,7 +3,7 @@
 // Usage: node bench/baseline-express.mjs --db <file> [--port 0]; prints {"url": …} on stdout when listening.
 import express from 'express';
 import { createServer } from 'node:http';
-import { openBaseline, parseArgs, SCIM_JSON } from './lib/baseline-core.mjs';
+import { openBaseline, parseArgs, SCIM_JSON, serveBaseline } from './lib/baseline-core.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const api = openBaseline(args.db);
@@ -39,13 +39,4 @@ app.use((error, req, res, _next) => {
 });
 
 const server = createServer({ keepAliveTimeout: 5000 }, app);
-server.listen(args.port, args.host, () => {
-  const { port } = server.address();
-  process.stdout.write(JSON.stringify({ url: `http://${args.host}:${port}` }) + '\n');
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    server.close(() => api.close());
-    server.closeIdleConnections();
-  });
-}
+serveBaseline(server, args, api);

@@ -1,7 +1,7 @@
 // Baseline: node:http + better-sqlite3, no framework. Same routes and SQL as scimctl's hot paths.
 // Usage: node bench/baseline-raw.mjs --db <file> [--port 0]; prints {"url": …} on stdout when listening.
 import { createServer } from 'node:http';
-import { openBaseline, parseArgs, SCIM_JSON } from './lib/baseline-core.mjs';
+import { openBaseline, parseArgs, SCIM_JSON, serveBaseline } from './lib/baseline-core.mjs';
 
 const MAX_BODY = 4 * 1024 * 1024;
 const ROUTE = /^\/scim\/v2\/([^/?]+)\/(Users|Groups)(?:\/([^/?]+))?\/?(?:\?(.*))?$/;
@@ -59,13 +59,4 @@ const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
   }
 });
 
-server.listen(args.port, args.host, () => {
-  const { port } = server.address();
-  process.stdout.write(JSON.stringify({ url: `http://${args.host}:${port}` }) + '\n');
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    server.close(() => api.close());
-    server.closeIdleConnections();
-  });
-}
+serveBaseline(server, args, api);

@@ -118,3 +118,17 @@ export function parseArgs(argv) {
   if (!db) throw new Error('usage: --db <file> [--port <n>] [--host <h>]');
   return { db, port: Number(get('--port', '0')), host: get('--host', '127.0.0.1') };
 }
+
+/** Listen, announce {"url"} on stdout (what bench/lib/servers.mjs waits for), and close cleanly on a signal. */
+export function serveBaseline(server, args, api) {
+  server.listen(args.port, args.host, () => {
+    const { port } = server.address();
+    process.stdout.write(JSON.stringify({ url: `http://${args.host}:${port}` }) + '\n');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      server.close(() => api.close());
+      server.closeIdleConnections();
+    });
+  }
+}

@@ -1,41 +1,43 @@
-import type { Context } from './context.js';
+import type { Choice, Context } from './context.js';
 import { findEnvironment, listEnvironments, type Environment } from '../store/environments.js';
 import { findOrganization, listOrganizations, type Organization } from '../store/organizations.js';
 import { findDirectory, listDirectories, type Directory } from '../store/directories.js';
 
-/** Resolve `--env`, or let a person pick one at a TTY. */
-export async function pickEnvironment(ctx: Context, ref: string | undefined, flag = '--env <env>'): Promise<Environment> {
-  const chosen = await ctx.need(ref, flag, async () => {
-    const envs = await listEnvironments(ctx.store);
-    return ctx.select(
-      'Environment',
-      envs.map((e) => ({ name: `${e.name} (${e.id})`, value: e.id })),
-      'there are no environments yet; create one with `scimctl env create <name>`',
-    );
-  });
-  return findEnvironment(ctx.store, chosen);
+interface Picker<T> {
+  label: string;
+  /** What to say when there is nothing to pick from. */
+  empty: string;
+  choices: (ctx: Context) => Promise<Choice[]>;
+  find: (ctx: Context, ref: string) => Promise<T>;
 }
 
-export async function pickOrganization(ctx: Context, ref: string | undefined, flag = '--org <org>'): Promise<Organization> {
-  const chosen = await ctx.need(ref, flag, async () => {
-    const orgs = await listOrganizations(ctx.store);
-    return ctx.select(
-      'Organization',
-      orgs.map((o) => ({ name: `${o.name} (${o.id})`, value: o.id })),
-      'there are no organizations yet; create one with `scimctl org create`',
-    );
-  });
-  return findOrganization(ctx.store, chosen);
+/** Resolve a reference given as a flag or argument, or let a person pick one at a TTY. */
+async function pick<T>(ctx: Context, ref: string | undefined, flag: string, picker: Picker<T>): Promise<T> {
+  const chosen = await ctx.need(ref, flag, async () => ctx.select(picker.label, await picker.choices(ctx), picker.empty));
+  return picker.find(ctx, chosen);
 }
 
-export async function pickDirectory(ctx: Context, ref: string | undefined, flag = '--directory <dir>'): Promise<Directory> {
-  const chosen = await ctx.need(ref, flag, async () => {
-    const dirs = await listDirectories(ctx.store);
-    return ctx.select(
-      'SCIM directory',
-      dirs.map((d) => ({ name: `${d.name ?? d.id} (${d.id})`, value: d.id })),
-      'there are no SCIM directories yet; create one with `scimctl directory create`',
-    );
-  });
-  return findDirectory(ctx.store, chosen);
-}
+const environments: Picker<Environment> = {
+  label: 'Environment',
+  empty: 'there are no environments yet; create one with `scimctl env create <name>`',
+  choices: async (ctx) => (await listEnvironments(ctx.store)).map((e) => ({ name: `${e.name} (${e.id})`, value: e.id })),
+  find: (ctx, ref) => findEnvironment(ctx.store, ref),
+};
+
+const organizations: Picker<Organization> = {
+  label: 'Organization',
+  empty: 'there are no organizations yet; create one with `scimctl org create`',
+  choices: async (ctx) => (await listOrganizations(ctx.store)).map((o) => ({ name: `${o.name} (${o.id})`, value: o.id })),
+  find: (ctx, ref) => findOrganization(ctx.store, ref),
+};
+
+const directories: Picker<Directory> = {
+  label: 'SCIM directory',
+  empty: 'there are no SCIM directories yet; create one with `scimctl directory create`',
+  choices: async (ctx) => (await listDirectories(ctx.store)).map((d) => ({ name: `${d.name ?? d.id} (${d.id})`, value: d.id })),
+  find: (ctx, ref) => findDirectory(ctx.store, ref),
+};
+
+export const pickEnvironment = (ctx: Context, ref: string | undefined, flag = '--env <env>') => pick(ctx, ref, flag, environments);
+export const pickOrganization = (ctx: Context, ref: string | undefined, flag = '--org <org>') => pick(ctx, ref, flag, organizations);
+export const pickDirectory = (ctx: Context, ref: string | undefined, flag = '--directory <dir>') => pick(ctx, ref, flag, directories);

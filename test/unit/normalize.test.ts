@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../../src/scim/errors.js';
 import { normalizeGroup, normalizeResource } from '../../src/scim/normalize.js';
 import { ENTERPRISE_USER_SCHEMA, ENTRA_GROUP_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../src/scim/schemas.js';
+import { scimError } from './patch-fixtures.js';
 
 const ENT = ENTERPRISE_USER_SCHEMA;
 
@@ -28,16 +28,6 @@ const entraPost = () => ({
   meta: { resourceType: 'User' },
   roles: [],
 });
-
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('normalizeResource(User)', () => {
   it('stores the default Entra POST body as sent, minus meta', () => {
