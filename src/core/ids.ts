@@ -12,10 +12,22 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
     time = ALPHABET[t % 32]! + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(16);
   let random = '';
-  for (const byte of bytes) random += ALPHABET[byte & 31];
+  for (const byte of randomBytes16()) random += ALPHABET[byte & 31];
   return `${prefix}_${time}${random}`;
+}
+
+// Randomness drawn 4 KiB at a time: one call into OpenSSL per id cost more than the rest of newId().
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function randomBytes16(): Buffer {
+  if (offset + 16 > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  offset += 16;
+  return pool.subarray(offset - 16, offset);
 }
 
 export function hasPrefix(value: string, prefix: IdPrefix): boolean {

@@ -4,6 +4,7 @@
  * for multi-valued attributes, nulls for "unassigned". POST/PUT bodies go through normalizeResource();
  * the PATCH engine reuses coerceAttribute() and finalizeAttributes() so both paths store the same shape.
  */
+import { cloneJson } from './clone.js';
 import { badRequest } from './errors.js';
 import {
   ENTRA_GROUP_SCHEMA,
@@ -229,7 +230,7 @@ export function normalizeResource(kind: ResourceKind, body: unknown): Json {
   }
   const out: Json = {};
   // Unmodelled values are stored as they are; copying first keeps them from aliasing the request body.
-  for (const [key, value] of Object.entries(structuredClone(body))) {
+  for (const [key, value] of Object.entries(cloneJson(body))) {
     if (key.toLowerCase() === 'schemas') {
       if (value !== null) out.schemas = readSchemas(kind, value);
     } else {

@@ -1,3 +1,4 @@
+import { cloneJson } from './clone.js';
 import { badRequest } from './errors.js';
 import type { Filter, PatchPath } from './filter/ast.js';
 import { parsePatchPath } from './filter/parser.js';
@@ -66,7 +67,7 @@ export function project(kind: ResourceKind, resource: Record<string, unknown>, p
     for (const p of projection.include) copyPath(kind, resource, out, p);
     return out;
   }
-  const out = structuredClone(resource);
+  const out = cloneJson(resource);
   for (const p of projection.exclude) if (!ALWAYS.has(p.top)) removePath(kind, out, p);
   return out;
 }

@@ -3,6 +3,7 @@
  * "PATCH shapes to accept") and Okta's. Pure: returns a new attributes object and, for Groups, the
  * membership changes for the store to apply.
  */
+import { cloneJson } from '../clone.js';
 import { ScimError, badRequest } from '../errors.js';
 import {
   assertRequired,
@@ -74,7 +75,7 @@ function readOperation(raw: unknown, index: number): Operation {
   if (op !== 'remove' && value === undefined) {
     throw badRequest('invalidValue', `Operations[${index}]: ${op} needs a "value"`);
   }
-  return { op, path, value: structuredClone(value) };
+  return { op, path, value: cloneJson(value) };
 }
 
 function patchSchemas(kind: ResourceKind, res: Json, op: OpName, value: unknown): void {
@@ -143,7 +144,7 @@ function withIndex(error: unknown, index: number): unknown {
 
 export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, unknown>>, body: unknown, id?: string): PatchResult {
   const operations = readOperations(body);
-  const attributes = structuredClone(stored) as Json;
+  const attributes = cloneJson(stored) as Json;
   // Microsoft's validator sends an empty Operations array and expects nothing to change.
   if (operations.length === 0) return { attributes, changed: false, attributesChanged: false };
   const members = kind === 'Group' ? new MemberChangeSet() : undefined;
