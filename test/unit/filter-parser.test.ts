@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScimError } from '../../src/scim/errors.js';
 import type { AttrPath, CompareOp, Filter, FilterValue } from '../../src/scim/filter/ast.js';
-import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseAttrPath, parseFilter, parsePatchPath } from '../../src/scim/filter/parser.js';
+import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseAttrPath, parseFilter, parsePatchPath, simpleEquality } from '../../src/scim/filter/parser.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -107,6 +107,36 @@ describe('parseFilter', () => {
     const parsed = parseFilter(text);
     expect(parsed).toEqual(expected);
     expect(deepFrozen(parsed)).toBe(true);
+  });
+
+  // `name eq "string"` skips the lexer; wrapped in parentheses the same text takes the full parser.
+  const simpleEqualities = [
+    'userName eq "alice@contoso.example"',
+    'userName EQ "a"',
+    'externalId eq "8c1e3b1a-1f0e-4b8a-9f5e-000000000001"',
+    'displayName eq ""',
+    'displayName eq "Zoë O\'Brien (Sales) [EU] {x} ünïcödé ☃"',
+    '$ref eq "x"',
+    'pr eq "y"',
+  ];
+  it.each(simpleEqualities)('%s: the fast path builds the full parser\'s tree', (text) => {
+    const fast = simpleEquality(text);
+    expect(fast).toBeDefined();
+    expect(fast).toStrictEqual(parseFilter(`(${text})`));
+    expect(parseFilter(text)).toStrictEqual(fast);
+    expect(deepFrozen(fast)).toBe(true);
+  });
+
+  it('leaves escapes, keywords and oversized filters to the full parser', () => {
+    for (const text of ['userName eq "a\\"b"', 'and eq "x"', 'not eq "x"', 'userName  eq "x"', 'name.givenName eq "x"', 'userName eq 1', 'userName co "x"', `userName eq "${'a'.repeat(MAX_FILTER_LENGTH)}"`]) {
+      expect(simpleEquality(text)).toBeUndefined();
+    }
+    expect(parseFilter('userName eq "a\\"b"')).toEqual(cmp('userName', 'eq', 'a"b'));
+    expect(parseFilter('not eq "x"')).toEqual(cmp('not', 'eq', 'x'));
+    expect(parseFilter('userName eq "a\\u0041"')).toEqual(cmp('userName', 'eq', 'aA'));
+    expect(scimError(() => parseFilter('and eq "x"')).detail).toMatch(/expected an attribute path/);
+    expect(scimError(() => parseFilter('userName eq "\u0001"')).detail).toMatch(/control character/);
+    expect(scimError(() => parseFilter(`userName eq "${'a'.repeat(MAX_FILTER_LENGTH)}"`)).detail).toMatch(/maximum is 4096/);
   });
 
   const malformed: [string, RegExp][] = [

@@ -24,8 +24,23 @@ const isWord = (token: Token, word: string) => token.type === 'word' && token.te
 const isOperator = (token: Token) =>
   token.type === 'word' && (COMPARE_OPS.has(token.text.toLowerCase()) || token.text.toLowerCase() === 'pr');
 
+// Entra's match query (`userName eq "…"`) is the most frequent request a directory gets: a plain
+// `name eq "string"` skips the lexer. Anything else (escapes, dots, URNs, other operators, extra
+// spaces) goes through the full parser, which builds exactly the same tree for these.
+const SIMPLE_EQUALITY = /^([A-Za-z_$][A-Za-z0-9_$-]*) eq "([^"\\\u0000-\u001f]*)"$/i;
+
+/** The fast path alone: the tree for a plain `name eq "string"`, else undefined. */
+export function simpleEquality(text: string): Filter | undefined {
+  const match = text.length <= MAX_FILTER_LENGTH ? SIMPLE_EQUALITY.exec(text) : null;
+  if (!match || KEYWORDS.has(match[1]!.toLowerCase())) return undefined;
+  const path: AttrPath = Object.freeze({ kind: 'attrPath', uri: undefined, attr: match[1]!, sub: undefined });
+  return Object.freeze({ kind: 'compare', op: 'eq', path, value: match[2]! });
+}
+
 /** Parse a filter. Throws ScimError 400 `invalidFilter` naming the position and offending text. */
 export function parseFilter(text: string): Filter {
+  const simple = simpleEquality(text);
+  if (simple) return simple;
   const lx = new Lexer(text, 'invalidFilter');
   checkLength(lx);
   const parser = new Parser(lx);
