@@ -11,7 +11,7 @@ import { preflight, runLoad, scenarios } from './lib/load.mjs';
 import { formatSummary, profilesIn, summariseProfiles } from './lib/profile.mjs';
 import { startServer } from './lib/servers.mjs';
 import { describeMachine, snapshotBuild } from './lib/setup.mjs';
-import { heading, mb, ms, num, ratio, table } from './lib/stats.mjs';
+import { heading, mb, median, ms, num, ratio, table } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, '.bench');
@@ -26,7 +26,8 @@ const int = (name, fallback) => {
   return value;
 };
 const config = {
-  duration: int('BENCH_DURATION', 8),
+  duration: int('BENCH_DURATION', 5),
+  rounds: Math.max(1, int('BENCH_ROUNDS', 3)),
   warmup: int('BENCH_WARMUP', 1),
   connections: int('BENCH_CONNECTIONS', 10),
   coldRuns: Math.max(20, int('BENCH_COLD_RUNS', 30)),
@@ -71,7 +72,7 @@ async function section(title, fn) {
 console.log('scimctl bench');
 for (const [k, v] of Object.entries(results.machine)) console.log(`  ${k.padEnd(12)} ${v}`);
 console.log(
-  `  config       duration ${config.duration}s, warmup ${config.warmup}s, ${config.connections} connections, scales ${config.scales.join('/')} (+${config.smallScale}), cold runs ${config.coldRuns}, add-member requests ${config.addRequests}`,
+  `  config       ${config.rounds} rounds of ${config.duration}s, warmup ${config.warmup}s, ${config.connections} connections, scales ${config.scales.join('/')} (+${config.smallScale}), cold runs ${config.coldRuns}, add-member requests ${config.addRequests}`,
 );
 if (os.loadavg()[0] > os.cpus().length * 0.5) console.log(`  NOTE: the machine is busy (load ${os.loadavg()[0].toFixed(2)}); figures will be noisy.`);
 mkdirSync(OUT, { recursive: true });
@@ -128,6 +129,15 @@ async function warmAndRun(server, ds, scenario, opts = {}) {
   return { ...r, served: warm + r.ok + r.bad };
 }
 
+/** One figure per server and scenario from several rounds: medians, with counts summed and each round's req/s kept. */
+function medianOfRounds(runs) {
+  const pick = (key) => median(runs.map((r) => r[key]));
+  const unexpected = {};
+  for (const r of runs) for (const [status, n] of Object.entries(r.unexpected)) unexpected[status] = (unexpected[status] ?? 0) + n;
+  const sum = (key) => runs.reduce((total, r) => total + (r[key] ?? 0), 0);
+  return { rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), cpuUs: pick('cpuUs'), ok: sum('ok'), bad: sum('bad'), errors: sum('errors'), unexpected, served: sum('served'), rounds: runs.map((r) => r.rps) };
+}
+
 const fmtLoad = (r) => [num(r.rps), ms(r.p50), ms(r.p99), `${num(r.cpuUs)} us`, num(r.ok), r.bad ? `${r.bad} (${JSON.stringify(r.unexpected)}${r.errors ? ` errors ${r.errors}` : ''})` : '0'];
 const badNote = (...runs) => (runs.some((r) => r.bad) ? `unexpected responses: ${runs.map((r) => r.bad).join('/')}` : '');
 
@@ -167,20 +177,26 @@ if (config.sections.has('server')) {
           running[name] = await startServer({ ...make(db), cwd: ROOT });
         }
         const byScenario = {};
+        const servers = Object.values(running);
         for (const key of config.scenarios) {
-          byScenario[key] = {};
-          for (const server of Object.values(running)) {
-            const scenario = key === 'post' ? scenarios.post(ds, `${server.name}${users}`) : scenarios[key](ds);
-            await preflight(server, ds, scenario);
-            byScenario[key][server.name] = await warmAndRun(server, ds, scenario);
+          const scenarioOf = Object.fromEntries(servers.map((s) => [s.name, key === 'post' ? scenarios.post(ds, `${s.name}${users}`) : scenarios[key](ds)]));
+          for (const server of servers) await preflight(server, ds, scenarioOf[server.name]);
+          const runs = Object.fromEntries(servers.map((s) => [s.name, []]));
+          for (let round = 0; round < config.rounds; round++) {
+            // Each round starts with the next server: drift on a shared machine must not favour whoever goes first.
+            for (let i = 0; i < servers.length; i++) {
+              const server = servers[(i + round) % servers.length];
+              runs[server.name].push(await warmAndRun(server, ds, scenarioOf[server.name]));
+            }
           }
+          byScenario[key] = Object.fromEntries(Object.entries(runs).map(([name, rs]) => [name, medianOfRounds(rs)]));
         }
         results.server[users] = byScenario;
-        const rows = [['scenario', 'server', 'req/s', 'p50', 'p99', 'cpu/req', 'ok', 'unexpected']];
+        const rows = [['scenario', 'server', 'req/s', 'p50', 'p99', 'cpu/req', 'ok', 'unexpected', 'req/s by round']];
         for (const [key, runs] of Object.entries(byScenario)) {
-          for (const [name, r] of Object.entries(runs)) rows.push([scenarios[key](ds).name, name, ...fmtLoad(r)]);
+          for (const [name, r] of Object.entries(runs)) rows.push([scenarios[key](ds).name, name, ...fmtLoad(r), r.rounds.map((x) => num(x)).join(' / ')]);
         }
-        console.log(`\n${config.connections} connections, ${config.duration}s each after ${config.warmup}s warm-up; scimctl also writes a request_log row per request\n`);
+        console.log(`\n${config.connections} connections; ${config.rounds} interleaved round(s) of ${config.duration}s after ${config.warmup}s warm-up, medians shown; scimctl also writes a request_log row per request\n`);
         console.log(table(rows));
         console.log('');
         // Throughput ratios carry the targets; CPU-per-request ratios (server side) survive a busy machine better.
