@@ -3,6 +3,8 @@ import express, { type Request, type Response } from 'express';
 import { discoveryRoutes } from './discovery.js';
 import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { badRequest } from '../scim/errors.js';
 import { groupRoutes } from './groups.js';
 import { requestLogger } from './request-logger.js';
 import { userRoutes } from './users.js';
@@ -65,7 +67,13 @@ export function createApp(options: AppOptions): express.Express {
   };
   const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: keepRawBody });
   // GET and DELETE carry no body; skipping the parser keeps the hottest route (Entra's match GET) lean.
-  directory.use((req, res, next) => (req.method === 'GET' || req.method === 'DELETE' ? next() : parseJson(req, res, next)));
+  directory.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'DELETE') return next();
+    parseJson(req, res, (error?: unknown) => {
+      if (error === undefined && nestsDeeperThan(req.body)) next(badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`));
+      else next(error);
+    });
+  });
   directory.use(authenticate(store));
   userRoutes(directory, ctx);
   groupRoutes(directory, ctx);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '../../src/server/json-depth.js';
 import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestDirectory, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -47,6 +48,24 @@ describe('never a 500, always a SCIM Error body', () => {
       }
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('for bodies nested deeper than the limit (400 invalidSyntax, not a stack overflow)', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    for (const depth of [MAX_JSON_DEPTH, 200_000]) {
+      const bodies = [`{"userName":"deep","x":${deep(depth)}}`, `{"displayName":"deep","x":${deep(depth)}}`, `{"Operations":[{"op":"add","path":"x","value":${deep(depth)}}]}`];
+      for (const [method, path, body] of [['POST', '/Users', bodies[0]], ['POST', '/Groups', bodies[1]], ['PUT', `/Users/${userId}`, bodies[0]], ['PATCH', `/Users/${userId}`, bodies[2]], ['PATCH', `/Groups/${groupId}`, bodies[2]], ['POST', '/Users/.search', bodies[0]]] as const) {
+        const res = await scim(dir, method, path, body);
+        expect(res.status, `${method} ${path} depth ${depth}`).toBe(400);
+        expect(res.body).toEqual({ schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidSyntax', detail: `the request body nests deeper than ${MAX_JSON_DEPTH} levels` });
+      }
+    }
+    // At the limit an unmodelled attribute is kept and returned exactly as sent.
+    const atLimit = JSON.parse(deep(MAX_JSON_DEPTH - 1)) as unknown;
+    const created = await scim(dir, 'POST', '/Users', { userName: 'deep-but-fine', x: atLimit });
+    expect(created.status).toBe(201);
+    expect(created.body.x).toEqual(atLimit);
+    expect(internalErrors).toEqual([]);
   });
 
   it('for bad filters, paging and projections', async () => {
