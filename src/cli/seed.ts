@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { invalidError, notFoundError } from '../core/errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import type { SeedKind, SeedRemoval, SeedReport } from '../fixtures/format.js';
 import { action } from './action.js';
 import type { Context } from './context.js';
@@ -47,8 +48,9 @@ async function readFixture(file: string): Promise<unknown> {
     if (code === 'ENOENT') throw notFoundError(`no fixture file ${file}`, 'Pass the path of a fixture JSON file, e.g. fixtures/acme.json');
     throw invalidError(`cannot read fixture ${file}: ${(error as Error).message}`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     // Only a broken file pays for loading the scanner that finds the line and column.
     const { jsonErrorAt } = await import('../fixtures/json-error.js');
@@ -56,6 +58,12 @@ async function readFixture(file: string): Promise<unknown> {
     const detail = at ? `line ${at.line}, column ${at.column}: ${at.problem}` : (error as Error).message.split('\n')[0];
     throw invalidError(`${file} is not valid JSON: ${detail}`, 'Fixtures are JSON documents; see "Fixture format reference" in the README');
   }
+  // A user sits 8 levels down (environments → organizations → directories → users): it may nest as
+  // deeply as a request body may.
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH + 8)) {
+    throw invalidError(`${file} nests deeper than ${MAX_JSON_DEPTH + 8} levels`, `Users and groups may nest ${MAX_JSON_DEPTH} levels, as in a SCIM request body`);
+  }
+  return parsed;
 }
 
 function directoryTable(ctx: Context, report: SeedReport): string {

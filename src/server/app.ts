@@ -3,7 +3,7 @@ import express, { type Request, type Response } from 'express';
 import { discoveryRoutes } from './discovery.js';
 import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import { badRequest } from '../scim/errors.js';
 import { groupRoutes } from './groups.js';
 import { requestLogger } from './request-logger.js';

@@ -88,6 +88,14 @@ describe('scimctl seed', () => {
     expect(broken.stderr).toMatch(/^error: .*broken\.json is not valid JSON: line 3, column 20: unexpected ","\n/);
   });
 
+  it('refuses a fixture nested deeper than a request body may be, in one line, writing nothing', async () => {
+    const deep = `{"version":1,"environments":[{"name":"e","organizations":[{"key":"o","name":"O","directories":[{"key":"d","users":[{"userName":"u","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}]}]}]}`;
+    const result = await scimctl(temp.db, ['seed', write('deep.json', deep)]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*deep\.json nests deeper than 72 levels\nUsers and groups may nest 64 levels, as in a SCIM request body\n$/);
+    expect((await scimctl(temp.db, ['env', 'list', '--json'])).stdout.trim()).toBe('[]');
+  });
+
   it('--dry-run writes nothing; --prune removes what the fixture dropped', async () => {
     const dry = await scimctl(temp.db, ['seed', ACME, '--dry-run']);
     expect(dry.stderr).toMatch(/^Dry run of acme\.json: .*\n  13 created, 0 updated, 0 unchanged \(dry run: nothing was written\)\n$/);

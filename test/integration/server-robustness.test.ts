@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../../src/server/json-depth.js';
+import { MAX_JSON_DEPTH } from '../../src/core/json-depth.js';
 import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestDirectory, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;

@@ -1,7 +1,7 @@
 /**
- * How deeply a request body may nest. SCIM resources nest three levels and PATCH values a few more;
- * every later step (copying, PATCH, rendering the answer) recurses, so a body nested thousands deep
- * must be refused up front instead of overflowing the stack there.
+ * How deeply a request body (or a fixture's user or group) may nest. SCIM resources nest three
+ * levels and PATCH values a few more; every later step (copying, PATCH, rendering the answer)
+ * recurses, so a body nested thousands deep must be refused up front, not overflow the stack there.
  */
 export const MAX_JSON_DEPTH = 64;
 
