@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { CliError, usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { createApp, type AppOptions } from '../server/app.js';
@@ -40,7 +39,6 @@ export interface ServeDeps {
  * Shutdown: tunnel, then local server, then (in action()) the database.
  */
 export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps = {}): Promise<void> {
-  keepYoungGenerationSmall();
   const port = parsePort(opts.port);
   const env = deps.env ?? process.env;
   const publicOverride = opts.publicUrl ? normalizePublicUrl(opts.publicUrl) : undefined;
@@ -206,15 +204,4 @@ function requestLine(ctx: Context, entry: LogEntry): string {
   const status = entry.status >= 500 ? c.red(entry.status) : entry.status >= 400 ? c.yellow(entry.status) : c.green(entry.status);
   const query = entry.query ? c.dim('?' + entry.query) : '';
   return `${c.dim(entry.time)} ${entry.method.padEnd(6)} ${entry.path}${query} ${status} ${c.dim(entry.duration_ms.toFixed(1) + 'ms')}${entry.error_kind ? ' ' + c.yellow(entry.error_kind) : ''}`;
-}
-
-/**
- * Under sustained load V8 doubles its young generation up to 3 x 16 MB, which was most of serve's
- * peak memory (about 150 MB with 100k users against about 123 MB without the growth, at the same
- * throughput: a request's garbage dies young, so small scavenges stay cheap). V8 reads this factor
- * each time it would grow the space, so setting it after start-up takes effect; V8 versions that
- * enforce a minimum of 2 simply keep their default.
- */
-function keepYoungGenerationSmall(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
 }
