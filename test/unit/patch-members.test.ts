@@ -72,6 +72,8 @@ describe('applyPatch: group members', () => {
     expect(result.members).toEqual(members);
     expect(result.attributes).toEqual(storedGroup());
     expect(result.changed).toBe(members !== undefined);
+    // Membership-only: the store must not rewrite the group row.
+    expect(result.attributesChanged).toBe(false);
   });
 
   it('Entra "Replace displayName" on a group touches no members', () => {

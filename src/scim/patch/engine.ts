@@ -97,11 +97,16 @@ interface PatchContext {
   members: MemberChangeSet | undefined;
   /** The resource's own id: a client may send it back unchanged (Okta renames groups that way). */
   id: string | undefined;
+  /** Set by any operation that may change attributes; membership-only requests leave it false. */
+  attributesTouched: boolean;
 }
 
 function applyAt(kind: ResourceKind, res: Json, path: string, op: OpName, value: unknown, ctx: PatchContext): void {
   const { members } = ctx;
-  if (path.toLowerCase() === 'schemas') return patchSchemas(kind, res, op, value);
+  if (path.toLowerCase() === 'schemas') {
+    ctx.attributesTouched = true;
+    return patchSchemas(kind, res, op, value);
+  }
   const t = resolveTarget(kind, path);
   if (t.container === undefined && t.def?.mutability === 'readOnly') {
     if (t.name === 'id' && op !== 'remove' && value === ctx.id) return;
@@ -110,6 +115,7 @@ function applyAt(kind: ResourceKind, res: Json, path: string, op: OpName, value:
   // Okta's password sync: accepted and discarded, like password in POST bodies (normalize.ts).
   if (t.def?.mutability === 'writeOnly') return;
   if (members && t.container === undefined && t.name === 'members') return applyMemberOp(members, op, t, value);
+  ctx.attributesTouched = true;
   if (t.name === undefined) {
     if (op === 'remove' || value === null) {
       if (isCoreContainer(kind, t)) throw badRequest('invalidPath', `path ${JSON.stringify(path)} names the core schema; name an attribute`);
@@ -148,18 +154,21 @@ export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, u
   // Microsoft's validator sends an empty Operations array and expects nothing to change.
   if (operations.length === 0) return { attributes, changed: false, attributesChanged: false };
   const members = kind === 'Group' ? new MemberChangeSet() : undefined;
+  const ctx: PatchContext = { members, id, attributesTouched: false };
   operations.forEach((raw, index) => {
     try {
-      applyOperation(kind, attributes, readOperation(raw, index), { members, id });
+      applyOperation(kind, attributes, readOperation(raw, index), ctx);
       // Checked per operation so the error names the operation that emptied userName/displayName.
       assertRequired(kind, attributes);
     } catch (error) {
       throw withIndex(error, index);
     }
   });
-  finalizeAttributes(kind, attributes);
+  // Entra's add/remove-member requests touch only memberships: the stored attributes are already in
+  // final form, so there is nothing to rebuild or compare.
+  if (ctx.attributesTouched) finalizeAttributes(kind, attributes);
   const memberChanges = members?.result();
-  const attributesChanged = !deepEqual(attributes, stored);
+  const attributesChanged = ctx.attributesTouched && !deepEqual(attributes, stored);
   const result: PatchResult = { attributes, attributesChanged, changed: memberChanges !== undefined || attributesChanged };
   if (memberChanges) result.members = memberChanges;
   return result;
