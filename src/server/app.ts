@@ -23,8 +23,8 @@ export interface AppOptions {
   /** The public URL clients use (tunnel or --public-url); otherwise taken from the request's Host. */
   publicUrl?: () => string | undefined;
   maxBodyBytes?: number;
-  /** Called for real bugs (500s), e.g. to print them on the server's stderr. */
-  onInternalError?: (error: unknown, req: Request) => void;
+  /** Called for real bugs (500s) and for request-log batches that could not be written, e.g. to print them on the server's stderr. */
+  onInternalError?: (error: unknown, req?: Request) => void;
   /** Called after each request is logged, e.g. to print a line per request. */
   onRequest?: (entry: LogEntry) => void;
   /** Local-only routes (health check). Off for the app a tunnel exposes: only SCIM is public. */
@@ -81,9 +81,10 @@ export function createApp(options: AppOptions): express.Express {
   directory.use(notFoundHandler);
 
   if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.use(`${SCIM_PREFIX}/:directoryId`, rewriteEntraFlag, requestLogger(store, ctx.now, options.onRequest), directory);
+  const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
+  app.use(`${SCIM_PREFIX}/:directoryId`, rewriteEntraFlag, requestLogger(store, ctx.now, options.onRequest, onInternalError), directory);
   app.use(notFoundHandler);
-  app.use(errorMiddleware(options.onInternalError ?? ((error) => console.error(error))));
+  app.use(errorMiddleware(onInternalError));
   return app;
 }
 

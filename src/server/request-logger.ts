@@ -6,8 +6,8 @@ import type { Store } from '../store/store.js';
  * Writes one request_log row per SCIM request when the response finishes. Headers are not
  * stored at all, so the Authorization header (the token) can never reach the log.
  */
-export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void) {
-  const log = new RequestLog(store);
+export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
+  const log = new RequestLog(store, onLogError);
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
     const time = now();

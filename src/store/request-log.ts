@@ -37,7 +37,11 @@ export class RequestLog {
   private pending: LogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: Store) {
+  /** `onError` hears of a batch that could not be written (a full disk, say); the server carries on. */
+  constructor(
+    private readonly store: Store,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {
     store.onClose(() => this.flush());
   }
 
@@ -47,18 +51,34 @@ export class RequestLog {
     else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
   }
 
+  /** Never throws: it runs from a timer, where a throw would take the whole server down. */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.length === 0 || !this.store.db.open) return;
     const entries = this.pending;
     this.pending = [];
-    this.store.transaction(() => {
-      for (const entry of entries) this.insert(entry);
-    });
-    const before = this.inserted;
-    this.inserted += entries.length;
-    if (Math.floor(before / 1000) !== Math.floor(this.inserted / 1000)) this.prune();
+    try {
+      this.store.transaction(() => {
+        for (const entry of entries) this.insertUnlessOrphaned(entry);
+      });
+      const before = this.inserted;
+      this.inserted += entries.length;
+      if (Math.floor(before / 1000) !== Math.floor(this.inserted / 1000)) this.prune();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.onError(new Error(`${entries.length} request log row(s) could not be written: ${reason}`, { cause: error }));
+    }
+  }
+
+  private insertUnlessOrphaned(entry: LogEntry): void {
+    try {
+      this.insert(entry);
+    } catch (error) {
+      // The directory was deleted while its rows waited here: they would have been deleted with it.
+      if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return;
+      throw error;
+    }
   }
 
   private insert(entry: LogEntry): void {
