@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
+import { isDatabaseBusy } from '../store/open.js';
 import { sendScim } from './respond.js';
 
 interface BodyParserError extends Error {
@@ -25,6 +26,9 @@ export function toScimError(error: unknown): ScimError {
     case 'request.size.invalid':
       return new ScimError(400, 'invalidSyntax', e.message);
   }
+  if (isDatabaseBusy(error)) {
+    return new ScimError(503, undefined, 'the database is busy: another scimctl command holds its write lock; retry shortly');
+  }
   // Other client errors raised by express and its parsers (e.g. a malformed %-escape in the path).
   const status = e?.status ?? (e as { statusCode?: number } | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -35,13 +39,14 @@ export function toScimError(error: unknown): ScimError {
 
 export function errorKind(error: ScimError): string {
   if (error.scimType) return error.scimType;
-  return ({ 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 412: 'preconditionFailed', 413: 'tooLarge' } as Record<number, string>)[error.status] ?? (error.status >= 500 ? 'internal' : 'error');
+  return ({ 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 412: 'preconditionFailed', 413: 'tooLarge', 503: 'busy' } as Record<number, string>)[error.status] ?? (error.status >= 500 ? 'internal' : 'error');
 }
 
 export function errorMiddleware(onInternal: (error: unknown, req: Request) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const scim = toScimError(error);
-    if (scim.status >= 500) onInternal(error, req);
+    // Only a 500 is a bug; a 503 is another process holding the database.
+    if (scim.status === 500) onInternal(error, req);
     const raw = (error as BodyParserError)?.body;
     if (typeof raw === 'string') res.locals.rawRequestBody = raw;
     res.locals.errorKind = errorKind(scim);
@@ -50,6 +55,7 @@ export function errorMiddleware(onInternal: (error: unknown, req: Request) => vo
       return;
     }
     if (scim.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scimctl"');
+    if (scim.status === 503) res.setHeader('Retry-After', '1');
     sendScim(res, scim.status, scim.toJSON());
   };
 }

@@ -7,6 +7,9 @@ import { LATEST_VERSION, migrations } from './migrations.js';
 
 export type Sqlite = BetterSqlite3.Database;
 
+/** How long a write waits for another process's write lock before giving up with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 /** Marks a file as a scimctl database (PRAGMA application_id), so a foreign SQLite file is refused untouched. */
 export const APPLICATION_ID = 0x5c1c7c71;
 
@@ -24,7 +27,7 @@ export function openDatabase(path: string): Sqlite {
   }
   try {
     checkIdentity(db, path);
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('foreign_keys = ON');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -99,6 +102,11 @@ export function translateSqliteError(error: unknown, path: string): unknown {
   if (!key) return error;
   const hint = key.startsWith('SQLITE_READONLY') || key === 'SQLITE_PERM' ? 'Choose a writable location with --db or SCIMCTL_DB' : undefined;
   return databaseError(`database ${path} ${SQLITE_MESSAGES[key]}`, hint, error);
+}
+
+/** Another connection held the write lock for longer than the busy timeout: worth a retry, not a bug. */
+export function isDatabaseBusy(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && (error.code.startsWith('SQLITE_BUSY') || error.code.startsWith('SQLITE_LOCKED'));
 }
 
 function describe(error: unknown): string {

@@ -1,3 +1,4 @@
+import { isDatabaseBusy } from './open.js';
 import type { Store } from './store.js';
 import type { RequestLogTable } from './schema.js';
 
@@ -27,6 +28,8 @@ export function capBody(body: string | null | undefined): string | null {
 /** How long a log row may wait to be written with others: one commit per request cost more than a SCIM GET. */
 export const LOG_FLUSH_MS = 20;
 const LOG_FLUSH_ROWS = 256;
+/** Rows kept while another process holds the write lock (a long seed, say); beyond this the oldest go. */
+export const LOG_MAX_WAITING = 5000;
 
 /**
  * Rows are buffered and written in one transaction at most LOG_FLUSH_MS after the first of them
@@ -42,7 +45,7 @@ export class RequestLog {
     private readonly store: Store,
     private readonly onError: (error: unknown) => void = () => {},
   ) {
-    store.onClose(() => this.flush());
+    store.onClose(() => this.flush(true));
   }
 
   append(entry: LogEntry): void {
@@ -51,13 +54,19 @@ export class RequestLog {
     else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
   }
 
-  /** Never throws: it runs from a timer, where a throw would take the whole server down. */
-  flush(): void {
+  /**
+   * Never throws: it runs from a timer, where a throw would take the whole server down. Unless told to
+   * wait (at close), it does not wait for another process's write lock: the rows stay queued and the
+   * event loop keeps serving reads while, say, a long `scimctl seed` commits.
+   */
+  flush(waitForLock = false): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.length === 0 || !this.store.db.open) return;
     const entries = this.pending;
     this.pending = [];
+    const busyTimeout = waitForLock ? undefined : (this.store.prepare('PRAGMA busy_timeout').pluck().get() as number);
+    if (busyTimeout !== undefined) this.store.prepare('PRAGMA busy_timeout = 0').run();
     try {
       this.store.transaction(() => {
         for (const entry of entries) this.insertUnlessOrphaned(entry);
@@ -66,9 +75,24 @@ export class RequestLog {
       this.inserted += entries.length;
       if (Math.floor(before / 1000) !== Math.floor(this.inserted / 1000)) this.prune();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.onError(new Error(`${entries.length} request log row(s) could not be written: ${reason}`, { cause: error }));
+      if (!waitForLock && isDatabaseBusy(error)) this.requeue(entries);
+      else this.report(entries.length, error);
+    } finally {
+      if (busyTimeout !== undefined) this.store.prepare(`PRAGMA busy_timeout = ${busyTimeout}`).run();
     }
+  }
+
+  private requeue(entries: LogEntry[]): void {
+    const waiting = entries.concat(this.pending);
+    const dropped = waiting.length - LOG_MAX_WAITING;
+    if (dropped > 0) this.report(dropped, new Error('the database stayed locked by another process'));
+    this.pending = dropped > 0 ? waiting.slice(dropped) : waiting;
+    this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
+  }
+
+  private report(rows: number, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.onError(new Error(`${rows} request log row(s) could not be written: ${reason}`, { cause: error }));
   }
 
   private insertUnlessOrphaned(entry: LogEntry): void {

@@ -1,7 +1,8 @@
+import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { deleteDirectory } from '../../src/store/directories.js';
 import { LOG_FLUSH_MS } from '../../src/store/request-log.js';
-import { scim, startTestServer, type TestServer } from '../helpers/server.js';
+import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => server?.close());
@@ -35,4 +36,32 @@ it('reports a batch that cannot be written and keeps serving', async () => {
   expect((await scim(dir!, 'GET', '/Users')).status).toBe(200);
   await afterFlush();
   expect(logged(server)).toEqual([{ directory_id: dir!.id, status: 200 }]);
+});
+
+it('while another process holds the write lock: reads work, writes answer 503 with Retry-After, and the log rows wait', async () => {
+  const internal: unknown[] = [];
+  server = await startTestServer(1, { onInternalError: (error) => internal.push(error) });
+  const [dir] = server.directories;
+  server.store.db.pragma('busy_timeout = 100');
+  const other = new Database(server.store.path);
+  other.prepare('BEGIN IMMEDIATE').run();
+  try {
+    expect((await scim(dir!, 'GET', '/Users')).status).toBe(200);
+    const busy = await scim(dir!, 'POST', '/Users', entraUser('blocked'));
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect(busy.body).toEqual({ schemas: [ERROR_SCHEMA], status: '503', detail: 'the database is busy: another scimctl command holds its write lock; retry shortly' });
+    await afterFlush();
+    expect(logged(server)).toEqual([]);
+  } finally {
+    other.prepare('COMMIT').run();
+    other.close();
+  }
+  await afterFlush();
+  expect(server.store.db.prepare('SELECT method, status, error_kind FROM request_log ORDER BY seq').all()).toEqual([
+    { method: 'GET', status: 200, error_kind: null },
+    { method: 'POST', status: 503, error_kind: 'busy' },
+  ]);
+  expect(internal).toEqual([]);
+  expect((await scim(dir!, 'POST', '/Users', entraUser('unblocked'))).status).toBe(201);
 });
