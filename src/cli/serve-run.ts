@@ -73,15 +73,24 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
     }
     const publicUrl = tunnelUrl ?? publicOverride;
     registerServer(store, { localUrl: server.url, publicUrl: publicUrl ?? null });
+    // Only bookkeeping, for other commands' base URLs: failing to record it (the database locked by
+    // another process) must not throw out of a tunnel event and take the server down.
+    const recordPublicUrl = (url: string | null) => {
+      try {
+        updateServerPublicUrl(store, url);
+      } catch (error) {
+        ctx.notice(ctx.errColor.yellow(`could not record the tunnel URL for other scimctl commands: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    };
     const unsubscribe = tunnel?.onStatus((event) => {
       const c = ctx.errColor;
       if (event.status === 'reconnecting') {
         ctx.notice(c.yellow(`tunnel: connection to ngrok lost (${event.message}); reconnecting… The local server keeps running on ${server.url}.`));
       } else if (event.status === 'connected') {
-        if (event.url && event.url !== tunnelUrl) updateServerPublicUrl(store, (tunnelUrl = event.url));
+        if (event.url && event.url !== tunnelUrl) recordPublicUrl((tunnelUrl = event.url));
         ctx.notice(c.green(`tunnel: reconnected; public URL ${tunnelUrl}`));
       } else {
-        updateServerPublicUrl(store, null);
+        recordPublicUrl(null);
         ctx.notice(c.red(`tunnel: closed (${event.message}). The local server keeps running on ${server.url}; restart \`scimctl serve --tunnel\` for a public URL.`));
       }
     });

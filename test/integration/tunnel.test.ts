@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +38,7 @@ class Capture {
 }
 
 interface Running {
+  ctx: Context;
   stdout: Capture;
   stderr: Capture;
   stop: () => Promise<void>;
@@ -69,7 +71,7 @@ function serve(options: Partial<ServeOptions> & { json?: boolean }, tunnel: Tunn
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const done = runServe(ctx, { port: '0', host: '127.0.0.1', tunnel: true, quiet: true, ...options }, { stop: stopped, tunnel }).finally(() => ctx.close());
   done.catch(() => undefined);
-  return { stdout, stderr, done, stop: async () => (stop(), await done) };
+  return { ctx, stdout, stderr, done, stop: async () => (stop(), await done) };
 }
 
 async function readyJson(run: Running) {
@@ -205,6 +207,25 @@ describe('serve --tunnel (local fake, real public app)', () => {
     for (const d of await listDirectories(other)) expect(d.baseUrl).toBe(`http://localhost:8080/scim/v2/${d.id}`);
     other.close();
     expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
+    await run.stop();
+  });
+
+  it('a tunnel event while another process holds the database is a notice, not a crash', async () => {
+    const tunnel = new LocalTunnel();
+    const run = serve({ json: true }, tunnel);
+    const ready = await readyJson(run);
+    run.ctx.store.db.pragma('busy_timeout = 50');
+    const other = new Database(tmp.db);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      tunnel.simulate({ status: 'closed', message: 'stopped from the ngrok dashboard or API' });
+      await run.stderr.until((t) => t.includes('tunnel: closed'));
+      expect(run.stderr.text).toContain('could not record the tunnel URL for other scimctl commands: database is locked');
+      expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
+    } finally {
+      other.prepare('COMMIT').run();
+      other.close();
+    }
     await run.stop();
   });
 });
