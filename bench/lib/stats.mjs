@@ -22,6 +22,11 @@ export function ratio(value) {
   return Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a';
 }
 
+/** A ratio compared against `goal`: a third decimal when two would round onto the goal (0.798 is not 0.80). */
+export function ratioAgainst(value, goal) {
+  return Number.isFinite(value) && value !== goal && Math.abs(value - goal) < 0.005 ? `${value.toFixed(3)}x` : ratio(value);
+}
+
 export function mb(bytes) {
   return Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : 'n/a';
 }
