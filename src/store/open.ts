@@ -8,7 +8,7 @@ import { LATEST_VERSION, migrations } from './migrations.js';
 export type Sqlite = BetterSqlite3.Database;
 
 /** How long a write waits for another process's write lock before giving up with SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 5000;
 
 /** Marks a file as a scimctl database (PRAGMA application_id), so a foreign SQLite file is refused untouched. */
 export const APPLICATION_ID = 0x5c1c7c71;

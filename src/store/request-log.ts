@@ -29,7 +29,7 @@ export function capBody(body: string | null | undefined): string | null {
 export const LOG_FLUSH_MS = 20;
 const LOG_FLUSH_ROWS = 256;
 /** Rows kept while another process holds the write lock (a long seed, say); beyond this the oldest go. */
-export const LOG_MAX_WAITING = 5000;
+const LOG_MAX_WAITING = 5000;
 
 /**
  * Rows are buffered and written in one transaction at most LOG_FLUSH_MS after the first of them
