@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { discoveryRoutes } from './discovery.js';
 import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
@@ -7,6 +7,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import { badRequest } from '../scim/errors.js';
 import { groupRoutes } from './groups.js';
 import { requestLogger } from './request-logger.js';
+import { ScimRoutes } from './routes.js';
 import { userRoutes } from './users.js';
 import type { ServerContext } from './context.js';
 import type { Store } from '../store/store.js';
@@ -60,25 +61,37 @@ export function createApp(options: AppOptions): express.Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
 
-  const directory = express.Router({ mergeParams: true });
+  const routes = new ScimRoutes();
+  userRoutes(routes, ctx);
+  groupRoutes(routes, ctx);
+  discoveryRoutes(routes, ctx, maxBodyBytes);
+  const checkToken = authenticate(store);
   // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed.
   const keepRawBody = (_req: IncomingMessage, res: ServerResponse, buffer: Buffer) => {
     (res as Response).locals.rawRequestBody = buffer;
   };
   const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: keepRawBody });
-  // GET and DELETE carry no body; skipping the parser keeps the hottest route (Entra's match GET) lean.
-  directory.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'DELETE') return next();
-    parseJson(req, res, (error?: unknown) => {
-      if (error === undefined && nestsDeeperThan(req.body)) next(badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`));
-      else next(error);
-    });
-  });
-  directory.use(authenticate(store));
-  userRoutes(directory, ctx);
-  groupRoutes(directory, ctx);
-  discoveryRoutes(directory, ctx, maxBodyBytes);
-  directory.use(notFoundHandler);
+  // Body (if any), then token, then the route: a wrong token answers 401 whatever the path.
+  const directory = (req: Request, res: Response, next: NextFunction) => {
+    const route = (error?: unknown) => {
+      if (error === undefined && req.body !== undefined && nestsDeeperThan(req.body)) {
+        error = badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      }
+      if (error !== undefined) return next(error);
+      try {
+        checkToken(req, res);
+        const found = routes.match(req.method, req.path);
+        if (!found) notFoundHandler(req);
+        if (found.id !== undefined) req.params.id = found.id;
+        found.handler(req, res);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    // GET and DELETE carry no body; skipping the parser keeps the hottest route (Entra's match GET) lean.
+    if (req.method === 'GET' || req.method === 'DELETE') route();
+    else parseJson(req, res, route);
+  };
 
   if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { tokenMatches } from '../core/tokens.js';
 import type { Store } from '../store/store.js';
@@ -7,10 +7,10 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
 /**
  * Bearer-token auth for one directory. An unknown directory id answers exactly like a wrong token
- * (401, same body), so directory ids cannot be probed without a valid token.
+ * (401, same body), so directory ids cannot be probed without a valid token. Throws the 401.
  */
 export function authenticate(store: Store) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response): void => {
     const directoryId = req.params.directoryId as string;
     const row = store.prepare('SELECT token_hash FROM scim_directories WHERE id = ?').get(directoryId) as { token_hash: string | null } | undefined;
     if (row) res.locals.logDirectoryId = directoryId;
@@ -20,7 +20,6 @@ export function authenticate(store: Store) {
     if (!match) throw unauthorized('Authorization header malformed: expected "Bearer <token>"');
     if (!tokenMatches(match[1]!, row?.token_hash)) throw unauthorized('bearer token is not valid for this directory');
     res.locals.directoryId = directoryId;
-    next();
   };
 }
 

@@ -1,10 +1,10 @@
-import type { Router } from 'express';
 import { resourceTypeById, resourceTypeList, schemaById, schemaList, serviceProviderConfig } from '../scim/discovery.js';
 import type { ServerContext } from './context.js';
 import { MAX_PAGE_SIZE } from './query.js';
 import { sendScim } from './respond.js';
+import type { ScimRoutes } from './routes.js';
 
-export function discoveryRoutes(router: Router, ctx: ServerContext, maxBodyBytes: number): void {
+export function discoveryRoutes(router: ScimRoutes, ctx: ServerContext, maxBodyBytes: number): void {
   router.get('/ServiceProviderConfig', (req, res) => sendScim(res, 200, serviceProviderConfig(ctx.baseUrl(req), MAX_PAGE_SIZE, maxBodyBytes)));
   router.get('/ResourceTypes', (req, res) => sendScim(res, 200, resourceTypeList(ctx.baseUrl(req))));
   router.get('/ResourceTypes/:id', (req, res) => sendScim(res, 200, resourceTypeById(req.params.id as string, ctx.baseUrl(req))));

@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { applyPatch } from '../scim/patch/engine.js';
 import { normalizeResource } from '../scim/normalize.js';
 import { excludes, project, type Projection } from '../scim/projection.js';
@@ -9,9 +9,10 @@ import { withExisting } from './existing.js';
 import { setEtag } from './preconditions.js';
 import { listParams, projectionParams, queryParams, searchParams } from './query.js';
 import { sendScim } from './respond.js';
+import type { ScimRoutes } from './routes.js';
 
-/** Registers /Users routes on the directory router: one router level, not a nested one per resource. */
-export function userRoutes(router: Router, ctx: ServerContext): void {
+/** Registers /Users routes in the directory's route table. */
+export function userRoutes(router: ScimRoutes, ctx: ServerContext): void {
 
   const render = (req: Request, user: StoredResource, projection: Projection | undefined, withGroups = true) => {
     const extra = withGroups && !excludes(projection, 'groups') ? groupsAttribute(ctx, req, user.id) : {};

@@ -191,6 +191,20 @@ describe('Users', () => {
     expect((await scim(dir, 'GET', '?aadOptscim062020/Users?filter=userName eq "carol@contoso.com"')).body.totalResults).toBe(1);
   });
 
+  it('routes a trailing slash, a %-encoded id and HEAD; a malformed %-escape is 400 and an extra segment 404', async () => {
+    const carol = (await scim(dir, 'GET', '/Users/?filter=userName eq "carol@contoso.com"')).body.Resources[0];
+    const encoded = carol.id.replace('_', '%5F');
+    const byEncodedId = await scim(dir, 'GET', `/USERS/${encoded}/`);
+    expect(byEncodedId.status).toBe(200);
+    expect(byEncodedId.body.userName).toBe('carol@contoso.com');
+    const head = await scim(dir, 'HEAD', `/Users/${carol.id}`);
+    expect([head.status, head.text, head.headers.get('etag')]).toEqual([200, '', byEncodedId.headers.get('etag')]);
+    const malformed = await scim(dir, 'GET', '/Users/%zz');
+    expect([malformed.status, malformed.body]).toEqual([400, { schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidSyntax', detail: 'the path segment "%zz" is not valid percent-encoding' }]);
+    const extra = await scim(dir, 'GET', `/Users/${carol.id}/groups`);
+    expect([extra.status, extra.body]).toEqual([404, { schemas: [ERROR_SCHEMA], status: '404', detail: `no SCIM endpoint GET /Users/${carol.id}/groups` }]);
+  });
+
   it('searches with POST /.search', async () => {
     const res = await scim(dir, 'POST', '/Users/.search', {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
