@@ -95,7 +95,13 @@ export function createApp(options: AppOptions): express.Express {
 
   if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
-  app.use(`${SCIM_PREFIX}/:directoryId`, rewriteEntraFlag, requestLogger(store, ctx.now, options.onRequest, onInternalError), directory);
+  const logWhenFinished = requestLogger(store, ctx.now, options.onRequest, onInternalError);
+  // One mounted function, not three: express matches the mount path again for each one.
+  app.use(`${SCIM_PREFIX}/:directoryId`, (req, res, next) => {
+    rewriteEntraFlag(req);
+    logWhenFinished(req, res);
+    directory(req, res, next);
+  });
   app.use(notFoundHandler);
   app.use(errorMiddleware(onInternalError));
   return app;
@@ -107,8 +113,7 @@ const ENTRA_FLAG_THEN_PATH = /\?aadOptscim062020\//i;
  * An admin may paste the Tenant URL with `?aadOptscim062020`; clients that append paths blindly
  * then send `/scim/v2/<dir>?aadOptscim062020/Users?filter=…`. Move the path back in front.
  */
-function rewriteEntraFlag(req: Request, _res: unknown, next: () => void): void {
+function rewriteEntraFlag(req: Request): void {
   const match = ENTRA_FLAG_THEN_PATH.test(req.url) ? /^([^?]*)\?aadOptscim062020(\/[^?&]*)(?:[?&](.*))?$/i.exec(req.url) : null;
   if (match) req.url = `${match[1]!.replace(/\/$/, '')}${match[2]}?aadOptscim062020${match[3] ? '&' + match[3] : ''}`;
-  next();
 }

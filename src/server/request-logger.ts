@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { RequestLog, type LogEntry } from '../store/request-log.js';
 import type { Store } from '../store/store.js';
 
@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
  */
 export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
   const log = new RequestLog(store, onLogError);
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response): void => {
     const started = performance.now();
     const time = now();
     res.on('finish', () => {
@@ -36,7 +36,6 @@ export function requestLogger(store: Store, now: () => string, onLogged?: (entry
         // The database may be closing during shutdown; losing one log row beats crashing.
       }
     });
-    next();
   };
 }
 
