@@ -54,6 +54,7 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
   const stop = deps.stop ?? signal!.promise;
   try {
     const store = ctx.store;
+    store.useServingCache();
     let tunnelUrl: string | undefined;
     const common: Omit<AppOptions, 'publicUrl'> = {
       store,

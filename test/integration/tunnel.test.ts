@@ -9,7 +9,7 @@ import { CliError } from '../../src/core/errors.js';
 import { createDirectory, listDirectories } from '../../src/store/directories.js';
 import { createEnvironment } from '../../src/store/environments.js';
 import { createOrganization } from '../../src/store/organizations.js';
-import { openStore } from '../../src/store/store.js';
+import { openStore, SERVING_CACHE_KIB } from '../../src/store/store.js';
 import { LocalTunnel } from '../../src/tunnel/local.js';
 import type { Tunnel } from '../../src/tunnel/tunnel.js';
 import { tempDb } from '../helpers/cli.js';
@@ -124,6 +124,7 @@ describe('serve --tunnel (local fake, real public app)', () => {
     const [dir] = directories;
     const base = ready.directories.find((d) => d.id === dir!.id)!.baseUrl;
     expect(base).toBe(`${ready.publicUrl}/scim/v2/${dir!.id}`);
+    expect(run.ctx.store.db.pragma('cache_size', { simple: true })).toBe(-SERVING_CACHE_KIB);
     const call = scim(dir!.token);
 
     // Entra's Test connection: a filter that matches nothing is 200 with an empty list.
