@@ -12,7 +12,7 @@ import { sendScim } from './respond.js';
 import type { ScimRoutes } from './routes.js';
 
 /** Registers /Groups routes in the directory's route table. */
-export function groupRoutes(router: ScimRoutes, ctx: ServerContext): void {
+export function groupRoutes(routes: ScimRoutes, ctx: ServerContext): void {
 
   const render = (req: Request, group: StoredResource, projection: Projection | undefined) => {
     const base = ctx.baseUrl(req);
@@ -37,10 +37,10 @@ export function groupRoutes(router: ScimRoutes, ctx: ServerContext): void {
     sendScim(res, 200, listResponse(result.resources.map((g) => render(req, g, query.projection)), result.total, query.startIndex));
   };
 
-  router.get('/Groups', (req, res) => list(req, res, queryParams(req)));
-  router.post('/Groups/.search', (req, res) => list(req, res, searchParams(req.body)));
+  routes.get('/Groups', (req, res) => list(req, res, queryParams(req)));
+  routes.post('/Groups/.search', (req, res) => list(req, res, searchParams(req.body)));
 
-  router.post('/Groups', (req, res) => {
+  routes.post('/Groups', (req, res) => {
     const { attributes, members } = normalizeGroup(req.body);
     const group = ctx.store.transaction(() => ctx.groups.create(directoryOf(res), attributes, members ?? [], ctx.now()));
     res.setHeader('Location', `${ctx.baseUrl(req)}/Groups/${group.id}`);
@@ -48,13 +48,13 @@ export function groupRoutes(router: ScimRoutes, ctx: ServerContext): void {
     sendScim(res, 201, render(req, group, single(req)));
   });
 
-  router.get('/Groups/:id', (req, res) => {
+  routes.get('/Groups/:id', (req, res) => {
     const group = ctx.groups.get(directoryOf(res), req.params.id as string);
     setEtag(res, group.version);
     sendScim(res, 200, render(req, group, single(req)));
   });
 
-  router.put('/Groups/:id', (req, res) => {
+  routes.put('/Groups/:id', (req, res) => {
     const { attributes, members } = normalizeGroup(req.body);
     const group = withExisting(ctx, req, res, ctx.groups, (existing) => {
       // PUT replaces the whole resource: members not sent means no members.
@@ -65,7 +65,7 @@ export function groupRoutes(router: ScimRoutes, ctx: ServerContext): void {
   });
 
   // Entra expects 204 for group PATCH; a client that asks for attributes gets the resource (200).
-  router.patch('/Groups/:id', (req, res) => {
+  routes.patch('/Groups/:id', (req, res) => {
     const group = withExisting(ctx, req, res, ctx.groups, (existing) => {
       const result = applyPatch('Group', existing.attributes, req.body, existing.id);
       if (!result.changed) return existing;
@@ -76,7 +76,7 @@ export function groupRoutes(router: ScimRoutes, ctx: ServerContext): void {
     else sendScim(res, 200, render(req, group, single(req)));
   });
 
-  router.delete('/Groups/:id', (req, res) => {
+  routes.delete('/Groups/:id', (req, res) => {
     withExisting(ctx, req, res, ctx.groups, (existing) => ctx.groups.delete(existing.directoryId, existing.id));
     sendScim(res, 204);
   });

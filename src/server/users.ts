@@ -12,7 +12,7 @@ import { sendScim } from './respond.js';
 import type { ScimRoutes } from './routes.js';
 
 /** Registers /Users routes in the directory's route table. */
-export function userRoutes(router: ScimRoutes, ctx: ServerContext): void {
+export function userRoutes(routes: ScimRoutes, ctx: ServerContext): void {
 
   const render = (req: Request, user: StoredResource, projection: Projection | undefined, withGroups = true) => {
     const extra = withGroups && !excludes(projection, 'groups') ? groupsAttribute(ctx, req, user.id) : {};
@@ -27,10 +27,10 @@ export function userRoutes(router: ScimRoutes, ctx: ServerContext): void {
 
   const single = (req: Request) => projectionParams('User', req);
 
-  router.get('/Users', (req, res) => list(req, res, queryParams(req)));
-  router.post('/Users/.search', (req, res) => list(req, res, searchParams(req.body)));
+  routes.get('/Users', (req, res) => list(req, res, queryParams(req)));
+  routes.post('/Users/.search', (req, res) => list(req, res, searchParams(req.body)));
 
-  router.post('/Users', (req, res) => {
+  routes.post('/Users', (req, res) => {
     const attributes = normalizeResource('User', req.body);
     const user = ctx.users.create(directoryOf(res), attributes, ctx.now());
     res.setHeader('Location', `${ctx.baseUrl(req)}/Users/${user.id}`);
@@ -38,20 +38,20 @@ export function userRoutes(router: ScimRoutes, ctx: ServerContext): void {
     sendScim(res, 201, render(req, user, single(req), false));
   });
 
-  router.get('/Users/:id', (req, res) => {
+  routes.get('/Users/:id', (req, res) => {
     const user = ctx.users.get(directoryOf(res), req.params.id as string);
     setEtag(res, user.version);
     sendScim(res, 200, render(req, user, single(req)));
   });
 
-  router.put('/Users/:id', (req, res) => {
+  routes.put('/Users/:id', (req, res) => {
     const attributes = normalizeResource('User', req.body);
     const user = withExisting(ctx, req, res, ctx.users, (existing) => ctx.users.replace(existing, attributes, ctx.now()));
     setEtag(res, user.version);
     sendScim(res, 200, render(req, user, single(req)));
   });
 
-  router.patch('/Users/:id', (req, res) => {
+  routes.patch('/Users/:id', (req, res) => {
     const user = withExisting(ctx, req, res, ctx.users, (existing) => {
       const result = applyPatch('User', existing.attributes, req.body, existing.id);
       return result.changed ? ctx.users.replace(existing, result.attributes, ctx.now()) : existing;
@@ -60,7 +60,7 @@ export function userRoutes(router: ScimRoutes, ctx: ServerContext): void {
     sendScim(res, 200, render(req, user, single(req)));
   });
 
-  router.delete('/Users/:id', (req, res) => {
+  routes.delete('/Users/:id', (req, res) => {
     withExisting(ctx, req, res, ctx.users, (existing) => ctx.users.delete(existing.directoryId, existing.id));
     sendScim(res, 204);
   });
