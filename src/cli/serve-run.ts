@@ -110,6 +110,8 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
       await stop;
       if (!ctx.json) ctx.notice('Shutting down: finishing in-flight requests…');
     } finally {
+      // The last bookkeeping writes may wait for another process's lock again: nothing is left to stall.
+      store.waitOnLock();
       unsubscribe?.();
       if (tunnel) {
         await tunnel.close();

@@ -65,20 +65,21 @@ export class RequestLog {
     if (this.pending.length === 0 || !this.store.db.open) return;
     const entries = this.pending;
     this.pending = [];
-    const busyTimeout = waitForLock ? undefined : (this.store.prepare('PRAGMA busy_timeout').pluck().get() as number);
-    if (busyTimeout !== undefined) this.store.prepare('PRAGMA busy_timeout = 0').run();
-    try {
+    const write = () => {
       this.store.transaction(() => {
         for (const entry of entries) this.insertUnlessOrphaned(entry);
       });
       const before = this.inserted;
       this.inserted += entries.length;
       if (Math.floor(before / 1000) !== Math.floor(this.inserted / 1000)) this.prune();
+    };
+    try {
+      if (waitForLock) this.store.waitOnLock();
+      else this.store.failFastOnLock();
+      write();
     } catch (error) {
       if (!waitForLock && isDatabaseBusy(error)) this.requeue(entries);
       else this.report(entries.length, error);
-    } finally {
-      if (busyTimeout !== undefined) this.store.prepare(`PRAGMA busy_timeout = ${busyTimeout}`).run();
     }
   }
 

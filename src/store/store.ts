@@ -14,6 +14,9 @@ export class Store {
   private cachedKysely: Kysely<Database> | undefined;
   private readonly statements = new Map<string, Statement>();
   private readonly closeHooks: (() => void)[] = [];
+  /** The busy timeout to go back to after failFastOnLock(). */
+  private lockWaitMs: number | undefined;
+  private failingFast = false;
 
   constructor(readonly path: string, db?: Sqlite) {
     this.db = db ?? openDatabase(path);
@@ -45,6 +48,31 @@ export class Store {
    */
   useServingCache(): void {
     this.db.pragma(`cache_size = -${SERVING_CACHE_KIB}`);
+  }
+
+  /** How long (ms) a statement sleeps for another process's write lock before SQLITE_BUSY. */
+  setBusyTimeout(ms: number): void {
+    this.lockWaitMs = ms;
+    if (!this.failingFast) this.db.pragma(`busy_timeout = ${ms}`);
+  }
+
+  /**
+   * From now on, meeting another process's write lock throws SQLITE_BUSY at once instead of sleeping
+   * (synchronously: the whole event loop stalls) for up to the busy timeout. A server stays in this
+   * mode and retries on timers; `waitOnLock()` goes back. Costs a statement only when it switches.
+   */
+  failFastOnLock(): void {
+    if (this.failingFast) return;
+    this.lockWaitMs ??= this.prepare('PRAGMA busy_timeout').pluck().get() as number;
+    this.prepare('PRAGMA busy_timeout = 0').run();
+    this.failingFast = true;
+  }
+
+  /** Wait for another process's write lock again, up to the busy timeout (e.g. for a last write at shutdown). */
+  waitOnLock(): void {
+    if (!this.failingFast) return;
+    this.prepare(`PRAGMA busy_timeout = ${this.lockWaitMs}`).run();
+    this.failingFast = false;
   }
 
   /** Run `fn` in one IMMEDIATE transaction: all of it lands or none of it. */

@@ -215,7 +215,7 @@ describe('serve --tunnel (local fake, real public app)', () => {
     const tunnel = new LocalTunnel();
     const run = serve({ json: true }, tunnel);
     const ready = await readyJson(run);
-    run.ctx.store.db.pragma('busy_timeout = 50');
+    run.ctx.store.setBusyTimeout(50);
     const other = new Database(tmp.db);
     other.prepare('BEGIN IMMEDIATE').run();
     try {

@@ -1,0 +1,34 @@
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => server?.close());
+
+it('a write waiting for another process\'s write lock holds up no other request, and lands exactly once when the lock is free', async () => {
+  server = await startTestServer(1);
+  const [dir] = server.directories;
+  const group = await scim(dir!, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Waiting room' });
+  expect(group.status).toBe(201);
+
+  const other = new Database(server.store.path);
+  other.prepare('BEGIN IMMEDIATE').run();
+  let settled = false;
+  const create = scim(dir!, 'POST', '/Users', entraUser('patient')).finally(() => (settled = true));
+  const rename = scim(dir!, 'PATCH', `/Groups/${group.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Renamed' }] });
+  // SQLite's own busy wait would stall the event loop (and this GET) for the 5 s lock wait.
+  const started = performance.now();
+  expect((await scim(dir!, 'GET', '/Users')).status).toBe(200);
+  expect(performance.now() - started).toBeLessThan(1000);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(settled).toBe(false);
+
+  other.prepare('COMMIT').run();
+  other.close();
+  const [created, renamed] = await Promise.all([create, rename]);
+  expect(created.status).toBe(201);
+  expect(renamed.status).toBe(204);
+  const found = await scim(dir!, 'GET', '/Users?filter=userName eq "patient@contoso.com"');
+  expect([found.body.totalResults, found.body.Resources[0].id]).toEqual([1, created.body.id]);
+  expect((await scim(dir!, 'GET', `/Groups/${group.body.id}`)).body.displayName).toBe('Renamed');
+});
