@@ -65,18 +65,15 @@ export class RequestLog {
     if (this.pending.length === 0 || !this.store.db.open) return;
     const entries = this.pending;
     this.pending = [];
-    const write = () => {
+    try {
+      if (waitForLock) this.store.waitOnLock();
+      else this.store.failFastOnLock();
       this.store.transaction(() => {
         for (const entry of entries) this.insertUnlessOrphaned(entry);
       });
       const before = this.inserted;
       this.inserted += entries.length;
       if (Math.floor(before / 1000) !== Math.floor(this.inserted / 1000)) this.prune();
-    };
-    try {
-      if (waitForLock) this.store.waitOnLock();
-      else this.store.failFastOnLock();
-      write();
     } catch (error) {
       if (!waitForLock && isDatabaseBusy(error)) this.requeue(entries);
       else this.report(entries.length, error);
