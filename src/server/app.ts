@@ -6,7 +6,7 @@ import { errorMiddleware, notFoundHandler } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import { badRequest } from '../scim/errors.js';
 import { groupRoutes } from './groups.js';
-import { LOCK_WAIT_MS, runWaitingForLock } from './lock-wait.js';
+import { runWaitingForLock } from './lock-wait.js';
 import { requestLogger } from './request-logger.js';
 import { ScimRoutes } from './routes.js';
 import { userRoutes } from './users.js';
@@ -31,8 +31,6 @@ export interface AppOptions {
   onRequest?: (entry: LogEntry) => void;
   /** Local-only routes (health check). Off for the app a tunnel exposes: only SCIM is public. */
   localRoutes?: boolean;
-  /** How long a write waits, without blocking other requests, for another process's write lock before 503. */
-  lockWaitMs?: number;
 }
 
 export const SCIM_PREFIX = '/scim/v2';
@@ -42,7 +40,6 @@ export function createApp(options: AppOptions): express.Express {
   const { store } = options;
   const clock = options.clock ?? (() => new Date());
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
   const origin = (req: Request) => options.publicUrl?.() ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   // Worked out once per request: req.protocol re-evaluates the trust-proxy rules on every read.
   const baseUrls = new WeakMap<Request, string>();
@@ -88,7 +85,7 @@ export function createApp(options: AppOptions): express.Express {
         if (!found) notFoundHandler(req);
         if (found.id !== undefined) req.params.id = found.id;
         const writes = req.method !== 'GET' && req.method !== 'HEAD';
-        runWaitingForLock(store, lockWaitMs, writes, () => found.handler(req, res), res, next);
+        runWaitingForLock(store, writes, () => found.handler(req, res), res, next);
       } catch (thrown) {
         next(thrown);
       }

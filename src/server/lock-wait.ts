@@ -2,20 +2,18 @@ import type { NextFunction, Response } from 'express';
 import { isDatabaseBusy } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
-/** How long a write waits for another process's write lock (a long `scimctl seed`, say) before 503. */
-export const LOCK_WAIT_MS = 5000;
 const FIRST_RETRY_MS = 5;
 const MAX_RETRY_MS = 100;
 
 /**
  * Run a handler without letting another process's write lock stall the server. SQLite's own busy
  * wait sleeps on the event loop, so every other request would stop with it; here SQLite fails fast
- * and the handler is tried again on a timer, up to `lockWaitMs`, then the busy error goes on to
- * `next` (503). A handler that `writes` is retried only while its attempt has written nothing
- * (SQLite's total_changes() is unchanged) and sent nothing, so no write can land twice.
+ * and the handler is tried again on a timer for as long as the store's busy timeout (5 s), then the
+ * busy error goes on to `next` (503). A handler that `writes` is retried only while its attempt has
+ * written nothing (SQLite's total_changes() is unchanged) and sent nothing, so no write lands twice.
  */
-export function runWaitingForLock(store: Store, lockWaitMs: number, writes: boolean, handler: () => void, res: Response, next: NextFunction): void {
-  const deadline = performance.now() + lockWaitMs;
+export function runWaitingForLock(store: Store, writes: boolean, handler: () => void, res: Response, next: NextFunction): void {
+  const deadline = performance.now() + store.busyTimeoutMs();
   let delay = FIRST_RETRY_MS;
   const attempt = () => {
     store.failFastOnLock();

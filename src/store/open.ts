@@ -104,7 +104,7 @@ export function translateSqliteError(error: unknown, path: string): unknown {
   return databaseError(`database ${path} ${SQLITE_MESSAGES[key]}`, hint, error);
 }
 
-/** Another connection held the write lock for longer than the busy timeout: worth a retry, not a bug. */
+/** Another connection holds the write lock (past the busy timeout, or at once when failing fast): worth a retry, not a bug. */
 export function isDatabaseBusy(error: unknown): boolean {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' && (error.code.startsWith('SQLITE_BUSY') || error.code.startsWith('SQLITE_LOCKED'));
 }

@@ -14,7 +14,7 @@ export class Store {
   private cachedKysely: Kysely<Database> | undefined;
   private readonly statements = new Map<string, Statement>();
   private readonly closeHooks: (() => void)[] = [];
-  /** The busy timeout to go back to after failFastOnLock(). */
+  /** The busy timeout, kept while failFastOnLock() sets SQLite's to 0. */
   private lockWaitMs: number | undefined;
   private failingFast = false;
 
@@ -50,7 +50,14 @@ export class Store {
     this.db.pragma(`cache_size = -${SERVING_CACHE_KIB}`);
   }
 
-  /** How long (ms) a statement sleeps for another process's write lock before SQLITE_BUSY. */
+  /**
+   * How long (ms) a write waits for another process's write lock before SQLITE_BUSY: SQLite sleeps
+   * that long, or, in fail-fast mode, the server retries that long on timers.
+   */
+  busyTimeoutMs(): number {
+    return (this.lockWaitMs ??= this.prepare('PRAGMA busy_timeout').pluck().get() as number);
+  }
+
   setBusyTimeout(ms: number): void {
     this.lockWaitMs = ms;
     if (!this.failingFast) this.db.pragma(`busy_timeout = ${ms}`);
@@ -63,7 +70,7 @@ export class Store {
    */
   failFastOnLock(): void {
     if (this.failingFast) return;
-    this.lockWaitMs ??= this.prepare('PRAGMA busy_timeout').pluck().get() as number;
+    this.busyTimeoutMs();
     this.prepare('PRAGMA busy_timeout = 0').run();
     this.failingFast = true;
   }

@@ -24,9 +24,10 @@ afterEach(() => {
 });
 
 const notSent = { headersSent: false } as Response;
-const outcome = (lockWaitMs: number, writes: boolean, handler: () => void) =>
+const outcome = (busyTimeoutMs: number, writes: boolean, handler: () => void) =>
   new Promise<unknown>((resolve) => {
-    runWaitingForLock(store, lockWaitMs, writes, () => (handler(), resolve('done')), notSent, (error?: unknown) => resolve(error));
+    store.setBusyTimeout(busyTimeoutMs);
+    runWaitingForLock(store, writes, () => (handler(), resolve('done')), notSent, (error?: unknown) => resolve(error));
   });
 
 it('retries a write that met the lock until the lock is free, without blocking the event loop', async () => {

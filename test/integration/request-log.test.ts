@@ -40,8 +40,9 @@ it('reports a batch that cannot be written and keeps serving', async () => {
 
 it('while another process holds the write lock: reads work, writes answer 503 with Retry-After, and the log rows wait', async () => {
   const internal: unknown[] = [];
-  server = await startTestServer(1, { onInternalError: (error) => internal.push(error), lockWaitMs: 100 });
+  server = await startTestServer(1, { onInternalError: (error) => internal.push(error) });
   const [dir] = server.directories;
+  server.store.setBusyTimeout(100);
   const other = new Database(server.store.path);
   other.prepare('BEGIN IMMEDIATE').run();
   try {
