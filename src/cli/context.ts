@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { usageError, CliError } from '../core/errors.js';
-import { openStore, type Store } from '../store/store.js';
+import { openStore, type Store } from '../store/index.js';
 import { defaultDatabasePath } from './paths.js';
 
 export interface GlobalOptions {

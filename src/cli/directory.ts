@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import { action } from './action.js';
 import { renderFields, renderTable } from './table.js';
 import { pasteIntoEntra } from './entra-hint.js';
-import { createDirectory, deleteDirectory, directoryDetails, listDirectories } from '../store/directories.js';
-import { findOrganization } from '../store/organizations.js';
-import { pickDirectory, pickOrganization } from './pickers.js';
+import { findOrganization, pickDirectory, pickOrganization } from './pickers.js';
 
 export function registerDirectory(program: Command): void {
   const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
@@ -17,7 +15,7 @@ export function registerDirectory(program: Command): void {
     .action(
       action(async (ctx, opts: { org?: string; name?: string }) => {
         const org = await pickOrganization(ctx, opts.org);
-        const { directory: dir, token } = await createDirectory(ctx.store, { organizationId: org.id, name: opts.name });
+        const { directory: dir, token } = ctx.store.directories.create({ organizationId: org.id, name: opts.name });
         ctx.result({ ...dir, token }, () => pasteIntoEntra(ctx, dir.baseUrl, token));
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created SCIM directory ${dir.id} for ${org.name}`));
       }),
@@ -29,8 +27,8 @@ export function registerDirectory(program: Command): void {
     .description('list SCIM directories with their base URLs')
     .action(
       action(async (ctx, opts: { org?: string }) => {
-        const org = opts.org ? await findOrganization(ctx.store, opts.org) : undefined;
-        const dirs = await listDirectories(ctx.store, { organizationId: org?.id });
+        const org = opts.org ? findOrganization(ctx.store, opts.org) : undefined;
+        const dirs = ctx.store.directories.list({ organizationId: org?.id });
         ctx.result(dirs, () =>
           dirs.length === 0
             ? ctx.color.dim('No SCIM directories. Create one with `scimctl directory create --org <org>`.')
@@ -46,7 +44,7 @@ export function registerDirectory(program: Command): void {
     .action(
       action(async (ctx, ref: string | undefined) => {
         const picked = await pickDirectory(ctx, ref, 'argument <dir>');
-        const d = await directoryDetails(ctx.store, picked.id);
+        const d = ctx.store.directories.details(picked.id);
         ctx.result(d, () =>
           renderFields([
             ['ID', d.id],
@@ -72,7 +70,7 @@ export function registerDirectory(program: Command): void {
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const d = await pickDirectory(ctx, ref, 'argument <dir>');
         await ctx.confirm(`Delete SCIM directory ${d.id} with its users, groups and request log`, opts.yes);
-        await deleteDirectory(ctx.store, d.id);
+        ctx.store.directories.delete(d.id);
         ctx.result({ id: d.id, deleted: true }, () => '');
         if (!ctx.json) ctx.notice(`Deleted SCIM directory ${d.id}`);
       }),

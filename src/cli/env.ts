@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action } from './action.js';
 import { renderFields, renderTable } from './table.js';
 import { DEFAULT_PUBLIC_URL, normalizePublicUrl } from '../core/urls.js';
-import { createEnvironment, deleteEnvironment, listEnvironments, validateEnvironmentName } from '../store/environments.js';
+import { validateEnvironmentName } from '../core/names.js';
 import { pickEnvironment } from './pickers.js';
 
 export function registerEnv(program: Command): void {
@@ -28,7 +28,7 @@ export function registerEnv(program: Command): void {
             }
           }),
         );
-        const created = await createEnvironment(ctx.store, { name, publicUrl });
+        const created = ctx.store.environments.create({ name, publicUrl });
         ctx.result(created, () => created.id);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created environment ${created.name} (${created.id})`));
       }),
@@ -39,7 +39,7 @@ export function registerEnv(program: Command): void {
     .description('list environments')
     .action(
       action(async (ctx) => {
-        const envs = await listEnvironments(ctx.store);
+        const envs = ctx.store.environments.list();
         ctx.result(envs, () =>
           envs.length === 0
             ? ctx.color.dim('No environments. Create one with `scimctl env create <name>`.')
@@ -68,7 +68,7 @@ export function registerEnv(program: Command): void {
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const e = await pickEnvironment(ctx, ref, 'argument <env>');
         await ctx.confirm(`Delete environment ${e.name} (${e.id}) and everything in it`, opts.yes);
-        await deleteEnvironment(ctx.store, e.id);
+        ctx.store.environments.delete(e.id);
         ctx.result({ id: e.id, deleted: true }, () => '');
         if (!ctx.json) ctx.notice(`Deleted environment ${e.name} (${e.id})`);
       }),

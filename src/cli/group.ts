@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { renderTable } from './table.js';
-import { listRendered, memberCount, showRendered } from './resources.js';
+import { listRendered, memberCounts, showRendered } from './resources.js';
 import { pickDirectory } from './pickers.js';
 import { parsePositiveInt } from './options.js';
 
@@ -18,12 +18,13 @@ export function registerGroup(program: Command): void {
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
         const dir = await pickDirectory(ctx, opts.directory);
         const { resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, parsePositiveInt(opts.limit, '--limit'));
+        const counts = memberCounts(ctx, resources.map((g) => String(g.id)));
         ctx.result(resources, () =>
           resources.length === 0
             ? ctx.color.dim(opts.filter ? 'No groups match.' : 'No groups yet.')
             : renderTable(
                 ['ID', 'DISPLAY NAME', 'EXTERNAL ID', 'MEMBERS'],
-                resources.map((g) => [ctx.color.cyan(String(g.id)), String(g.displayName), String(g.externalId ?? ''), String(memberCount(ctx, String(g.id)))]),
+                resources.map((g) => [ctx.color.cyan(String(g.id)), String(g.displayName), String(g.externalId ?? ''), String(counts.get(String(g.id)) ?? 0)]),
               ),
         );
       }),

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { action } from './action.js';
 import { renderFields, renderTable } from './table.js';
 import { notFoundError, usageError } from '../core/errors.js';
-import { findLogEntry, lastLogSeq, queryLog, type LogQuery, type LogRecord } from '../store/request-log.js';
-import { findDirectory } from '../store/directories.js';
+import type { LogQuery, LogRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { parsePositiveInt } from './options.js';
 
@@ -15,12 +14,25 @@ function parseStatus(value: string | undefined): LogQuery['status'] {
   throw usageError(`invalid --status "${value}": give a status such as 404 or a class such as 4xx`);
 }
 
-const summary = ({ request_body: _q, response_body: _r, ...rest }: LogRecord) => rest;
+/** A list row: everything but the bodies (see `log show`). */
+const summary = ({ requestBody: _q, responseBody: _r, ...rest }: LogRecord) => rest;
+
+/** `log show --json`: the bodies as JSON values when they parse (a client may send anything), else as text. */
+const detailed = (entry: LogRecord) => ({ ...entry, requestBody: jsonOrText(entry.requestBody), responseBody: jsonOrText(entry.responseBody) });
+
+function jsonOrText(body: string | null): unknown {
+  if (body === null) return null;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
 
 function row(ctx: Context, e: LogRecord): string[] {
   const c = ctx.color;
   const status = e.status >= 500 ? c.red(String(e.status)) : e.status >= 400 ? c.yellow(String(e.status)) : c.green(String(e.status));
-  return [c.dim(e.id), e.time, e.method, e.path + (e.query ? c.dim('?' + e.query) : ''), status, `${e.duration_ms.toFixed(1)}ms`, e.error_kind ?? ''];
+  return [c.dim(e.id), e.time, e.method, e.path + (e.query ? c.dim('?' + e.query) : ''), status, `${e.durationMs.toFixed(1)}ms`, e.errorKind ?? ''];
 }
 
 const HEADERS = ['ID', 'TIME', 'METHOD', 'PATH', 'STATUS', 'DURATION', 'ERROR'];
@@ -37,10 +49,10 @@ export function registerLog(program: Command): void {
     .description('list logged requests, newest first (bodies: see log show)')
     .action(
       action(async (ctx, opts: { directory?: string; status?: string; limit: string; follow?: boolean }) => {
-        const directoryId = opts.directory ? (await findDirectory(ctx.store, opts.directory)).id : undefined;
+        const directoryId = opts.directory ? ctx.store.directories.get(opts.directory).id : undefined;
         const status = parseStatus(opts.status);
         const limit = parsePositiveInt(opts.limit, '--limit');
-        const entries = queryLog(ctx.store, { directoryId, status, limit }).reverse();
+        const entries = ctx.store.requestLog.query({ directoryId, status, limit }).reverse();
         if (!opts.follow) {
           ctx.result(entries.map(summary), () =>
             entries.length === 0 ? ctx.color.dim('No requests logged yet.') : renderTable(HEADERS, entries.map((e) => row(ctx, e))),
@@ -57,27 +69,27 @@ export function registerLog(program: Command): void {
     .description('show one request with its bodies (never the Authorization header: it is not stored)')
     .action(
       action(async (ctx, id: string) => {
-        const entry = findLogEntry(ctx.store, id);
+        const entry = ctx.store.requestLog.find(id);
         if (!entry) throw notFoundError(`no logged request "${id}"`, 'See `scimctl log list`');
-        ctx.result(entry, () =>
+        ctx.result(detailed(entry), () =>
           [
             renderFields([
               ['ID', entry.id],
               ['Time', entry.time],
-              ['Directory', entry.directory_id ?? '-'],
+              ['Directory', entry.directoryId ?? '-'],
               ['Request', `${entry.method} ${entry.path}${entry.query ? '?' + entry.query : ''}`],
               ['Status', String(entry.status)],
-              ['Duration', `${entry.duration_ms}ms`],
-              ['Error', entry.error_kind ?? '-'],
-              ['User agent', entry.user_agent ?? '-'],
-              ['Remote', entry.remote_address ?? '-'],
+              ['Duration', `${entry.durationMs}ms`],
+              ['Error', entry.errorKind ?? '-'],
+              ['User agent', entry.userAgent ?? '-'],
+              ['Remote', entry.remoteAddress ?? '-'],
             ]),
             '',
             ctx.color.bold('Request body'),
-            pretty(entry.request_body),
+            pretty(entry.requestBody),
             '',
             ctx.color.bold('Response body'),
-            pretty(entry.response_body),
+            pretty(entry.responseBody),
           ].join('\n'),
         );
       }),
@@ -102,14 +114,14 @@ async function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: 
     }
   };
   print(initial);
-  let after = initial.length ? Number(initial[initial.length - 1]!.id.slice(4)) : lastLogSeq(ctx.store);
+  let after = initial.length ? Number(initial[initial.length - 1]!.id.slice(4)) : ctx.store.requestLog.lastSeq();
   let stopped = false;
   const stop = () => (stopped = true);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   while (!stopped) {
     await new Promise((r) => setTimeout(r, 200));
-    const entries = queryLog(ctx.store, { ...query, afterSeq: after, limit: 1000 });
+    const entries = ctx.store.requestLog.query({ ...query, afterSeq: after, limit: 1000 });
     print(entries);
     if (entries.length) after = Number(entries[entries.length - 1]!.id.slice(4));
   }

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, exitCodeFor } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
-import { translateSqliteError } from '../store/open.js';
+import { fromStoreError } from './store-errors.js';
 import { ScimError } from '../scim/errors.js';
 import { currentContext } from './action.js';
 import { registerConfig } from './config.js';
@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function report(raw: unknown, debug: boolean): number {
   const current = currentContext();
-  const error = current ? translateSqliteError(raw, current.dbPath) : raw;
+  const error = current ? fromStoreError(raw, current.dbPath) : raw;
   const red = current?.errColor.red ?? ((s: string) => s);
   if (error instanceof CliError) {
     process.stderr.write(`${red('error:')} ${error.message}\n`);

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { action } from './action.js';
 import { renderFields, renderTable } from './table.js';
 import { normalizeDomain } from '../core/urls.js';
-import { createOrganization, deleteOrganization, listOrganizations, type Organization } from '../store/organizations.js';
-import { findEnvironment } from '../store/environments.js';
+import { usageError } from '../core/errors.js';
+import type { Organization } from '../store/index.js';
 import { pickEnvironment, pickOrganization } from './pickers.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -24,7 +24,9 @@ export function registerOrg(program: Command): void {
         const domains = opts.domain.map(normalizeDomain);
         const env = await pickEnvironment(ctx, opts.env);
         const name = await ctx.need(opts.name, '--name <name>', () => ctx.input('Organization name'));
-        const created = await createOrganization(ctx.store, { environmentId: env.id, name, externalId: opts.externalId, domains });
+        const trimmed = name.trim();
+        if (!trimmed) throw usageError('an organization needs a non-empty --name');
+        const created = ctx.store.organizations.create({ environmentId: env.id, name: trimmed, externalId: opts.externalId?.trim(), domains });
         ctx.result(created, () => created.id);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created organization ${created.name} (${created.id}) in ${env.name}`));
       }),
@@ -36,8 +38,8 @@ export function registerOrg(program: Command): void {
     .description('list organizations')
     .action(
       action(async (ctx, opts: { env?: string }) => {
-        const env = opts.env ? await findEnvironment(ctx.store, opts.env) : undefined;
-        const orgs = await listOrganizations(ctx.store, env?.id);
+        const env = opts.env ? ctx.store.environments.get(opts.env) : undefined;
+        const orgs = ctx.store.organizations.list(env?.id);
         ctx.result(orgs, () =>
           orgs.length === 0
             ? ctx.color.dim('No organizations. Create one with `scimctl org create --env <env> --name <name>`.')
@@ -69,7 +71,7 @@ export function registerOrg(program: Command): void {
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const o = await pickOrganization(ctx, ref, 'argument <org>');
         await ctx.confirm(`Delete organization ${o.name} (${o.id}) and its directories`, opts.yes);
-        await deleteOrganization(ctx.store, o.id);
+        ctx.store.organizations.delete(o.id);
         ctx.result({ id: o.id, deleted: true }, () => '');
         if (!ctx.json) ctx.notice(`Deleted organization ${o.name} (${o.id})`);
       }),

@@ -1,7 +1,6 @@
 import type { Choice, Context } from './context.js';
-import { findEnvironment, listEnvironments, type Environment } from '../store/environments.js';
-import { findOrganization, listOrganizations, type Organization } from '../store/organizations.js';
-import { findDirectory, listDirectories, type Directory } from '../store/directories.js';
+import { usageError } from '../core/errors.js';
+import type { Directory, Environment, Organization, Store } from '../store/index.js';
 
 interface Picker<T> {
   label: string;
@@ -20,24 +19,35 @@ async function pick<T>(ctx: Context, ref: string | undefined, flag: string, pick
 const environments: Picker<Environment> = {
   label: 'Environment',
   empty: 'there are no environments yet; create one with `scimctl env create <name>`',
-  choices: async (ctx) => (await listEnvironments(ctx.store)).map((e) => ({ name: `${e.name} (${e.id})`, value: e.id })),
-  find: (ctx, ref) => findEnvironment(ctx.store, ref),
+  choices: async (ctx) => ctx.store.environments.list().map((e) => ({ name: `${e.name} (${e.id})`, value: e.id })),
+  find: async (ctx, ref) => ctx.store.environments.get(ref),
 };
 
 const organizations: Picker<Organization> = {
   label: 'Organization',
   empty: 'there are no organizations yet; create one with `scimctl org create`',
-  choices: async (ctx) => (await listOrganizations(ctx.store)).map((o) => ({ name: `${o.name} (${o.id})`, value: o.id })),
-  find: (ctx, ref) => findOrganization(ctx.store, ref),
+  choices: async (ctx) => ctx.store.organizations.list().map((o) => ({ name: `${o.name} (${o.id})`, value: o.id })),
+  find: async (ctx, ref) => findOrganization(ctx.store, ref),
 };
 
 const directories: Picker<Directory> = {
   label: 'SCIM directory',
   empty: 'there are no SCIM directories yet; create one with `scimctl directory create`',
-  choices: async (ctx) => (await listDirectories(ctx.store)).map((d) => ({ name: `${d.name ?? d.id} (${d.id})`, value: d.id })),
-  find: (ctx, ref) => findDirectory(ctx.store, ref),
+  choices: async (ctx) => ctx.store.directories.list().map((d) => ({ name: `${d.name ?? d.id} (${d.id})`, value: d.id })),
+  find: async (ctx, ref) => ctx.store.directories.get(ref),
 };
 
 export const pickEnvironment = (ctx: Context, ref: string | undefined, flag = '--env <env>') => pick(ctx, ref, flag, environments);
 export const pickOrganization = (ctx: Context, ref: string | undefined, flag = '--org <org>') => pick(ctx, ref, flag, organizations);
 export const pickDirectory = (ctx: Context, ref: string | undefined, flag = '--directory <dir>') => pick(ctx, ref, flag, directories);
+
+/** An organization by id, or by external id when exactly one organization (of any environment) has it. */
+export function findOrganization(store: Store, ref: string): Organization {
+  const byId = store.organizations.findById(ref);
+  if (byId) return byId;
+  const matches = store.organizations.withExternalId(ref);
+  if (matches.length > 1) {
+    throw usageError(`external id "${ref}" names ${matches.length} organizations (${matches.map((o) => o.id).join(', ')})`, 'Use the organization id');
+  }
+  return matches[0] ?? store.organizations.get(ref);
+}

@@ -2,10 +2,8 @@ import { CliError, usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { createApp, type AppOptions } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
-import { ensureDefaultDirectory } from '../store/bootstrap.js';
-import { listDirectories, rotateToken } from '../store/directories.js';
-import { registerServer, unregisterServer, updateServerPublicUrl } from '../store/running-servers.js';
-import type { LogEntry } from '../store/request-log.js';
+import { baseUrlFor } from '../core/urls.js';
+import { ensureDefaultDirectory, type LogEntry } from '../store/index.js';
 import { missingAuthtoken } from '../tunnel/ngrok-errors.js';
 import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
 import { createTunnel } from '../tunnel/select.js';
@@ -73,12 +71,12 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
       );
     }
     const publicUrl = tunnelUrl ?? publicOverride;
-    registerServer(store, { localUrl: server.url, publicUrl: publicUrl ?? null });
+    store.servers.register({ pid: process.pid, localUrl: server.url, publicUrl: publicUrl ?? null });
     // Only bookkeeping, for other commands' base URLs: failing to record it (the database locked by
     // another process) must not throw out of a tunnel event and take the server down.
     const recordPublicUrl = (url: string | null) => {
       try {
-        updateServerPublicUrl(store, url);
+        store.servers.setPublicUrl(process.pid, url);
       } catch (error) {
         ctx.notice(ctx.errColor.yellow(`could not record the tunnel URL for other scimctl commands: ${error instanceof Error ? error.message : String(error)}`));
       }
@@ -97,15 +95,18 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
     });
 
     try {
-      const created = await ensureDefaultDirectory(store, publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
+      const created = ensureDefaultDirectory(store, publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
       const origin = publicUrl ?? server.url;
       const directories: ServedDirectory[] = [];
-      for (const d of await listDirectories(store)) {
-        const token = created?.directory.id === d.id ? created.token : opts.rotateToken ? (await rotateToken(store, d.id)).token : undefined;
-        directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: `${origin}/scim/v2/${d.id}`, ...(token ? { token } : {}) });
+      for (const d of store.directories.list()) {
+        const token = created?.directory.id === d.id ? created.token : opts.rotateToken ? store.directories.rotateToken(d.id).token : undefined;
+        directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
       }
       const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id };
       ctx.io.stdout.write((ctx.json ? JSON.stringify(readyJson(ready)) : readyText(ctx, ready)) + '\n');
+      // Start-up writes are done: from here on a held lock must not stall the event loop (the server
+      // retries SCIM requests on timers; the request log keeps its rows until the lock is free).
+      store.failFastOnLock();
 
       await stop;
       if (!ctx.json) ctx.notice('Shutting down: finishing in-flight requests…');
@@ -115,11 +116,11 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
       unsubscribe?.();
       if (tunnel) {
         await tunnel.close();
-        updateServerPublicUrl(store, null);
+        store.servers.setPublicUrl(process.pid, null);
         if (!ctx.json) ctx.notice('Tunnel closed.');
       }
       await server.close();
-      unregisterServer(store);
+      store.servers.unregister(process.pid);
     }
   } finally {
     signal?.dispose();
@@ -215,5 +216,5 @@ function requestLine(ctx: Context, entry: LogEntry): string {
   const c = ctx.errColor;
   const status = entry.status >= 500 ? c.red(entry.status) : entry.status >= 400 ? c.yellow(entry.status) : c.green(entry.status);
   const query = entry.query ? c.dim('?' + entry.query) : '';
-  return `${c.dim(entry.time)} ${entry.method.padEnd(6)} ${entry.path}${query} ${status} ${c.dim(entry.duration_ms.toFixed(1) + 'ms')}${entry.error_kind ? ' ' + c.yellow(entry.error_kind) : ''}`;
+  return `${c.dim(entry.time)} ${entry.method.padEnd(6)} ${entry.path}${query} ${status} ${c.dim(entry.durationMs.toFixed(1) + 'ms')}${entry.errorKind ? ' ' + c.yellow(entry.errorKind) : ''}`;
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { pasteIntoEntra } from './entra-hint.js';
-import { rotateToken } from '../store/directories.js';
 import { pickDirectory } from './pickers.js';
 
 export function registerToken(program: Command): void {
@@ -16,7 +15,7 @@ export function registerToken(program: Command): void {
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const d = await pickDirectory(ctx, ref, 'argument <dir>');
         await ctx.confirm(`Rotate the token of ${d.id} (the current token stops working at once)`, opts.yes);
-        const rotated = await rotateToken(ctx.store, d.id);
+        const rotated = ctx.store.directories.rotateToken(d.id);
         ctx.result({ id: d.id, baseUrl: d.baseUrl, token: rotated.token, tokenCreatedAt: rotated.tokenCreatedAt }, () =>
           pasteIntoEntra(ctx, d.baseUrl, rotated.token),
         );

@@ -11,10 +11,7 @@ import { requestLogger } from './request-logger.js';
 import { ScimRoutes } from './routes.js';
 import { userRoutes } from './users.js';
 import type { ServerContext } from './context.js';
-import type { Store } from '../store/store.js';
-import { UserRepository } from '../store/users.js';
-import { GroupRepository } from '../store/groups.js';
-import type { LogEntry } from '../store/request-log.js';
+import type { LogEntry, Store } from '../store/index.js';
 
 /** Request bodies above this are refused with 413 tooLarge (a 40k-member PATCH fits comfortably). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -50,8 +47,8 @@ export function createApp(options: AppOptions): express.Express {
   };
   const ctx: ServerContext = {
     store,
-    users: new UserRepository(store),
-    groups: new GroupRepository(store),
+    users: store.users,
+    groups: store.groups,
     now: () => clock().toISOString(),
     baseUrl,
   };

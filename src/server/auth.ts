@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { tokenMatches } from '../core/tokens.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
@@ -12,13 +12,13 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 export function authenticate(store: Store) {
   return (req: Request, res: Response): void => {
     const directoryId = req.params.directoryId as string;
-    const row = store.prepare('SELECT token_hash FROM scim_directories WHERE id = ?').get(directoryId) as { token_hash: string | null } | undefined;
-    if (row) res.locals.logDirectoryId = directoryId;
+    const tokenHash = store.directories.tokenHash(directoryId);
+    if (tokenHash !== undefined) res.locals.logDirectoryId = directoryId;
     const header = req.get('authorization');
     if (!header) throw unauthorized('Authorization header missing: send "Authorization: Bearer <token>"');
     const match = BEARER.exec(header);
     if (!match) throw unauthorized('Authorization header malformed: expected "Bearer <token>"');
-    if (!tokenMatches(match[1]!, row?.token_hash)) throw unauthorized('bearer token is not valid for this directory');
+    if (!tokenMatches(match[1]!, tokenHash)) throw unauthorized('bearer token is not valid for this directory');
     res.locals.directoryId = directoryId;
   };
 }

@@ -1,13 +1,11 @@
 import type { Request, Response } from 'express';
-import type { Store } from '../store/store.js';
-import type { UserRepository } from '../store/users.js';
-import type { GroupRepository } from '../store/groups.js';
+import type { Store } from '../store/index.js';
 
 /** What route handlers share: the store and its repositories, the clock, and how to build URLs. */
 export interface ServerContext {
   store: Store;
-  users: UserRepository;
-  groups: GroupRepository;
+  users: Store['users'];
+  groups: Store['groups'];
   now: () => string;
   /** The base URL of the directory the request addresses, as the client sees it. */
   baseUrl: (req: Request) => string;

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
-import { isDatabaseBusy } from '../store/open.js';
+import { ConflictError, InvalidReferenceError, NotFoundError, isBusy } from '../store/index.js';
 import { sendScim } from './respond.js';
 
 interface BodyParserError extends Error {
@@ -13,6 +13,8 @@ interface BodyParserError extends Error {
 /** Turn anything thrown into the RFC 7644 §3.12 Error body. Only real bugs become 500. */
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
+  const stored = fromStoreError(error);
+  if (stored) return stored;
   const e = error as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':
@@ -26,15 +28,21 @@ export function toScimError(error: unknown): ScimError {
     case 'request.size.invalid':
       return new ScimError(400, 'invalidSyntax', e.message);
   }
-  if (isDatabaseBusy(error)) {
-    return new ScimError(503, undefined, 'the database is busy: another scimctl command holds its write lock; retry shortly');
-  }
   // Other client errors raised by express and its parsers (e.g. a malformed %-escape in the path).
   const status = e?.status ?? (e as { statusCode?: number } | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new ScimError(status, status === 400 ? 'invalidSyntax' : undefined, e.message);
   }
   return new ScimError(500, undefined, 'internal server error; see the scimctl serve output');
+}
+
+/** The data layer's errors in RFC 7644 terms; undefined for anything else. */
+function fromStoreError(error: unknown): ScimError | undefined {
+  if (error instanceof NotFoundError) return new ScimError(404, undefined, `${error.entity === 'user' ? 'User' : error.entity === 'group' ? 'Group' : error.entity} ${error.ref} not found`);
+  if (error instanceof ConflictError) return new ScimError(409, 'uniqueness', error.message);
+  if (error instanceof InvalidReferenceError) return new ScimError(400, 'invalidValue', error.message);
+  if (isBusy(error)) return new ScimError(503, undefined, 'the database is busy: another scimctl command holds its write lock; retry shortly');
+  return undefined;
 }
 
 export function errorKind(error: ScimError): string {

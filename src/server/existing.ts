@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { StoredResource } from '../store/resources.js';
+import type { StoredResource } from '../store/index.js';
 import { directoryOf, type ServerContext } from './context.js';
 import { checkIfMatch } from './preconditions.js';
 

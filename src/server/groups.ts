@@ -3,7 +3,7 @@ import { applyPatch } from '../scim/patch/engine.js';
 import { normalizeGroup } from '../scim/normalize.js';
 import { excludes, project, type Projection } from '../scim/projection.js';
 import { listResponse, renderResource } from '../scim/render.js';
-import { listResources, type StoredResource } from '../store/resources.js';
+import type { StoredResource } from '../store/index.js';
 import { directoryOf, type ServerContext } from './context.js';
 import { withExisting } from './existing.js';
 import { setEtag } from './preconditions.js';
@@ -33,7 +33,7 @@ export function groupRoutes(routes: ScimRoutes, ctx: ServerContext): void {
 
   const list = (req: Request, res: Response, params: Record<string, unknown>) => {
     const query = listParams('Group', params);
-    const result = listResources(ctx.store, 'Group', directoryOf(res), query);
+    const result = ctx.groups.list(directoryOf(res), query);
     sendScim(res, 200, listResponse(result.resources.map((g) => render(req, g, query.projection)), result.total, query.startIndex));
   };
 

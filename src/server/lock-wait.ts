@@ -1,6 +1,5 @@
 import type { NextFunction, Response } from 'express';
-import { isDatabaseBusy } from '../store/open.js';
-import type { Store } from '../store/store.js';
+import { isBusy, type Store } from '../store/index.js';
 
 const FIRST_RETRY_MS = 5;
 const MAX_RETRY_MS = 100;
@@ -16,12 +15,11 @@ export function runWaitingForLock(store: Store, writes: boolean, handler: () => 
   const deadline = performance.now() + store.busyTimeoutMs();
   let delay = FIRST_RETRY_MS;
   const attempt = () => {
-    store.failFastOnLock();
-    const changesBefore = writes ? totalChanges(store) : 0;
+    const changesBefore = writes ? store.totalChanges() : 0;
     try {
       handler();
     } catch (error) {
-      const retryable = isDatabaseBusy(error) && !res.headersSent && (!writes || totalChanges(store) === changesBefore);
+      const retryable = isBusy(error) && !res.headersSent && (!writes || store.totalChanges() === changesBefore);
       const remaining = deadline - performance.now();
       if (retryable && remaining > 0) {
         // The last retry lands on the deadline, so a lock freed just in time is still caught.
@@ -33,8 +31,4 @@ export function runWaitingForLock(store: Store, writes: boolean, handler: () => 
     }
   };
   attempt();
-}
-
-function totalChanges(store: Store): number {
-  return store.prepare('SELECT total_changes()').pluck().get() as number;
 }

@@ -1,13 +1,12 @@
 import type { Request, Response } from 'express';
-import { RequestLog, type LogEntry } from '../store/request-log.js';
-import type { Store } from '../store/store.js';
+import { BufferedRequestLog, type LogEntry, type Store } from '../store/index.js';
 
 /**
  * Writes one request_log row per SCIM request when the response finishes. Headers are not
  * stored at all, so the Authorization header (the token) can never reach the log.
  */
 export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
-  const log = new RequestLog(store, onLogError);
+  const log = new BufferedRequestLog(store, onLogError);
   return (req: Request, res: Response): void => {
     const started = performance.now();
     const time = now();
@@ -18,17 +17,17 @@ export function requestLogger(store: Store, now: () => string, onLogged?: (entry
       try {
         const entry: LogEntry = {
           time,
-          directory_id: (res.locals.logDirectoryId as string | undefined) ?? null,
+          directoryId: (res.locals.logDirectoryId as string | undefined) ?? null,
           method: req.method,
           path: queryAt < 0 ? req.originalUrl : req.originalUrl.slice(0, queryAt),
           query: queryAt < 0 ? null : decodeQuery(req.originalUrl.slice(queryAt + 1)),
           status: res.statusCode,
-          duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
-          error_kind: (res.locals.errorKind as string | undefined) ?? null,
-          request_body: body as string | null,
-          response_body: (res.locals.responseBody as string | undefined) ?? null,
-          user_agent: req.get('user-agent') ?? null,
-          remote_address: req.socket.remoteAddress ?? null,
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          errorKind: (res.locals.errorKind as string | undefined) ?? null,
+          requestBody: body as string | null,
+          responseBody: (res.locals.responseBody as string | undefined) ?? null,
+          userAgent: req.get('user-agent') ?? null,
+          remoteAddress: req.socket.remoteAddress ?? null,
         };
         log.append(entry);
         onLogged?.(entry);

@@ -3,7 +3,7 @@ import { applyPatch } from '../scim/patch/engine.js';
 import { normalizeResource } from '../scim/normalize.js';
 import { excludes, project, type Projection } from '../scim/projection.js';
 import { listResponse, renderResource } from '../scim/render.js';
-import { listResources, type StoredResource } from '../store/resources.js';
+import type { StoredResource } from '../store/index.js';
 import { directoryOf, type ServerContext } from './context.js';
 import { withExisting } from './existing.js';
 import { setEtag } from './preconditions.js';
@@ -21,7 +21,7 @@ export function userRoutes(routes: ScimRoutes, ctx: ServerContext): void {
 
   const list = (req: Request, res: Response, params: Record<string, unknown>) => {
     const query = listParams('User', params);
-    const result = listResources(ctx.store, 'User', directoryOf(res), query);
+    const result = ctx.users.list(directoryOf(res), query);
     sendScim(res, 200, listResponse(result.resources.map((u) => render(req, u, query.projection)), result.total, query.startIndex));
   };
 

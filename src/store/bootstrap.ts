@@ -1,6 +1,4 @@
-import { createDirectory, listDirectories, type Directory } from './directories.js';
-import { createEnvironment, listEnvironments } from './environments.js';
-import { createOrganization, listOrganizations } from './organizations.js';
+import type { Directory } from './directories.js';
 import type { Store } from './store.js';
 
 export const DEFAULT_ENVIRONMENT = 'default';
@@ -10,11 +8,13 @@ export const DEFAULT_ORGANIZATION = 'Default organization';
  * Zero-config serve: a database without any directory gets a default environment, organization
  * and directory, so `scimctl serve` alone prints a working base URL and token.
  */
-export async function ensureDefaultDirectory(store: Store, publicUrl: string): Promise<{ directory: Directory; token: string } | undefined> {
-  if ((await listDirectories(store)).length > 0) return undefined;
-  const env = (await listEnvironments(store)).find((e) => e.name === DEFAULT_ENVIRONMENT) ?? (await createEnvironment(store, { name: DEFAULT_ENVIRONMENT, publicUrl }));
-  const org =
-    (await listOrganizations(store, env.id)).find((o) => o.name === DEFAULT_ORGANIZATION) ??
-    (await createOrganization(store, { environmentId: env.id, name: DEFAULT_ORGANIZATION, domains: [] }));
-  return createDirectory(store, { organizationId: org.id, name: 'default' });
+export function ensureDefaultDirectory(store: Store, publicUrl: string): { directory: Directory; token: string } | undefined {
+  return store.transaction(() => {
+    if (store.directories.list().length > 0) return undefined;
+    const env = store.environments.findByName(DEFAULT_ENVIRONMENT) ?? store.environments.create({ name: DEFAULT_ENVIRONMENT, publicUrl });
+    const org =
+      store.organizations.list(env.id).find((o) => o.name === DEFAULT_ORGANIZATION) ??
+      store.organizations.create({ environmentId: env.id, name: DEFAULT_ORGANIZATION, domains: [] });
+    return store.directories.create({ organizationId: org.id, name: 'default' });
+  });
 }

@@ -1,15 +1,15 @@
-import { notFoundError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
 import { generateToken, hashToken } from '../core/tokens.js';
 import { baseUrlFor } from '../core/urls.js';
-import { liveOverrideUrl } from './running-servers.js';
-import type { Store } from './store.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import type { RunningServerRepository } from './running-servers.js';
+import type { Sql } from './sql.js';
 
 export interface Directory {
   id: string;
   organizationId: string;
   environmentId: string;
   name: string | null;
+  /** Where an IdP reaches it now: a running serve's public URL beats the environment's own. */
   baseUrl: string;
   hasToken: boolean;
   tokenCreatedAt: string | null;
@@ -36,69 +36,102 @@ interface DirectoryRow {
   public_url: string;
 }
 
-/** The live public URL of a running `serve` (tunnel or --public-url) beats the environment's own. */
-function toDirectory(row: DirectoryRow, override: string | null): Directory {
+/**
+ * SCIM directories (one IdP connection each) and their bearer tokens. Only a token's SHA-256 hash is
+ * stored; a token is returned once, when it is made.
+ */
+export class DirectoryRepository {
+  constructor(
+    private readonly sql: Sql,
+    private readonly servers: RunningServerRepository,
+  ) {}
+
+  /** A new directory with a new (or the given) token. */
+  create(input: { organizationId: string; name?: string | null | undefined; token?: string | undefined }, now = new Date().toISOString()): { directory: Directory; token: string } {
+    const token = input.token ?? generateToken();
+    const id = this.sql.ids.next('scim_directory');
+    this.sql.transaction(() => {
+      this.checkTokenFree(hashToken(token), undefined);
+      this.sql
+        .prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, input.organizationId, input.name ?? null, hashToken(token), now, now);
+    });
+    return { directory: this.get(id), token };
+  }
+
+  /** All directories, or those of one organization or environment, oldest first. */
+  list(filter: { organizationId?: string | undefined; environmentId?: string | undefined } = {}): Directory[] {
+    const rows = this.sql
+      .prepare(`${SELECT_DIRECTORIES} WHERE (@org IS NULL OR d.organization_id = @org) AND (@env IS NULL OR o.environment_id = @env) ORDER BY d.created_at, d.id`)
+      .all({ org: filter.organizationId ?? null, env: filter.environmentId ?? null }) as DirectoryRow[];
+    const override = this.servers.livePublicUrl();
+    return rows.map((row) => toDirectory(row, override));
+  }
+
+  findById(id: string): Directory | undefined {
+    const row = this.sql.prepare(`${SELECT_DIRECTORIES} WHERE d.id = ?`).get(id) as DirectoryRow | undefined;
+    return row && toDirectory(row, this.servers.livePublicUrl());
+  }
+
+  get(id: string): Directory {
+    const found = this.findById(id);
+    if (!found) throw new NotFoundError('directory', id);
+    return found;
+  }
+
+  details(id: string): DirectoryDetails {
+    const directory = this.get(id);
+    const count = (table: 'scim_users' | 'scim_groups') => this.sql.prepare(`SELECT count(*) FROM ${table} WHERE directory_id = ?`).pluck().get(id) as number;
+    return { ...directory, userCount: count('scim_users'), groupCount: count('scim_groups') };
+  }
+
+  /**
+   * The stored token hash of a directory: undefined when there is no such directory, null when it
+   * has no token. The SCIM server's auth check, once per request.
+   */
+  tokenHash(id: string): string | null | undefined {
+    const row = this.sql.prepare('SELECT token_hash FROM scim_directories WHERE id = ?').get(id) as { token_hash: string | null } | undefined;
+    return row?.token_hash;
+  }
+
+  /** Replace the directory's token (a new one, or the given one); the old one stops working with this write. */
+  rotateToken(id: string, token = generateToken(), now = new Date().toISOString()): { token: string; tokenCreatedAt: string } {
+    const hash = hashToken(token);
+    this.sql.transaction(() => {
+      this.checkTokenFree(hash, id);
+      const result = this.sql.prepare('UPDATE scim_directories SET token_hash = ?, token_created_at = ? WHERE id = ?').run(hash, now, id);
+      if (result.changes === 0) throw new NotFoundError('directory', id);
+    });
+    return { token, tokenCreatedAt: now };
+  }
+
+  rename(id: string, name: string | null): void {
+    if (this.sql.prepare('UPDATE scim_directories SET name = ? WHERE id = ?').run(name, id).changes === 0) throw new NotFoundError('directory', id);
+  }
+
+  /** Deletes its users, groups and logged requests with it. */
+  delete(id: string): void {
+    this.sql.prepare('DELETE FROM scim_directories WHERE id = ?').run(id);
+  }
+
+  /** A token identifies one directory: giving a second directory the same one would make it ambiguous. */
+  private checkTokenFree(hash: string, ownId: string | undefined): void {
+    const owner = this.sql.prepare('SELECT id FROM scim_directories WHERE token_hash = ?').pluck().get(hash) as string | undefined;
+    if (owner !== undefined && owner !== ownId) {
+      throw new ConflictError('directory', 'token', '(hidden)', `already the token of directory ${owner}; give each directory its own token`, owner);
+    }
+  }
+}
+
+function toDirectory(row: DirectoryRow, livePublicUrl: string | null): Directory {
   return {
     id: row.id,
     organizationId: row.organization_id,
     environmentId: row.environment_id,
     name: row.name,
-    baseUrl: baseUrlFor(override ?? row.public_url, row.id),
+    baseUrl: baseUrlFor(livePublicUrl ?? row.public_url, row.id),
     hasToken: row.has_token === 1,
     tokenCreatedAt: row.token_created_at,
     createdAt: row.created_at,
   };
-}
-
-export async function createDirectory(
-  store: Store,
-  input: { organizationId: string; name?: string | undefined; token?: string | undefined },
-): Promise<{ directory: Directory; token: string }> {
-  const token = input.token ?? generateToken();
-  const now = new Date().toISOString();
-  const id = newId('scim_directory');
-  await (await store.kysely())
-    .insertInto('scim_directories')
-    .values({ id, organization_id: input.organizationId, name: input.name ?? null, token_hash: hashToken(token), token_created_at: now, created_at: now })
-    .execute();
-  return { directory: await findDirectory(store, id), token };
-}
-
-export async function listDirectories(store: Store, filter: { organizationId?: string; environmentId?: string } = {}): Promise<Directory[]> {
-  const rows = store
-    .prepare(
-      `${SELECT_DIRECTORIES} WHERE (@org IS NULL OR d.organization_id = @org) AND (@env IS NULL OR o.environment_id = @env) ORDER BY d.created_at, d.id`,
-    )
-    .all({ org: filter.organizationId ?? null, env: filter.environmentId ?? null }) as DirectoryRow[];
-  const override = liveOverrideUrl(store);
-  return rows.map((row) => toDirectory(row, override));
-}
-
-export async function findDirectory(store: Store, ref: string): Promise<Directory> {
-  const row = store.prepare(`${SELECT_DIRECTORIES} WHERE d.id = ?`).get(ref) as DirectoryRow | undefined;
-  if (!row) throw notFoundError(`no SCIM directory "${ref}"`, 'See `scimctl directory list`');
-  return toDirectory(row, liveOverrideUrl(store));
-}
-
-export async function directoryDetails(store: Store, ref: string): Promise<DirectoryDetails> {
-  const directory = await findDirectory(store, ref);
-  const count = (table: 'scim_users' | 'scim_groups') =>
-    (store.prepare(`SELECT count(*) AS n FROM ${table} WHERE directory_id = ?`).get(directory.id) as { n: number }).n;
-  return { ...directory, userCount: count('scim_users'), groupCount: count('scim_groups') };
-}
-
-/** Replace the directory's token; the old one stops working with this write. */
-export async function rotateToken(store: Store, id: string, token = generateToken()): Promise<{ token: string; tokenCreatedAt: string }> {
-  const tokenCreatedAt = new Date().toISOString();
-  const result = await (await store.kysely())
-    .updateTable('scim_directories')
-    .set({ token_hash: hashToken(token), token_created_at: tokenCreatedAt })
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw notFoundError(`no SCIM directory "${id}"`);
-  return { token, tokenCreatedAt };
-}
-
-export async function deleteDirectory(store: Store, id: string): Promise<void> {
-  await (await store.kysely()).deleteFrom('scim_directories').where('id', '=', id).execute();
 }

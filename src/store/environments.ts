@@ -1,7 +1,6 @@
-import { conflictError, invalidError, notFoundError } from '../core/errors.js';
-import { hasPrefix, newId } from '../core/ids.js';
-import type { Store } from './store.js';
+import { ConflictError, NotFoundError } from './errors.js';
 import type { EnvironmentsTable } from './schema.js';
+import type { Sql } from './sql.js';
 
 export interface Environment {
   id: string;
@@ -10,8 +9,6 @@ export interface Environment {
   createdAt: string;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
 const toEnvironment = (row: EnvironmentsTable): Environment => ({
   id: row.id,
   name: row.name,
@@ -19,42 +16,48 @@ const toEnvironment = (row: EnvironmentsTable): Environment => ({
   createdAt: row.created_at,
 });
 
-export function validateEnvironmentName(name: string): string {
-  if (!NAME.test(name) || hasPrefix(name, 'env')) {
-    throw invalidError(
-      `invalid environment name "${name}"`,
-      'Use letters, digits, ".", "_" or "-" (up to 63 characters), not starting with "env_"',
-    );
+/** Environments: namespaces such as "development" or "ci", each with the public URL its base URLs use. */
+export class EnvironmentRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** A new environment; `name` must already be valid (core/names.ts). */
+  create(input: { name: string; publicUrl: string }, now = new Date().toISOString()): Environment {
+    return this.sql.transaction(() => {
+      const existing = this.findByName(input.name);
+      if (existing) throw new ConflictError('environment', 'name', input.name, `an environment named "${input.name}" already exists (${existing.id})`, existing.id);
+      const row: EnvironmentsTable = { id: this.sql.ids.next('env'), name: input.name, public_url: input.publicUrl, created_at: now };
+      this.sql.prepare('INSERT INTO environments (id, name, public_url, created_at) VALUES (?, ?, ?, ?)').run(row.id, row.name, row.public_url, row.created_at);
+      return toEnvironment(row);
+    });
   }
-  return name;
-}
 
-export async function createEnvironment(store: Store, input: { name: string; publicUrl: string }): Promise<Environment> {
-  const name = validateEnvironmentName(input.name);
-  const db = await store.kysely();
-  const existing = await db.selectFrom('environments').select('id').where('name', '=', name).executeTakeFirst();
-  if (existing) throw conflictError(`an environment named "${name}" already exists (${existing.id})`);
-  const row: EnvironmentsTable = { id: newId('env'), name, public_url: input.publicUrl, created_at: new Date().toISOString() };
-  await db.insertInto('environments').values(row).execute();
-  return toEnvironment(row);
-}
+  list(): Environment[] {
+    return (this.sql.prepare('SELECT * FROM environments ORDER BY created_at, id').all() as EnvironmentsTable[]).map(toEnvironment);
+  }
 
-export async function listEnvironments(store: Store): Promise<Environment[]> {
-  const rows = store.prepare('SELECT * FROM environments ORDER BY created_at, id').all() as EnvironmentsTable[];
-  return rows.map(toEnvironment);
-}
+  findById(id: string): Environment | undefined {
+    const row = this.sql.prepare('SELECT * FROM environments WHERE id = ?').get(id) as EnvironmentsTable | undefined;
+    return row && toEnvironment(row);
+  }
 
-/** Find by id, or by name. */
-export async function findEnvironment(store: Store, ref: string): Promise<Environment> {
-  const row = store.prepare('SELECT * FROM environments WHERE id = @ref OR name = @ref').get({ ref }) as EnvironmentsTable | undefined;
-  if (!row) throw notFoundError(`no environment "${ref}"`, 'See `scimctl env list`');
-  return toEnvironment(row);
-}
+  findByName(name: string): Environment | undefined {
+    const row = this.sql.prepare('SELECT * FROM environments WHERE name = ?').get(name) as EnvironmentsTable | undefined;
+    return row && toEnvironment(row);
+  }
 
-export async function setEnvironmentPublicUrl(store: Store, id: string, publicUrl: string): Promise<void> {
-  await (await store.kysely()).updateTable('environments').set({ public_url: publicUrl }).where('id', '=', id).execute();
-}
+  /** By id, or by name. */
+  get(ref: string): Environment {
+    const found = this.findById(ref) ?? this.findByName(ref);
+    if (!found) throw new NotFoundError('environment', ref);
+    return found;
+  }
 
-export async function deleteEnvironment(store: Store, id: string): Promise<void> {
-  await (await store.kysely()).deleteFrom('environments').where('id', '=', id).execute();
+  setPublicUrl(id: string, publicUrl: string): void {
+    if (this.sql.prepare('UPDATE environments SET public_url = ? WHERE id = ?').run(publicUrl, id).changes === 0) throw new NotFoundError('environment', id);
+  }
+
+  /** Deletes everything in it (organizations, directories, users, groups, logged requests). */
+  delete(id: string): void {
+    this.sql.prepare('DELETE FROM environments WHERE id = ?').run(id);
+  }
 }

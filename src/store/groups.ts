@@ -1,81 +1,110 @@
-import { newId } from '../core/ids.js';
-import { badRequest, notFound } from '../scim/errors.js';
 import type { MemberRef } from '../scim/normalize.js';
 import type { MemberChanges } from '../scim/patch/members.js';
-import type { Store } from './store.js';
-import { toResource, uniquely, type ResourceRow, type StoredResource } from './resources.js';
+import { InvalidReferenceError, NotFoundError } from './errors.js';
+import {
+  RESOURCE_COLUMNS,
+  listResources,
+  toResource,
+  uniquely,
+  type ListQuery,
+  type ListResult,
+  type ResourceKey,
+  type ResourceRow,
+  type ResourceSnapshot,
+  type StoredResource,
+  type WriteOptions,
+} from './resources.js';
+import { textOrNull, type Sql } from './sql.js';
+
+export type MemberType = 'User' | 'Group';
 
 export interface Member {
   value: string;
-  type: 'User' | 'Group';
+  type: MemberType;
   display: string | null;
 }
 
-const taken = (attributes: Record<string, unknown>) => `a group named "${String(attributes.displayName)}" already exists in this directory`;
-const str = (v: unknown) => (typeof v === 'string' ? v : null);
+/** One membership row, for seed and export. */
+export interface Membership {
+  groupId: string;
+  memberId: string;
+  memberType: MemberType;
+}
+
+const taken = (displayName: string) => `a group named "${displayName}" already exists in this directory`;
 
 /**
  * Groups and their memberships. Memberships are rows of their own, so adding one member to a
- * 100k-member group is one indexed insert, never a rewrite of the group.
+ * 100k-member group is one indexed insert, never a rewrite of the group. displayName is unique per
+ * directory, case-insensitively.
  */
 export class GroupRepository {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly sql: Sql) {}
 
-  create(directoryId: string, attributes: Record<string, unknown>, members: MemberRef[], now: string): StoredResource {
-    const id = newId('scim_group');
-    uniquely(
-      () =>
-        this.store
-          .prepare(
-            `INSERT INTO scim_groups (id, directory_id, display_name, external_id, attributes, created_at, updated_at, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
-          )
-          .run(id, directoryId, String(attributes.displayName), str(attributes.externalId), JSON.stringify(attributes), now, now),
-      () => taken(attributes),
-    );
-    this.addMembers(directoryId, id, members);
-    return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
+  create(directoryId: string, attributes: Record<string, unknown>, members: readonly MemberRef[], now: string, options: WriteOptions = {}): StoredResource {
+    const id = options.id ?? this.sql.ids.next('scim_group');
+    const name = String(attributes.displayName);
+    return this.sql.transaction(() => {
+      uniquely(
+        () =>
+          this.sql
+            .prepare(
+              `INSERT INTO scim_groups (id, directory_id, display_name, external_id, attributes, created_at, updated_at, version)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+            )
+            .run(id, directoryId, name, textOrNull(attributes.externalId), options.json ?? JSON.stringify(attributes), now, now),
+        'group',
+        'displayName',
+        name,
+        () => taken(name),
+      );
+      this.addMembers(directoryId, id, members);
+      return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
+    });
   }
 
   find(directoryId: string, id: string): StoredResource | undefined {
-    const row = this.store
-      .prepare('SELECT id, directory_id, attributes, created_at, updated_at, version FROM scim_groups WHERE id = ? AND directory_id = ?')
-      .get(id, directoryId) as ResourceRow | undefined;
+    const row = this.sql.prepare(`SELECT ${RESOURCE_COLUMNS} FROM scim_groups WHERE id = ? AND directory_id = ?`).get(id, directoryId) as ResourceRow | undefined;
     return row && toResource(row);
   }
 
   get(directoryId: string, id: string): StoredResource {
     const found = this.find(directoryId, id);
-    if (!found) throw notFound(`Group ${id} not found`);
+    if (!found) throw new NotFoundError('group', id);
     return found;
+  }
+
+  /** A group of any directory, for tools the developer runs locally (never for a SCIM client). */
+  locate(id: string): StoredResource | undefined {
+    const row = this.sql.prepare(`SELECT ${RESOURCE_COLUMNS} FROM scim_groups WHERE id = ?`).get(id) as ResourceRow | undefined;
+    return row && toResource(row);
+  }
+
+  list(directoryId: string, query: ListQuery): ListResult {
+    return listResources(this.sql, 'Group', directoryId, query);
   }
 
   /**
    * Apply new attributes (undefined: unchanged) and member changes, bumping the version once.
    * A membership-only change never rewrites the group row's attributes or touches its name index.
    */
-  update(existing: StoredResource, attributes: Record<string, unknown> | undefined, changes: MemberChanges | undefined, now: string): StoredResource {
-    if (attributes) {
-      uniquely(
-        () =>
-          this.store
-            .prepare('UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ?, updated_at = ?, version = version + 1 WHERE id = ?')
-            .run(String(attributes.displayName), str(attributes.externalId), JSON.stringify(attributes), now, existing.id),
-        () => taken(attributes),
-      );
-    } else {
-      this.store.prepare('UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ?').run(now, existing.id);
-    }
-    if (changes) this.applyMemberChanges(existing.directoryId, existing.id, changes);
-    return { ...existing, attributes: attributes ?? existing.attributes, updatedAt: now, version: existing.version + 1 };
+  update(group: ResourceKey, attributes: Record<string, unknown> | undefined, changes: MemberChanges | undefined, now: string, options: WriteOptions = {}): StoredResource {
+    return this.sql.transaction(() => {
+      const row = (attributes ? this.writeAttributes(group, attributes, now, options.json) : this.touch(group, now)) as ResourceRow | undefined;
+      if (!row) throw new NotFoundError('group', group.id);
+      if (changes) this.applyMemberChanges(group.directoryId, group.id, changes);
+      return toResource(row);
+    });
   }
 
+  /** Deletes the group and its memberships; false when there was no such group in the directory. */
   delete(directoryId: string, id: string): boolean {
-    return this.store.prepare('DELETE FROM scim_groups WHERE id = ? AND directory_id = ?').run(id, directoryId).changes > 0;
+    return this.sql.prepare('DELETE FROM scim_groups WHERE id = ? AND directory_id = ?').run(id, directoryId).changes > 0;
   }
 
+  /** Members with their display names: users first, then groups, each in creation order. */
   members(groupId: string): Member[] {
-    return this.store
+    return this.sql
       .prepare(
         `SELECT m.member_id AS value, m.member_type AS type, coalesce(u.display_name, u.user_name, g.display_name) AS display
          FROM scim_group_members m
@@ -86,24 +115,88 @@ export class GroupRepository {
       .all(groupId) as Member[];
   }
 
+  /** How many members each of these groups has (groups without members are absent), in one query. */
+  memberCounts(groupIds: readonly string[]): Map<string, number> {
+    const rows = this.sql
+      .prepare('SELECT group_id, count(*) AS n FROM scim_group_members WHERE group_id IN (SELECT value FROM json_each(?)) GROUP BY group_id')
+      .all(JSON.stringify(groupIds)) as { group_id: string; n: number }[];
+    return new Map(rows.map((r) => [r.group_id, r.n]));
+  }
+
+  /** Every group of the directory as seed and export compare them, in creation order. */
+  snapshot(directoryId: string): ResourceSnapshot[] {
+    return this.sql
+      .prepare('SELECT id, display_name AS name, attributes AS attributesJson FROM scim_groups WHERE directory_id = ? ORDER BY seq')
+      .all(directoryId) as ResourceSnapshot[];
+  }
+
+  /** Every membership of the directory's groups, members in the order they were created (as the server lists them). */
+  memberships(directoryId: string): Membership[] {
+    return this.sql
+      .prepare(
+        `SELECT m.group_id AS groupId, m.member_id AS memberId, m.member_type AS memberType FROM scim_group_members m
+         JOIN scim_groups g ON g.id = m.group_id
+         LEFT JOIN scim_users u ON m.member_type = 'User' AND u.id = m.member_id
+         LEFT JOIN scim_groups mg ON m.member_type = 'Group' AND mg.id = m.member_id
+         WHERE g.directory_id = ? ORDER BY g.seq, coalesce(u.seq, mg.seq)`,
+      )
+      .all(directoryId) as Membership[];
+  }
+
+  /**
+   * Link members whose type the caller already knows to be of the group's directory (seeding resolves
+   * them within one fixture directory): skips the per-member lookup that addMembers does.
+   */
+  linkKnownMembers(groupId: string, members: readonly { id: string; type: MemberType }[]): void {
+    const insert = this.sql.prepare('INSERT OR IGNORE INTO scim_group_members (group_id, member_id, member_type) VALUES (?, ?, ?)');
+    for (const m of members) insert.run(groupId, m.id, m.type);
+  }
+
+  unlinkMembers(groupId: string, memberIds: Iterable<string>): void {
+    const remove = this.sql.prepare('DELETE FROM scim_group_members WHERE group_id = ? AND member_id = ?');
+    for (const id of memberIds) remove.run(groupId, id);
+  }
+
+  private writeAttributes(group: ResourceKey, attributes: Record<string, unknown>, now: string, json: string | undefined): unknown {
+    const name = String(attributes.displayName);
+    return uniquely(
+      () =>
+        this.sql
+          .prepare(
+            `UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ?, updated_at = ?, version = version + 1
+             WHERE id = ? AND directory_id = ? RETURNING ${RESOURCE_COLUMNS}`,
+          )
+          .get(name, textOrNull(attributes.externalId), json ?? JSON.stringify(attributes), now, group.id, group.directoryId),
+      'group',
+      'displayName',
+      name,
+      () => taken(name),
+    );
+  }
+
+  private touch(group: ResourceKey, now: string): unknown {
+    return this.sql
+      .prepare(`UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ? AND directory_id = ? RETURNING ${RESOURCE_COLUMNS}`)
+      .get(now, group.id, group.directoryId);
+  }
+
   private applyMemberChanges(directoryId: string, groupId: string, changes: MemberChanges): void {
-    if (changes.replaceAll) this.store.prepare('DELETE FROM scim_group_members WHERE group_id = ?').run(groupId);
-    const remove = this.store.prepare('DELETE FROM scim_group_members WHERE group_id = ? AND member_id = ?');
-    for (const id of changes.remove) remove.run(groupId, id);
+    if (changes.replaceAll) this.sql.prepare('DELETE FROM scim_group_members WHERE group_id = ?').run(groupId);
+    this.unlinkMembers(groupId, changes.remove);
     this.addMembers(directoryId, groupId, changes.add);
   }
 
   /** Members must exist in the same directory: a token for one directory never links another's data. */
-  private addMembers(directoryId: string, groupId: string, members: MemberRef[]): void {
-    const typeOf = this.store.prepare(
+  private addMembers(directoryId: string, groupId: string, members: readonly MemberRef[]): void {
+    const typeOf = this.sql.prepare(
       `SELECT 'User' AS type FROM scim_users WHERE id = @id AND directory_id = @directoryId
        UNION ALL SELECT 'Group' FROM scim_groups WHERE id = @id AND directory_id = @directoryId`,
     );
-    const insert = this.store.prepare('INSERT OR IGNORE INTO scim_group_members (group_id, member_id, member_type) VALUES (?, ?, ?)');
+    const insert = this.sql.prepare('INSERT OR IGNORE INTO scim_group_members (group_id, member_id, member_type) VALUES (?, ?, ?)');
     for (const [index, member] of members.entries()) {
-      const found = typeOf.get({ id: member.value, directoryId }) as { type: 'User' | 'Group' } | undefined;
-      if (!found) throw badRequest('invalidValue', `members[${index}].value "${member.value}" is not a user or group of this directory`);
-      if (found.type === 'Group' && member.value === groupId) throw badRequest('invalidValue', `members[${index}]: a group cannot be a member of itself`);
+      const found = typeOf.get({ id: member.value, directoryId }) as { type: MemberType } | undefined;
+      if (!found) throw new InvalidReferenceError(`members[${index}].value "${member.value}" is not a user or group of this directory`);
+      if (found.type === 'Group' && member.value === groupId) throw new InvalidReferenceError(`members[${index}]: a group cannot be a member of itself`);
       insert.run(groupId, member.value, found.type);
     }
   }

@@ -1,7 +1,6 @@
-import { conflictError, notFoundError, usageError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
-import type { Store } from './store.js';
+import { ConflictError, NotFoundError } from './errors.js';
 import type { OrganizationsTable } from './schema.js';
+import type { Sql } from './sql.js';
 
 export interface Organization {
   id: string;
@@ -14,90 +13,121 @@ export interface Organization {
 
 export interface NewOrganization {
   environmentId: string;
+  /** Already trimmed and non-empty. */
   name: string;
-  externalId?: string | undefined;
+  externalId?: string | null | undefined;
   domains: string[];
 }
 
-export async function createOrganization(store: Store, input: NewOrganization): Promise<Organization> {
-  const name = input.name.trim();
-  if (!name) throw usageError('an organization needs a non-empty --name');
-  const externalId = input.externalId?.trim() || null;
-  const domains = [...new Set(input.domains)];
-  return (await store.kysely()).transaction().execute(async (trx) => {
-    if (externalId) {
-      const clash = await trx
-        .selectFrom('organizations')
-        .select('id')
-        .where('environment_id', '=', input.environmentId)
-        .where('external_id', '=', externalId)
-        .executeTakeFirst();
-      if (clash) throw conflictError(`external id "${externalId}" is already used by ${clash.id} in this environment`);
-    }
-    if (domains.length > 0) {
-      const taken = await trx
-        .selectFrom('organization_domains as d')
-        .innerJoin('organizations as o', 'o.id', 'd.organization_id')
-        .select(['d.domain', 'o.id'])
-        .where('o.environment_id', '=', input.environmentId)
-        .where('d.domain', 'in', domains)
-        .executeTakeFirst();
-      if (taken) throw conflictError(`domain ${taken.domain} already belongs to ${taken.id} in this environment`);
-    }
-    const org: Organization = {
-      id: newId('org'),
-      environmentId: input.environmentId,
-      name,
-      externalId,
-      domains,
-      createdAt: new Date().toISOString(),
-    };
-    await trx
-      .insertInto('organizations')
-      .values({ id: org.id, environment_id: org.environmentId, display_name: name, external_id: externalId, created_at: org.createdAt })
-      .execute();
-    if (domains.length > 0) {
-      await trx.insertInto('organization_domains').values(domains.map((domain) => ({ organization_id: org.id, domain }))).execute();
-    }
-    return org;
-  });
-}
+/**
+ * Organizations (the app's customers) and their domains. External ids and domains are unique per
+ * environment.
+ */
+export class OrganizationRepository {
+  constructor(private readonly sql: Sql) {}
 
-function attachDomains(store: Store, rows: OrganizationsTable[]): Organization[] {
-  const domains = rows.length
-    ? (store
-        .prepare('SELECT organization_id, domain FROM organization_domains WHERE organization_id IN (SELECT value FROM json_each(?)) ORDER BY domain')
-        .all(JSON.stringify(rows.map((r) => r.id))) as { organization_id: string; domain: string }[])
-    : [];
-  return rows.map((r) => ({
-    id: r.id,
-    environmentId: r.environment_id,
-    name: r.display_name,
-    externalId: r.external_id,
-    domains: domains.filter((d) => d.organization_id === r.id).map((d) => d.domain),
-    createdAt: r.created_at,
-  }));
-}
-
-export async function listOrganizations(store: Store, environmentId?: string): Promise<Organization[]> {
-  const rows = store
-    .prepare('SELECT * FROM organizations WHERE @environmentId IS NULL OR environment_id = @environmentId ORDER BY created_at, id')
-    .all({ environmentId: environmentId ?? null }) as OrganizationsTable[];
-  return attachDomains(store, rows);
-}
-
-/** Find by id, or by external id when exactly one organization has it. */
-export async function findOrganization(store: Store, ref: string): Promise<Organization> {
-  const rows = store.prepare('SELECT * FROM organizations WHERE id = @ref OR external_id = @ref').all({ ref }) as OrganizationsTable[];
-  const exact = rows.find((r) => r.id === ref);
-  if (exact) return attachDomains(store, [exact])[0]!;
-  if (rows.length > 1) {
-    throw usageError(`external id "${ref}" names ${rows.length} organizations (${rows.map((r) => r.id).join(', ')})`, 'Use the organization id');
+  create(input: NewOrganization, now = new Date().toISOString()): Organization {
+    const externalId = input.externalId || null;
+    const domains = [...new Set(input.domains)];
+    return this.sql.transaction(() => {
+      if (externalId) {
+        const clash = this.findByExternalId(input.environmentId, externalId);
+        if (clash) {
+          throw new ConflictError('organization', 'externalId', externalId, `external id "${externalId}" is already used by ${clash.id} in this environment`, clash.id);
+        }
+      }
+      const id = this.sql.ids.next('org');
+      this.sql
+        .prepare('INSERT INTO organizations (id, environment_id, display_name, external_id, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, input.environmentId, input.name, externalId, now);
+      for (const domain of domains) this.addDomain(input.environmentId, id, domain);
+      return { id, environmentId: input.environmentId, name: input.name, externalId, domains, createdAt: now };
+    });
   }
-  if (rows.length === 0) throw notFoundError(`no organization "${ref}"`, 'See `scimctl org list`');
-  return attachDomains(store, rows)[0]!;
-}
 
-export async function deleteOrganization(store: Store, id: string): Promise<void> {
-  await (await store.kysely()).deleteFrom('organizations').where('id', '=', id).execute();
+  /** All organizations, or those of one environment, oldest first. */
+  list(environmentId?: string): Organization[] {
+    const rows = this.sql
+      .prepare('SELECT * FROM organizations WHERE @environmentId IS NULL OR environment_id = @environmentId ORDER BY created_at, id')
+      .all({ environmentId: environmentId ?? null }) as OrganizationsTable[];
+    return this.withDomains(rows);
+  }
+
+  findById(id: string): Organization | undefined {
+    const row = this.sql.prepare('SELECT * FROM organizations WHERE id = ?').get(id) as OrganizationsTable | undefined;
+    return row && this.withDomains([row])[0];
+  }
+
+  findByExternalId(environmentId: string, externalId: string): Organization | undefined {
+    const row = this.sql.prepare('SELECT * FROM organizations WHERE environment_id = ? AND external_id = ?').get(environmentId, externalId) as
+      | OrganizationsTable
+      | undefined;
+    return row && this.withDomains([row])[0];
+  }
+
+  /** Every organization (of any environment) with this external id. */
+  withExternalId(externalId: string): Organization[] {
+    const rows = this.sql.prepare('SELECT * FROM organizations WHERE external_id = ? ORDER BY created_at, id').all(externalId) as OrganizationsTable[];
+    return this.withDomains(rows);
+  }
+
+  /** By id. */
+  get(id: string): Organization {
+    const found = this.findById(id);
+    if (!found) throw new NotFoundError('organization', id);
+    return found;
+  }
+
+  rename(id: string, name: string): void {
+    this.sql.prepare('UPDATE organizations SET display_name = ? WHERE id = ?').run(name, id);
+  }
+
+  /** Every domain of the environment with the organization that holds it. */
+  domainsIn(environmentId: string): { organizationId: string; domain: string }[] {
+    return this.sql
+      .prepare(
+        `SELECT d.organization_id AS organizationId, d.domain FROM organization_domains d JOIN organizations o ON o.id = d.organization_id
+         WHERE o.environment_id = ? ORDER BY d.domain`,
+      )
+      .all(environmentId) as { organizationId: string; domain: string }[];
+  }
+
+  /** Domains are unique per environment: a domain another organization holds is a conflict. */
+  addDomain(environmentId: string, organizationId: string, domain: string): void {
+    const owner = this.sql
+      .prepare(
+        `SELECT o.id FROM organization_domains d JOIN organizations o ON o.id = d.organization_id
+         WHERE o.environment_id = ? AND d.domain = ?`,
+      )
+      .pluck()
+      .get(environmentId, domain) as string | undefined;
+    if (owner === organizationId) return;
+    if (owner) throw new ConflictError('organization', 'domain', domain, `domain ${domain} already belongs to ${owner} in this environment`, owner);
+    this.sql.prepare('INSERT INTO organization_domains (organization_id, domain) VALUES (?, ?)').run(organizationId, domain);
+  }
+
+  removeDomain(organizationId: string, domain: string): void {
+    this.sql.prepare('DELETE FROM organization_domains WHERE organization_id = ? AND domain = ?').run(organizationId, domain);
+  }
+
+  /** Deletes its directories, users, groups and logged requests with it. */
+  delete(id: string): void {
+    this.sql.prepare('DELETE FROM organizations WHERE id = ?').run(id);
+  }
+
+  private withDomains(rows: OrganizationsTable[]): Organization[] {
+    const domains = rows.length
+      ? (this.sql
+          .prepare('SELECT organization_id, domain FROM organization_domains WHERE organization_id IN (SELECT value FROM json_each(?)) ORDER BY domain')
+          .all(JSON.stringify(rows.map((r) => r.id))) as { organization_id: string; domain: string }[])
+      : [];
+    return rows.map((r) => ({
+      id: r.id,
+      environmentId: r.environment_id,
+      name: r.display_name,
+      externalId: r.external_id,
+      domains: domains.filter((d) => d.organization_id === r.id).map((d) => d.domain),
+      createdAt: r.created_at,
+    }));
+  }
 }

@@ -1,8 +1,8 @@
-import { conflict } from '../scim/errors.js';
 import type { Filter } from '../scim/filter/ast.js';
 import type { ResourceKind } from '../scim/schemas.js';
+import { ConflictError, isUniqueViolation, type Entity } from './errors.js';
 import { compileFilter, compileSort } from './filter-sql.js';
-import type { Store } from './store.js';
+import type { Sql } from './sql.js';
 
 /** A user or group as stored: its SCIM attributes (without id and meta) plus server-owned fields. */
 export interface StoredResource {
@@ -12,6 +12,26 @@ export interface StoredResource {
   createdAt: string;
   updatedAt: string;
   version: number;
+}
+
+/** Names one user or group of one directory. */
+export interface ResourceKey {
+  id: string;
+  directoryId: string;
+}
+
+/** A resource's stored state as seed and export compare it: the name it is matched by and its attributes JSON. */
+export interface ResourceSnapshot {
+  id: string;
+  /** userName for users, displayName for groups. */
+  name: string;
+  attributesJson: string;
+}
+
+/** Options of a write that seeding needs: an id chosen ahead (members may name it), and JSON already made. */
+export interface WriteOptions {
+  id?: string | undefined;
+  json?: string | undefined;
 }
 
 export interface ResourceRow {
@@ -37,6 +57,8 @@ export interface ListResult {
   resources: StoredResource[];
 }
 
+export const RESOURCE_COLUMNS = 'id, directory_id, attributes, created_at, updated_at, version';
+
 export const toResource = (row: ResourceRow): StoredResource => ({
   id: row.id,
   directoryId: row.directory_id,
@@ -46,19 +68,19 @@ export const toResource = (row: ResourceRow): StoredResource => ({
   version: row.version,
 });
 
-const TABLES: Record<ResourceKind, string> = { User: 'scim_users', Group: 'scim_groups' };
+export const TABLES: Record<ResourceKind, 'scim_users' | 'scim_groups'> = { User: 'scim_users', Group: 'scim_groups' };
 
 /** Filtered, sorted, paged listing. The filter compiles to parameterised SQL that runs on the indexes. */
-export function listResources(store: Store, kind: ResourceKind, directoryId: string, query: ListQuery): ListResult {
+export function listResources(sql: Sql, kind: ResourceKind, directoryId: string, query: ListQuery): ListResult {
   const compiled = query.filter ? compileFilter(query.filter, kind) : { sql: '1', params: [] };
   const from = `FROM ${TABLES[kind]} r WHERE r.directory_id = ? AND (${compiled.sql})`;
   const params = [directoryId, ...compiled.params];
-  const count = () => (store.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
+  const count = () => sql.prepare(`SELECT count(*) ${from}`).pluck().get(...params) as number;
   if (query.count === 0) return { total: count(), resources: [] };
   const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
   const order = query.sortBy ? `${compileSort(query.sortBy, kind)} ${direction}, r.seq` : 'r.seq';
-  const rows = store
-    // LIMIT as a literal (an integer the server capped at MAX_PAGE_SIZE): SQLite runs a bound LIMIT ~2x slower.
+  const rows = sql
+    // LIMIT as a literal (an integer the caller capped): SQLite runs a bound LIMIT ~2x slower.
     .prepare(`SELECT r.id, r.directory_id, r.attributes, r.created_at, r.updated_at, r.version ${from} ORDER BY ${order} LIMIT ${pageSize(query.count)} OFFSET ?`)
     .all(...params, query.startIndex - 1) as ResourceRow[];
   // A short first page is the whole result: no second query (Entra's match-by-userName is exactly this).
@@ -71,16 +93,12 @@ function pageSize(count: number): number {
   return count;
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
-/** Run a write; turn a unique-index violation into SCIM's 409 uniqueness error. */
-export function uniquely<T>(write: () => T, detail: () => string): T {
+/** Run a write; a unique-index violation becomes a ConflictError on `field`. */
+export function uniquely<T>(write: () => T, entity: Entity, field: string, value: string, message: () => string): T {
   try {
     return write();
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(detail());
+    if (isUniqueViolation(error)) throw new ConflictError(entity, field, value, message());
     throw error;
   }
 }

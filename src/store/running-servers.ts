@@ -1,21 +1,48 @@
-import type { Store } from './store.js';
+import type { Sql } from './sql.js';
+
+export interface RunningServer {
+  pid: number;
+  localUrl: string;
+  publicUrl: string | null;
+  startedAt: string;
+}
 
 /**
- * Running `scimctl serve` processes register here so that other commands print the base URL that
- * actually works right now (a tunnel's public URL, or serve's --public-url).
+ * Running `scimctl serve` processes register here, so that other commands print the base URL that
+ * actually works right now (a tunnel's public URL, or serve's --public-url) and can tell what runs.
  */
-export function registerServer(store: Store, server: { localUrl: string; publicUrl: string | null }): void {
-  store
-    .prepare('INSERT OR REPLACE INTO running_servers (pid, local_url, public_url, started_at) VALUES (?, ?, ?, ?)')
-    .run(process.pid, server.localUrl, server.publicUrl, new Date().toISOString());
-}
+export class RunningServerRepository {
+  constructor(private readonly sql: Sql) {}
 
-export function updateServerPublicUrl(store: Store, publicUrl: string | null): void {
-  store.prepare('UPDATE running_servers SET public_url = ? WHERE pid = ?').run(publicUrl, process.pid);
-}
+  register(server: { pid: number; localUrl: string; publicUrl: string | null }, now = new Date().toISOString()): void {
+    this.sql
+      .prepare('INSERT OR REPLACE INTO running_servers (pid, local_url, public_url, started_at) VALUES (?, ?, ?, ?)')
+      .run(server.pid, server.localUrl, server.publicUrl, now);
+  }
 
-export function unregisterServer(store: Store): void {
-  store.prepare('DELETE FROM running_servers WHERE pid = ?').run(process.pid);
+  setPublicUrl(pid: number, publicUrl: string | null): void {
+    this.sql.prepare('UPDATE running_servers SET public_url = ? WHERE pid = ?').run(publicUrl, pid);
+  }
+
+  unregister(pid: number): void {
+    this.sql.prepare('DELETE FROM running_servers WHERE pid = ?').run(pid);
+  }
+
+  /** Servers whose process is still alive, newest first; rows left by killed servers are ignored. */
+  live(): RunningServer[] {
+    const rows = this.sql
+      .prepare('SELECT pid, local_url AS localUrl, public_url AS publicUrl, started_at AS startedAt FROM running_servers ORDER BY started_at DESC')
+      .all() as RunningServer[];
+    return rows.filter((row) => alive(row.pid));
+  }
+
+  /** The public URL of the newest live server that has one. */
+  livePublicUrl(): string | null {
+    const rows = this.sql
+      .prepare('SELECT pid, public_url FROM running_servers WHERE public_url IS NOT NULL ORDER BY started_at DESC')
+      .all() as { pid: number; public_url: string }[];
+    return rows.find((row) => alive(row.pid))?.public_url ?? null;
+  }
 }
 
 function alive(pid: number): boolean {
@@ -25,12 +52,4 @@ function alive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** The public URL of the newest live server that has one; rows of dead servers are ignored. */
-export function liveOverrideUrl(store: Store): string | null {
-  const rows = store.db
-    .prepare('SELECT pid, public_url FROM running_servers WHERE public_url IS NOT NULL ORDER BY started_at DESC')
-    .all() as { pid: number; public_url: string }[];
-  return rows.find((row) => alive(row.pid))?.public_url ?? null;
 }

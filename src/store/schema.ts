@@ -1,4 +1,4 @@
-/** Row types of the tables in migrations.ts, for kysely. Keep in step with the migrations. */
+/** Row types of the tables in migrations.ts, as the SQL in this folder reads them. Keep in step with the migrations. */
 export interface EnvironmentsTable {
   id: string;
   name: string;
@@ -81,16 +81,4 @@ export interface RunningServersTable {
   local_url: string;
   public_url: string | null;
   started_at: string;
-}
-
-export interface Database {
-  environments: EnvironmentsTable;
-  organizations: OrganizationsTable;
-  organization_domains: OrganizationDomainsTable;
-  scim_directories: ScimDirectoriesTable;
-  scim_users: ScimUsersTable;
-  scim_groups: ScimGroupsTable;
-  scim_group_members: ScimGroupMembersTable;
-  request_log: RequestLogTable;
-  running_servers: RunningServersTable;
 }

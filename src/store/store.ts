@@ -1,33 +1,47 @@
-import type { Kysely } from 'kysely';
 import type { Statement } from 'better-sqlite3';
+import { IdGenerator } from '../core/ids.js';
+import type { Sql } from './sql.js';
+import { DirectoryRepository } from './directories.js';
+import { EnvironmentRepository } from './environments.js';
+import { GroupRepository } from './groups.js';
 import { openDatabase, type Sqlite } from './open.js';
-import type { Database } from './schema.js';
+import { OrganizationRepository } from './organizations.js';
+import { RequestLogRepository } from './request-log.js';
+import { RunningServerRepository } from './running-servers.js';
+import { UserRepository } from './users.js';
 
 /**
- * One open scimctl database. Reads, and every hot SCIM path, use `prepare`, which caches
- * better-sqlite3 statements by SQL text so nothing re-parses SQL. Management writes use `kysely()`
- * (typed, composable), loaded on first use: it is most of the bundle, and read-only commands such
- * as `org list` start faster without it.
+ * One open scimctl database: the only place in the program that talks to SQLite. Callers use the
+ * repositories (one per aggregate) and `transaction`; every statement is a cached prepared
+ * better-sqlite3 statement, so nothing re-parses SQL on a hot path. Errors leave as StoreErrors
+ * (errors.ts) or plain bugs, never as driver errors with SQLite codes.
  */
-export class Store {
-  readonly db: Sqlite;
-  private cachedKysely: Kysely<Database> | undefined;
+export class Store implements Sql {
+  readonly ids = new IdGenerator();
+  readonly environments: EnvironmentRepository;
+  readonly organizations: OrganizationRepository;
+  readonly directories: DirectoryRepository;
+  readonly users: UserRepository;
+  readonly groups: GroupRepository;
+  readonly requestLog: RequestLogRepository;
+  readonly servers: RunningServerRepository;
+
+  private readonly db: Sqlite;
   private readonly statements = new Map<string, Statement>();
   private readonly closeHooks: (() => void)[] = [];
   /** The busy timeout, kept while failFastOnLock() sets SQLite's to 0. */
   private lockWaitMs: number | undefined;
   private failingFast = false;
 
-  constructor(readonly path: string, db?: Sqlite) {
-    this.db = db ?? openDatabase(path);
-  }
-
-  async kysely(): Promise<Kysely<Database>> {
-    if (!this.cachedKysely) {
-      const { Kysely, SqliteDialect } = await import('kysely');
-      this.cachedKysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.db }) });
-    }
-    return this.cachedKysely;
+  constructor(readonly path: string) {
+    this.db = openDatabase(path);
+    this.servers = new RunningServerRepository(this);
+    this.environments = new EnvironmentRepository(this);
+    this.organizations = new OrganizationRepository(this);
+    this.directories = new DirectoryRepository(this, this.servers);
+    this.users = new UserRepository(this);
+    this.groups = new GroupRepository(this);
+    this.requestLog = new RequestLogRepository(this);
   }
 
   /** A cached prepared statement. Filter SQL is cached too: it carries values only as parameters. */
@@ -42,6 +56,23 @@ export class Store {
   }
 
   /**
+   * Run `fn` in one IMMEDIATE transaction: all of it lands or none of it. Inside another transaction
+   * it simply joins it (no savepoint): an error still rolls the whole outer transaction back.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /** Rows changed by this connection so far: a write that changed nothing can safely be tried again. */
+  totalChanges(): number {
+    return this.prepare('SELECT total_changes()').pluck().get() as number;
+  }
+
+  /**
    * A serving connection's page cache: 8 MB instead of better-sqlite3's 16 MB. The request log
    * streams fresh pages through the cache all the time, so the larger cache did not keep the working
    * set any better: the same req/s, 8-14 MB less RSS (bench, 10k and 100k users).
@@ -50,9 +81,30 @@ export class Store {
     this.db.pragma(`cache_size = -${SERVING_CACHE_KIB}`);
   }
 
+  /** The connection's page cache size in KiB (for diagnostics and tests). */
+  cacheSizeKib(): number {
+    const pages = this.db.pragma('cache_size', { simple: true }) as number;
+    return pages < 0 ? -pages : (pages * (this.db.pragma('page_size', { simple: true }) as number)) / 1024;
+  }
+
   /**
-   * How long (ms) a write waits for another process's write lock before SQLITE_BUSY: SQLite sleeps
-   * that long, or, in fail-fast mode, the server retries that long on timers.
+   * Run `fn` with a large page cache. With SQLite's default, a 100k-user seed transaction spills dirty
+   * pages to the WAL mid-way and rewrites them at commit (~10% slower); the cache only grows as pages
+   * are touched, so small seeds cost nothing extra.
+   */
+  withBulkCache<T>(fn: () => T): T {
+    const previous = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`cache_size = ${previous}`);
+    }
+  }
+
+  /**
+   * How long (ms) a write waits for another process's write lock before it fails as busy: SQLite
+   * sleeps that long, or, once failFastOnLock() is on, the caller retries that long on timers.
    */
   busyTimeoutMs(): number {
     return (this.lockWaitMs ??= this.prepare('PRAGMA busy_timeout').pluck().get() as number);
@@ -64,27 +116,22 @@ export class Store {
   }
 
   /**
-   * From now on, meeting another process's write lock throws SQLITE_BUSY at once instead of sleeping
-   * (synchronously: the whole event loop stalls) for up to the busy timeout. A server stays in this
-   * mode and retries on timers; `waitOnLock()` goes back. Costs a statement only when it switches.
+   * From now on, meeting another process's write lock fails at once (BusyError) instead of sleeping
+   * synchronously, which stalls the whole event loop, for up to the busy timeout. A server switches
+   * this on once it is up and retries on timers; `waitOnLock()` switches it off (e.g. at shutdown).
    */
   failFastOnLock(): void {
     if (this.failingFast) return;
     this.busyTimeoutMs();
-    this.prepare('PRAGMA busy_timeout = 0').run();
+    this.db.pragma('busy_timeout = 0');
     this.failingFast = true;
   }
 
-  /** Wait for another process's write lock again, up to the busy timeout (e.g. for a last write at shutdown). */
+  /** Wait for another process's write lock again, up to the busy timeout. */
   waitOnLock(): void {
     if (!this.failingFast) return;
-    this.prepare(`PRAGMA busy_timeout = ${this.lockWaitMs}`).run();
+    this.db.pragma(`busy_timeout = ${this.lockWaitMs}`);
     this.failingFast = false;
-  }
-
-  /** Run `fn` in one IMMEDIATE transaction: all of it lands or none of it. */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
   }
 
   /** Run `hook` before the database closes (e.g. to flush buffered writes). */
@@ -94,6 +141,8 @@ export class Store {
 
   close(): void {
     if (!this.db.open) return;
+    // Last writes wait for another process's lock rather than fail: nothing is left to stall.
+    this.waitOnLock();
     for (const hook of this.closeHooks.splice(0)) hook();
     this.statements.clear();
     try {
@@ -106,6 +155,8 @@ export class Store {
 }
 
 export const SERVING_CACHE_KIB = 8000;
+/** Page cache for a bulk seed, in KiB: big enough that 100k users' pages stay in memory until the commit. */
+const BULK_CACHE_KIB = 256 * 1024;
 
 export function openStore(path: string): Store {
   return new Store(path);

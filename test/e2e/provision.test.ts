@@ -59,10 +59,30 @@ describe('scimctl serve, as users run it', () => {
   it('logs the requests, readable with log list and log show, without the token', async () => {
     await call('GET', '/Users/scim_user_missing');
     const dir = serve.ready.directories[0]!.id;
-    const errors = await scimctlJson<{ id: string; status: number; path: string; error_kind: string }[]>(temp.db, ['log', 'list', '--directory', dir, '--status', '4xx']);
-    expect(errors.map((e) => [e.status, e.path, e.error_kind])).toEqual([[404, `/scim/v2/${dir}/Users/scim_user_missing`, 'notFound']]);
-    const entry = await scimctlJson<{ response_body: string }>(temp.db, ['log', 'show', errors[0]!.id]);
-    expect(JSON.parse(entry.response_body)).toMatchObject({ status: '404' });
+    const errors = await scimctlJson<Record<string, unknown>[]>(temp.db, ['log', 'list', '--directory', dir, '--status', '4xx']);
+    expect(errors).toEqual([
+      {
+        id: expect.stringMatching(/^req_\d+$/),
+        time: expect.any(String),
+        directoryId: dir,
+        method: 'GET',
+        path: `/scim/v2/${dir}/Users/scim_user_missing`,
+        query: null,
+        status: 404,
+        durationMs: expect.any(Number),
+        errorKind: 'notFound',
+        userAgent: 'node',
+        remoteAddress: '127.0.0.1',
+      },
+    ]);
+    // Bodies are JSON values, not JSON text inside a string.
+    const entry = await scimctlJson<{ requestBody: unknown; responseBody: unknown }>(temp.db, ['log', 'show', String(errors[0]!.id)]);
+    expect(entry.requestBody).toBeNull();
+    expect(entry.responseBody).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '404',
+      detail: 'User scim_user_missing not found',
+    });
     const all = await scimctl(temp.db, ['log', 'list', '--limit', '100', '--json']);
     expect(JSON.parse(all.stdout).length).toBeGreaterThanOrEqual(6);
     expect(all.stdout).not.toContain(token);

@@ -2,9 +2,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { Store } from '../../src/store/store.js';
-import { createEnvironment } from '../../src/store/environments.js';
-import { createOrganization } from '../../src/store/organizations.js';
-import { createDirectory } from '../../src/store/directories.js';
 import { tempDb } from './cli.js';
 
 export interface TestDirectory {
@@ -25,10 +22,12 @@ export interface TestServer {
 export async function startTestServer(count = 2, options: Partial<AppOptions> = {}): Promise<TestServer> {
   const temp = tempDb();
   const store = new Store(temp.db);
-  const env = await createEnvironment(store, { name: 'test', publicUrl: 'http://localhost:8080' });
-  const org = await createOrganization(store, { environmentId: env.id, name: 'Acme', domains: [] });
+  const env = store.environments.create({ name: 'test', publicUrl: 'http://localhost:8080' });
+  const org = store.organizations.create({ environmentId: env.id, name: 'Acme', domains: [] });
   const made = [];
-  for (let i = 0; i < count; i++) made.push(await createDirectory(store, { organizationId: org.id, name: `dir${i}` }));
+  for (let i = 0; i < count; i++) made.push(store.directories.create({ organizationId: org.id, name: `dir${i}` }));
+  // As serve does once its start-up writes are done.
+  store.failFastOnLock();
   const app = createApp({ store, ...options });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runWaitingForLock } from '../../src/server/lock-wait.js';
 import { Store } from '../../src/store/store.js';
 import { tempDb } from '../helpers/cli.js';
+import { rawDb } from '../helpers/db.js';
 
 // runWaitingForLock against a real database whose write lock a second connection holds.
 let temp: ReturnType<typeof tempDb>;
@@ -12,7 +13,9 @@ let other: Database.Database;
 beforeEach(() => {
   temp = tempDb();
   store = new Store(temp.db);
-  store.db.exec('CREATE TABLE marks (n INTEGER)');
+  rawDb(store).exec('CREATE TABLE marks (n INTEGER)');
+  // As serve does once it is up: a held lock fails at once, and runWaitingForLock retries on timers.
+  store.failFastOnLock();
   other = new Database(temp.db);
   other.prepare('BEGIN IMMEDIATE').run();
 });

@@ -5,9 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Replay, type Recording, type StepOutcome } from '../helpers/replay.js';
 import { createApp } from '../../src/server/app.js';
-import { createDirectory } from '../../src/store/directories.js';
-import { createEnvironment } from '../../src/store/environments.js';
-import { createOrganization } from '../../src/store/organizations.js';
 import { Store } from '../../src/store/store.js';
 import { tempDb } from '../helpers/cli.js';
 
@@ -38,9 +35,9 @@ describe.each(RECORDINGS)('replaying fixtures/recordings/%s.json against createA
   beforeAll(async () => {
     temp = tempDb();
     store = new Store(temp.db);
-    const env = await createEnvironment(store, { name: 'replay', publicUrl: 'http://127.0.0.1' });
-    const org = await createOrganization(store, { environmentId: env.id, name: 'Replay', domains: [] });
-    const { directory, token } = await createDirectory(store, { organizationId: org.id, name: name });
+    const env = store.environments.create({ name: 'replay', publicUrl: 'http://127.0.0.1' });
+    const org = store.organizations.create({ environmentId: env.id, name: 'Replay', domains: [] });
+    const { directory, token } = store.directories.create({ organizationId: org.id, name: name });
     server = createApp({ store, onInternalError: (error) => internalErrors.push(error) }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;

@@ -1,14 +1,14 @@
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
-import { deleteDirectory } from '../../src/store/directories.js';
 import { LOG_FLUSH_MS } from '../../src/store/request-log.js';
 import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
+import { rawDb } from '../helpers/db.js';
 
 let server: TestServer | undefined;
 afterEach(async () => server?.close());
 
 const afterFlush = () => new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
-const logged = (s: TestServer) => s.store.db.prepare('SELECT directory_id, status FROM request_log ORDER BY seq').all();
+const logged = (s: TestServer) => rawDb(s.store).prepare('SELECT directory_id, status FROM request_log ORDER BY seq').all();
 
 it('drops the waiting rows of a directory deleted before they are written, and keeps everyone else\'s', async () => {
   const internal: unknown[] = [];
@@ -17,7 +17,7 @@ it('drops the waiting rows of a directory deleted before they are written, and k
   expect((await scim(gone!, 'GET', '/Users')).status).toBe(200);
   expect((await scim(kept!, 'GET', '/Users')).status).toBe(200);
   // Deleted within the flush interval: its row is still waiting to be written.
-  await deleteDirectory(server.store, gone!.id);
+  server.store.directories.delete(gone!.id);
   await afterFlush();
   expect(logged(server)).toEqual([{ directory_id: kept!.id, status: 200 }]);
   expect(internal).toEqual([]);
@@ -28,11 +28,11 @@ it('reports a batch that cannot be written and keeps serving', async () => {
   const internal: unknown[] = [];
   server = await startTestServer(1, { onInternalError: (error) => internal.push(error) });
   const [dir] = server.directories;
-  server.store.db.exec("CREATE TRIGGER full_disk BEFORE INSERT ON request_log BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+  rawDb(server.store).exec("CREATE TRIGGER full_disk BEFORE INSERT ON request_log BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
   expect((await scim(dir!, 'GET', '/Users')).status).toBe(200);
   await afterFlush();
   expect(internal.map((e) => (e as Error).message)).toEqual(['1 request log row(s) could not be written: database or disk is full']);
-  server.store.db.exec('DROP TRIGGER full_disk');
+  rawDb(server.store).exec('DROP TRIGGER full_disk');
   expect((await scim(dir!, 'GET', '/Users')).status).toBe(200);
   await afterFlush();
   expect(logged(server)).toEqual([{ directory_id: dir!.id, status: 200 }]);
@@ -58,7 +58,7 @@ it('while another process holds the write lock: reads work, writes answer 503 wi
     other.close();
   }
   await afterFlush();
-  expect(server.store.db.prepare('SELECT method, status, error_kind FROM request_log ORDER BY seq').all()).toEqual([
+  expect(rawDb(server.store).prepare('SELECT method, status, error_kind FROM request_log ORDER BY seq').all()).toEqual([
     { method: 'GET', status: 200, error_kind: null },
     { method: 'POST', status: 503, error_kind: 'busy' },
   ]);

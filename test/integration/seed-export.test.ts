@@ -4,12 +4,11 @@ import { applyFixture } from '../../src/fixtures/apply.js';
 import { exportFixture } from '../../src/fixtures/export.js';
 import { validateFixture } from '../../src/fixtures/validate.js';
 import { normalizeGroup, normalizeResource } from '../../src/scim/normalize.js';
-import { createDirectory } from '../../src/store/directories.js';
-import { createOrganization } from '../../src/store/organizations.js';
 import { GroupRepository } from '../../src/store/groups.js';
 import { Store } from '../../src/store/store.js';
 import { UserRepository } from '../../src/store/users.js';
 import { tempDb } from '../helpers/cli.js';
+import { rawDb } from '../helpers/db.js';
 
 type Json = Record<string, unknown>;
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -23,11 +22,11 @@ const seed = (store: Store, fixture: unknown, options: { prune?: boolean } = {})
  */
 function world(store: Store) {
   const names = new Map<string, string>();
-  const users = store.db.prepare('SELECT id, user_name, external_id, display_name, active, attributes FROM scim_users ORDER BY seq').all() as Json[];
-  const groups = store.db.prepare('SELECT id, display_name, external_id, attributes FROM scim_groups ORDER BY seq').all() as Json[];
+  const users = rawDb(store).prepare('SELECT id, user_name, external_id, display_name, active, attributes FROM scim_users ORDER BY seq').all() as Json[];
+  const groups = rawDb(store).prepare('SELECT id, display_name, external_id, attributes FROM scim_groups ORDER BY seq').all() as Json[];
   for (const u of users) names.set(u.id as string, u.user_name as string);
   for (const g of groups) names.set(g.id as string, `group:${g.display_name as string}`);
-  const members = store.db.prepare('SELECT group_id, member_id, member_type FROM scim_group_members').all() as Json[];
+  const members = rawDb(store).prepare('SELECT group_id, member_id, member_type FROM scim_group_members').all() as Json[];
   return {
     users: users.map(({ id: _id, attributes, ...columns }) => {
       const attrs = JSON.parse(attributes as string) as Json;
@@ -71,9 +70,9 @@ describe('export → seed round trip', () => {
     const hank = users.create(dirId, normalizeResource('User', { UserName: 'hank@acme.test', Active: 'False', name: { GivenName: 'Hank' }, [`${ENT}:manager`]: 'scim_user_gone' }), 'now');
     const clash = normalizeGroup({ displayName: 'alice@acme.test', members: [{ value: hank.id }] });
     groups.create(dirId, clash.attributes, clash.members!, 'now');
-    const envId = (source.db.prepare("SELECT id FROM environments WHERE name = 'demo'").get() as { id: string }).id;
-    const bare = await createOrganization(source, { environmentId: envId, name: 'No external id', domains: [] });
-    await createDirectory(source, { organizationId: bare.id });
+    const envId = (rawDb(source).prepare("SELECT id FROM environments WHERE name = 'demo'").get() as { id: string }).id;
+    const bare = source.organizations.create({ environmentId: envId, name: 'No external id', domains: [] });
+    source.directories.create({ organizationId: bare.id });
 
     const exported = exportFixture(source, 'demo');
     expect(exported.counts).toEqual({ organizations: 2, directories: 2, users: 7, groups: 5 });

@@ -4,12 +4,10 @@ import { applyFixture } from '../../src/fixtures/apply.js';
 import type { SeedReport } from '../../src/fixtures/format.js';
 import { FixtureError } from '../../src/fixtures/issues.js';
 import { validateFixture } from '../../src/fixtures/validate.js';
-import { createDirectory } from '../../src/store/directories.js';
-import { createEnvironment } from '../../src/store/environments.js';
-import { createOrganization } from '../../src/store/organizations.js';
 import { Store } from '../../src/store/store.js';
 import { UserRepository } from '../../src/store/users.js';
 import { tempDb } from '../helpers/cli.js';
+import { rawDb } from '../helpers/db.js';
 
 type Json = Record<string, unknown>;
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -24,16 +22,16 @@ const TABLES = ['environments', 'organizations', 'organization_domains', 'scim_d
 
 /** Every row of every table the seed touches: "nothing changed" means this is identical. */
 function snapshot(store: Store): Record<string, unknown[]> {
-  return Object.fromEntries(TABLES.map((t) => [t, store.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
+  return Object.fromEntries(TABLES.map((t) => [t, rawDb(store).prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
 }
 
 let temp: ReturnType<typeof tempDb>;
 let store: Store;
 const seed = (fixture: unknown, options: { prune?: boolean; dryRun?: boolean } = {}): SeedReport =>
   applyFixture(store, validateFixture(structuredClone(fixture), 'test.json'), { source: 'test.json', ...options });
-const user = (userName: string) => store.db.prepare('SELECT * FROM scim_users WHERE user_name = ?').get(userName) as Json & { attributes: string; version: number; id: string };
+const user = (userName: string) => rawDb(store).prepare('SELECT * FROM scim_users WHERE user_name = ?').get(userName) as Json & { attributes: string; version: number; id: string };
 const membersOf = (displayName: string) =>
-  (store.db
+  (rawDb(store)
     .prepare(
       `SELECT coalesce(u.user_name, mg.display_name) AS name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
        LEFT JOIN scim_users u ON u.id = m.member_id LEFT JOIN scim_groups mg ON mg.id = m.member_id WHERE g.display_name = ? ORDER BY 1`,
@@ -58,7 +56,7 @@ describe('seed', () => {
     const [d] = report.directories;
     expect(d).toMatchObject({ environment: 'demo', organization: 'acme', key: 'entra', name: 'Entra ID', status: 'created', tokenSource: 'fixed', users: 6, groups: 4 });
     expect(d!.baseUrl).toBe(`http://localhost:8080/scim/v2/${d!.id}`);
-    const row = store.db.prepare('SELECT token_hash FROM scim_directories').get() as { token_hash: string };
+    const row = rawDb(store).prepare('SELECT token_hash FROM scim_directories').get() as { token_hash: string };
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(snapshot(store))).not.toContain(d!.token);
     const bob = user('bob@acme.test');
@@ -130,25 +128,25 @@ describe('seed', () => {
 
   it('prunes organizations and directories only inside the fixture\'s environments', async () => {
     seed(acme());
-    const demo = store.db.prepare("SELECT id FROM environments WHERE name = 'demo'").get() as { id: string };
-    const extra = await createOrganization(store, { environmentId: demo.id, name: 'Extra', externalId: 'extra', domains: [] });
-    const acmeOrg = store.db.prepare("SELECT id FROM organizations WHERE external_id = 'acme'").get() as { id: string };
-    await createDirectory(store, { organizationId: acmeOrg.id, name: 'Okta' });
-    const other = await createEnvironment(store, { name: 'other', publicUrl: 'http://localhost:9000' });
-    await createOrganization(store, { environmentId: other.id, name: 'Untouched', domains: [] });
+    const demo = rawDb(store).prepare("SELECT id FROM environments WHERE name = 'demo'").get() as { id: string };
+    const extra = store.organizations.create({ environmentId: demo.id, name: 'Extra', externalId: 'extra', domains: [] });
+    const acmeOrg = rawDb(store).prepare("SELECT id FROM organizations WHERE external_id = 'acme'").get() as { id: string };
+    store.directories.create({ organizationId: acmeOrg.id, name: 'Okta' });
+    const other = store.environments.create({ name: 'other', publicUrl: 'http://localhost:9000' });
+    store.organizations.create({ environmentId: other.id, name: 'Untouched', domains: [] });
     const report = seed(acme());
     expect(report.removals.map((r) => `${r.kind} ${r.name}`)).toEqual(['organization extra', 'directory Okta']);
     seed(acme(), { prune: true });
-    expect(store.db.prepare('SELECT id FROM organizations WHERE id = ?').get(extra.id)).toBeUndefined();
-    expect(store.db.prepare("SELECT count(*) AS n FROM scim_directories WHERE name = 'Okta'").get()).toEqual({ n: 0 });
-    expect(store.db.prepare("SELECT count(*) AS n FROM organizations WHERE display_name = 'Untouched'").get()).toEqual({ n: 1 });
+    expect(rawDb(store).prepare('SELECT id FROM organizations WHERE id = ?').get(extra.id)).toBeUndefined();
+    expect(rawDb(store).prepare("SELECT count(*) AS n FROM scim_directories WHERE name = 'Okta'").get()).toEqual({ n: 0 });
+    expect(rawDb(store).prepare("SELECT count(*) AS n FROM organizations WHERE display_name = 'Untouched'").get()).toEqual({ n: 1 });
   });
 
   it('is atomic: a conflict found late leaves every row as it was', async () => {
     seed(acme());
-    const other = await createEnvironment(store, { name: 'other', publicUrl: 'http://localhost:9000' });
-    const outside = await createOrganization(store, { environmentId: other.id, name: 'Outside', domains: [] });
-    const taken = await createDirectory(store, { organizationId: outside.id, name: 'x' });
+    const other = store.environments.create({ name: 'other', publicUrl: 'http://localhost:9000' });
+    const outside = store.organizations.create({ environmentId: other.id, name: 'Outside', domains: [] });
+    const taken = store.directories.create({ organizationId: outside.id, name: 'x' });
     const before = snapshot(store);
     const f = acme();
     users(f)[0]!.title = 'Changed';
@@ -161,8 +159,8 @@ describe('seed', () => {
 
   it('refuses a domain held by an organization outside the fixture, unless it is pruned', async () => {
     seed(acme());
-    const demo = store.db.prepare("SELECT id FROM environments WHERE name = 'demo'").get() as { id: string };
-    await createOrganization(store, { environmentId: demo.id, name: 'Squatter', externalId: 'squatter', domains: ['acme.example'] });
+    const demo = rawDb(store).prepare("SELECT id FROM environments WHERE name = 'demo'").get() as { id: string };
+    store.organizations.create({ environmentId: demo.id, name: 'Squatter', externalId: 'squatter', domains: ['acme.example'] });
     const before = snapshot(store);
     const f = acme();
     org(f).domains = ['acme.test', 'acme.example'];

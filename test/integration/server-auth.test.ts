@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rotateToken } from '../../src/store/directories.js';
 import { LOG_FLUSH_MS } from '../../src/store/request-log.js';
 import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
+import { rawDb } from '../helpers/db.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -70,7 +70,7 @@ describe('bearer token auth', () => {
   it('stops accepting the old token the moment the token is rotated', async () => {
     const [, b] = server.directories;
     expect((await scim(b!, 'GET', '/Users')).status).toBe(200);
-    const { token } = await rotateToken(server.store, b!.id);
+    const { token } = server.store.directories.rotateToken(b!.id);
     expect((await scim(b!, 'GET', '/Users')).status).toBe(401);
     expect((await scim({ ...b!, token }, 'GET', '/Users')).status).toBe(200);
     b!.token = token;
@@ -89,7 +89,7 @@ describe('request log', () => {
     await scim({ ...a!, token: 'wrong-token-value' }, 'GET', '/Users?filter=userName eq "x"');
     // Log rows are written together a few milliseconds after the response.
     await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
-    const rows = server.store.db.prepare('SELECT * FROM request_log ORDER BY seq').all() as Record<string, unknown>[];
+    const rows = rawDb(server.store).prepare('SELECT * FROM request_log ORDER BY seq').all() as Record<string, unknown>[];
     expect(rows.length).toBeGreaterThan(5);
     const failed = rows[rows.length - 1]!;
     expect(failed).toMatchObject({ method: 'GET', status: 401, error_kind: 'unauthorized', directory_id: a!.id, query: 'filter=userName eq "x"' });
@@ -110,7 +110,7 @@ describe('request log bodies', () => {
     expect((await scim(a!, 'POST', '/Users', sent)).status).toBe(201);
     expect((await scim(a!, 'POST', '/Users', '{"userName": ')).status).toBe(400);
     await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
-    const rows = server.store.db.prepare("SELECT status, request_body FROM request_log WHERE method = 'POST' ORDER BY seq DESC LIMIT 2").all();
+    const rows = rawDb(server.store).prepare("SELECT status, request_body FROM request_log WHERE method = 'POST' ORDER BY seq DESC LIMIT 2").all();
     expect(rows).toEqual([
       { status: 400, request_body: '{"userName": ' },
       { status: 201, request_body: sent },

@@ -6,9 +6,6 @@ import { Context } from '../../src/cli/context.js';
 import { runServe } from '../../src/cli/serve-run.js';
 import type { ServeOptions } from '../../src/cli/serve.js';
 import { CliError } from '../../src/core/errors.js';
-import { createDirectory, listDirectories } from '../../src/store/directories.js';
-import { createEnvironment } from '../../src/store/environments.js';
-import { createOrganization } from '../../src/store/organizations.js';
 import { openStore, SERVING_CACHE_KIB } from '../../src/store/store.js';
 import { LocalTunnel } from '../../src/tunnel/local.js';
 import type { Tunnel } from '../../src/tunnel/tunnel.js';
@@ -51,11 +48,11 @@ let directories: { id: string; token: string }[];
 beforeEach(async () => {
   tmp = tempDb();
   const store = openStore(tmp.db);
-  const env = await createEnvironment(store, { name: 'development', publicUrl: 'http://localhost:8080' });
-  const org = await createOrganization(store, { environmentId: env.id, name: 'Contoso', domains: [] });
+  const env = store.environments.create({ name: 'development', publicUrl: 'http://localhost:8080' });
+  const org = store.organizations.create({ environmentId: env.id, name: 'Contoso', domains: [] });
   directories = [];
   for (const name of ['Entra', 'Okta']) {
-    const { directory, token } = await createDirectory(store, { organizationId: org.id, name });
+    const { directory, token } = store.directories.create({ organizationId: org.id, name });
     directories.push({ id: directory.id, token });
   }
   store.close();
@@ -124,7 +121,7 @@ describe('serve --tunnel (local fake, real public app)', () => {
     const [dir] = directories;
     const base = ready.directories.find((d) => d.id === dir!.id)!.baseUrl;
     expect(base).toBe(`${ready.publicUrl}/scim/v2/${dir!.id}`);
-    expect(run.ctx.store.db.pragma('cache_size', { simple: true })).toBe(-SERVING_CACHE_KIB);
+    expect(run.ctx.store.cacheSizeKib()).toBe(SERVING_CACHE_KIB);
     const call = scim(dir!.token);
 
     // Entra's Test connection: a filter that matches nothing is 200 with an empty list.
@@ -182,7 +179,7 @@ describe('serve --tunnel (local fake, real public app)', () => {
     const ready = await readyJson(run);
     const other = openStore(tmp.db);
     try {
-      const baseUrls = async () => (await listDirectories(other)).map((d) => d.baseUrl).sort();
+      const baseUrls = async () => other.directories.list().map((d) => d.baseUrl).sort();
       expect(await baseUrls()).toEqual(directories.map((d) => `${ready.publicUrl}/scim/v2/${d.id}`).sort());
       await run.stop();
       expect(await baseUrls()).toEqual(directories.map((d) => `http://localhost:8080/scim/v2/${d.id}`).sort());
@@ -205,7 +202,7 @@ describe('serve --tunnel (local fake, real public app)', () => {
     tunnel.simulate({ status: 'closed', message: 'stopped from the ngrok dashboard or API' });
     await run.stderr.until((t) => t.includes('tunnel: closed'));
     const other = openStore(tmp.db);
-    for (const d of await listDirectories(other)) expect(d.baseUrl).toBe(`http://localhost:8080/scim/v2/${d.id}`);
+    for (const d of other.directories.list()) expect(d.baseUrl).toBe(`http://localhost:8080/scim/v2/${d.id}`);
     other.close();
     expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
     await run.stop();
@@ -253,7 +250,7 @@ describe('serve --tunnel failing at start', () => {
     expect(run.stdout.text).toBe('');
     await expect(listenOnce(port)).resolves.toBeUndefined();
     const store = openStore(tmp.db);
-    expect(await listDirectories(store)).toEqual([]);
+    expect(store.directories.list()).toEqual([]);
     store.close();
   });
 

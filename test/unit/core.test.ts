@@ -1,30 +1,53 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { CliError, exitCodeFor, type CliErrorKind } from '../../src/core/errors.js';
-import { hasPrefix, newId, type IdPrefix } from '../../src/core/ids.js';
+import { IdGenerator, hasPrefix, looksLikeId, type IdPrefix } from '../../src/core/ids.js';
 import { generateToken, hashToken, TOKEN_PATTERN, tokenMatches } from '../../src/core/tokens.js';
 import { baseUrlFor, normalizeDomain, normalizePublicUrl } from '../../src/core/urls.js';
 
 describe('ids', () => {
   const prefixes: IdPrefix[] = ['env', 'org', 'scim_directory', 'scim_user', 'scim_group'];
 
+  const newId = (prefix: IdPrefix, now?: number) => new IdGenerator().next(prefix, now);
+
   test.each(prefixes)('%s ids: prefix, 10 time + 16 random Crockford base32 characters', (prefix) => {
     const id = newId(prefix);
     expect(id).toMatch(new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`));
     expect(hasPrefix(id, prefix)).toBe(true);
+    expect(looksLikeId(id)).toBe(true);
   });
 
   test('are unique', () => {
-    const ids = Array.from({ length: 10_000 }, () => newId('scim_user', 0));
-    expect(new Set(ids).size).toBe(ids.length);
+    const ids = new IdGenerator();
+    const made = Array.from({ length: 10_000 }, () => ids.next('scim_user', 0));
+    expect(new Set(made).size).toBe(made.length);
   });
 
   test('sort by creation time', () => {
+    const ids = new IdGenerator();
     const times = [0, 1, 31, 32, 1_700_000_000_000, 1_700_000_000_001, 2 ** 50 - 1];
-    const ids = times.map((t) => newId('org', t));
-    expect([...ids].sort()).toEqual(ids);
+    const made = times.map((t) => ids.next('org', t));
+    expect([...made].sort()).toEqual(made);
     expect(newId('org', 0).slice(4, 14)).toBe('0000000000');
     expect(newId('org', 33).slice(4, 14)).toBe('0000000011');
+  });
+
+  test('count up within a millisecond, so ids sort in the order they were made', () => {
+    const ids = new IdGenerator();
+    const made = Array.from({ length: 10_000 }, (_, i) => ids.next('scim_group', 1_000_000 + Math.floor(i / 3000)));
+    expect(new Set(made).size).toBe(10_000);
+    expect([...made].sort()).toEqual(made);
+  });
+
+  test('stay in order when the clock steps back', () => {
+    const ids = new IdGenerator();
+    const a = ids.next('org', 2_000_000);
+    const b = ids.next('org', 1_999_000);
+    expect(b > a).toBe(true);
+  });
+
+  test.each(['org_fake', 'scim_user_01KB', 'user_01kb8x0000000000000000000000', 'org_01kb8x00000000000000000000x'])('%s does not look like an id', (value) => {
+    expect(looksLikeId(value)).toBe(false);
   });
 
   test.each([

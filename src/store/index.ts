@@ -1,0 +1,17 @@
+/**
+ * The data layer's public face: everything outside src/store imports from here. Behind it sits SQLite
+ * (better-sqlite3); nothing in front of it names SQLite, its error codes or SQL, so a second engine
+ * could implement the same repositories.
+ */
+export { Store, openStore } from './store.js';
+export { ensureDefaultDirectory, DEFAULT_ENVIRONMENT, DEFAULT_ORGANIZATION } from './bootstrap.js';
+export { BusyError, ConflictError, DatabaseError, InvalidReferenceError, NotFoundError, StoreError, isBusy, toStoreError } from './errors.js';
+export type { DatabaseProblem, Entity } from './errors.js';
+export type { Environment } from './environments.js';
+export type { Organization, NewOrganization } from './organizations.js';
+export type { Directory, DirectoryDetails } from './directories.js';
+export type { ListQuery, ListResult, ResourceKey, ResourceSnapshot, StoredResource } from './resources.js';
+export type { Member, MemberType, Membership } from './groups.js';
+export { BufferedRequestLog, LOG_BODY_LIMIT, LOG_RETENTION, parseLogId } from './request-log.js';
+export type { LogEntry, LogQuery, LogRecord } from './request-log.js';
+export type { RunningServer } from './running-servers.js';

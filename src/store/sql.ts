@@ -1,0 +1,12 @@
+import type { Statement } from 'better-sqlite3';
+import type { IdGenerator } from '../core/ids.js';
+
+/** What a repository needs of the store: cached prepared statements, transactions, ids. */
+export interface Sql {
+  prepare(sql: string): Statement;
+  transaction<T>(fn: () => T): T;
+  readonly ids: IdGenerator;
+}
+
+/** The value of a JSON-ish optional text column: strings stay, anything else is NULL. */
+export const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
