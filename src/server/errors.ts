@@ -38,7 +38,11 @@ export function toScimError(error: unknown): ScimError {
 
 /** The data layer's errors in RFC 7644 terms; undefined for anything else. */
 function fromStoreError(error: unknown): ScimError | undefined {
-  if (error instanceof NotFoundError) return new ScimError(404, undefined, `${error.entity === 'user' ? 'User' : error.entity === 'group' ? 'Group' : error.entity} ${error.ref} not found`);
+  if (error instanceof NotFoundError) {
+    // A directory vanishes under a request only when it is deleted while the request waited for the lock.
+    if (error.entity === 'directory') return new ScimError(404, undefined, `SCIM directory ${error.ref} no longer exists`);
+    return new ScimError(404, undefined, `${error.entity === 'group' ? 'Group' : 'User'} ${error.ref} not found`);
+  }
   if (error instanceof ConflictError) return new ScimError(409, 'uniqueness', error.message);
   if (error instanceof InvalidReferenceError) return new ScimError(400, 'invalidValue', error.message);
   if (isBusy(error)) return new ScimError(503, undefined, 'the database is busy: another scimctl command holds its write lock; retry shortly');

@@ -5,13 +5,14 @@ import {
   RESOURCE_COLUMNS,
   listResources,
   toResource,
-  uniquely,
+  guarded,
   type ListQuery,
   type ListResult,
   type ResourceKey,
   type ResourceRow,
   type ResourceSnapshot,
   type StoredResource,
+  type WriteGuard,
   type WriteOptions,
 } from './resources.js';
 import { textOrNull, type Sql } from './sql.js';
@@ -31,7 +32,14 @@ export interface Membership {
   memberType: MemberType;
 }
 
-const taken = (displayName: string) => `a group named "${displayName}" already exists in this directory`;
+/** displayName is unique per directory, case-insensitively. */
+const displayNameGuard = (directoryId: string, displayName: string): WriteGuard => ({
+  entity: 'group',
+  directoryId,
+  field: 'displayName',
+  value: displayName,
+  taken: () => `a group named "${displayName}" already exists in this directory`,
+});
 
 /**
  * Groups and their memberships. Memberships are rows of their own, so adding one member to a
@@ -45,18 +53,13 @@ export class GroupRepository {
     const id = options.id ?? this.sql.ids.next('scim_group');
     const name = String(attributes.displayName);
     return this.sql.transaction(() => {
-      uniquely(
-        () =>
-          this.sql
-            .prepare(
-              `INSERT INTO scim_groups (id, directory_id, display_name, external_id, attributes, created_at, updated_at, version)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
-            )
-            .run(id, directoryId, name, textOrNull(attributes.externalId), options.json ?? JSON.stringify(attributes), now, now),
-        'group',
-        'displayName',
-        name,
-        () => taken(name),
+      guarded(displayNameGuard(directoryId, name), () =>
+        this.sql
+          .prepare(
+            `INSERT INTO scim_groups (id, directory_id, display_name, external_id, attributes, created_at, updated_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+          )
+          .run(id, directoryId, name, textOrNull(attributes.externalId), options.json ?? JSON.stringify(attributes), now, now),
       );
       this.addMembers(directoryId, id, members);
       return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
@@ -159,18 +162,13 @@ export class GroupRepository {
 
   private writeAttributes(group: ResourceKey, attributes: Record<string, unknown>, now: string, json: string | undefined): unknown {
     const name = String(attributes.displayName);
-    return uniquely(
-      () =>
-        this.sql
-          .prepare(
-            `UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ?, updated_at = ?, version = version + 1
-             WHERE id = ? AND directory_id = ? RETURNING ${RESOURCE_COLUMNS}`,
-          )
-          .get(name, textOrNull(attributes.externalId), json ?? JSON.stringify(attributes), now, group.id, group.directoryId),
-      'group',
-      'displayName',
-      name,
-      () => taken(name),
+    return guarded(displayNameGuard(group.directoryId, name), () =>
+      this.sql
+        .prepare(
+          `UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ?, updated_at = ?, version = version + 1
+           WHERE id = ? AND directory_id = ? RETURNING ${RESOURCE_COLUMNS}`,
+        )
+        .get(name, textOrNull(attributes.externalId), json ?? JSON.stringify(attributes), now, group.id, group.directoryId),
     );
   }
 

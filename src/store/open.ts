@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { makeFolders } from '../core/fs.js';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -21,6 +21,7 @@ export function openDatabase(path: string): Sqlite {
   ensureParentFolder(path);
   let db: Sqlite;
   try {
+    createPrivately(path);
     db = new BetterSqlite3(path);
   } catch (error) {
     throw new DatabaseError(`cannot open database ${path}: ${describeOpenError(error)}`, 'unopenable', error);
@@ -46,11 +47,32 @@ function ensureParentFolder(path: string): void {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw new DatabaseError(`cannot open database ${path}: it is a folder`, 'not-a-file');
     }
-    makeFolders(dirname(path));
+    // Only folders made here are made private; an existing one (/tmp, a project folder) is left as it is.
+    makeFolders(dirname(path), 0o700);
   } catch (error) {
     if (error instanceof DatabaseError) throw error;
     throw new DatabaseError(`cannot create the folder for database ${path}: ${describeOpenError(error)}`, 'unwritable', error);
   }
+}
+
+/**
+ * The database holds what IdPs provisioned (names, emails, request bodies): a new file is readable by
+ * its owner only, from its first byte. SQLite gives the -wal and -shm files the main file's mode.
+ */
+function createPrivately(path: string): void {
+  if (path === ':memory:' || statSync(path, { throwIfNoEntry: false })) return;
+  try {
+    closeSync(openSync(path, 'a', 0o600));
+  } catch {
+    // Not creatable here: SQLite's own open says why, in the words users see for every open failure.
+  }
+}
+
+/** True when an existing database file can be read by users other than its owner (POSIX modes only). */
+export function readableByOthers(path: string): boolean {
+  if (process.platform === 'win32') return false;
+  const mode = statSync(path, { throwIfNoEntry: false })?.mode;
+  return mode !== undefined && (mode & 0o077) !== 0;
 }
 
 function checkIdentity(db: Sqlite, path: string): void {

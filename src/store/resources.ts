@@ -1,6 +1,6 @@
 import type { Filter } from '../scim/filter/ast.js';
 import type { ResourceKind } from '../scim/schemas.js';
-import { ConflictError, isUniqueViolation, type Entity } from './errors.js';
+import { ConflictError, NotFoundError, isForeignKeyViolation, isUniqueViolation, type Entity } from './errors.js';
 import { compileFilter, compileSort } from './filter-sql.js';
 import type { Sql } from './sql.js';
 
@@ -93,12 +93,27 @@ function pageSize(count: number): number {
   return count;
 }
 
-/** Run a write; a unique-index violation becomes a ConflictError on `field`. */
-export function uniquely<T>(write: () => T, entity: Entity, field: string, value: string, message: () => string): T {
+/** What a write into a directory's users or groups can run into. */
+export interface WriteGuard {
+  entity: Entity;
+  directoryId: string;
+  /** The field a unique index guards, its value, and the words for a clash. */
+  field: string;
+  value: string;
+  taken: () => string;
+}
+
+/**
+ * Run a write; a unique-index violation becomes a ConflictError on the guarded field, and a
+ * foreign-key violation (the directory was deleted while the write waited for the lock) a
+ * NotFoundError for the directory.
+ */
+export function guarded<T>(guard: WriteGuard, write: () => T): T {
   try {
     return write();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(entity, field, value, message());
+    if (isUniqueViolation(error)) throw new ConflictError(guard.entity, guard.field, guard.value, guard.taken());
+    if (isForeignKeyViolation(error)) throw new NotFoundError('directory', guard.directoryId);
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import type { Sql } from './sql.js';
 import { DirectoryRepository } from './directories.js';
 import { EnvironmentRepository } from './environments.js';
 import { GroupRepository } from './groups.js';
-import { openDatabase, type Sqlite } from './open.js';
+import { openDatabase, readableByOthers, type Sqlite } from './open.js';
 import { OrganizationRepository } from './organizations.js';
 import { RequestLogRepository } from './request-log.js';
 import { RunningServerRepository } from './running-servers.js';
@@ -33,8 +33,12 @@ export class Store implements Sql {
   private lockWaitMs: number | undefined;
   private failingFast = false;
 
+  /** The database file existed with a mode that lets other users read it (new files are made 0600). */
+  readonly readableByOthers: boolean;
+
   constructor(readonly path: string) {
     this.db = openDatabase(path);
+    this.readableByOthers = readableByOthers(path);
     this.servers = new RunningServerRepository(this);
     this.environments = new EnvironmentRepository(this);
     this.organizations = new OrganizationRepository(this);

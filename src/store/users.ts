@@ -3,13 +3,14 @@ import {
   RESOURCE_COLUMNS,
   listResources,
   toResource,
-  uniquely,
+  guarded,
   type ListQuery,
   type ListResult,
   type ResourceKey,
   type ResourceRow,
   type ResourceSnapshot,
   type StoredResource,
+  type WriteGuard,
   type WriteOptions,
 } from './resources.js';
 import { textOrNull, type Sql } from './sql.js';
@@ -24,7 +25,14 @@ function userColumns(attributes: Record<string, unknown>) {
   };
 }
 
-const taken = (userName: string) => `userName "${userName}" is already taken in this directory`;
+/** userName is unique per directory, case-insensitively. */
+const userNameGuard = (directoryId: string, userName: string): WriteGuard => ({
+  entity: 'user',
+  directoryId,
+  field: 'userName',
+  value: userName,
+  taken: () => `userName "${userName}" is already taken in this directory`,
+});
 
 /** SCIM users. userName is unique per directory, case-insensitively (a unique NOCASE index). */
 export class UserRepository {
@@ -34,18 +42,13 @@ export class UserRepository {
     const c = userColumns(attributes);
     const id = options.id ?? this.sql.ids.next('scim_user');
     const json = options.json ?? JSON.stringify(attributes);
-    uniquely(
-      () =>
-        this.sql
-          .prepare(
-            `INSERT INTO scim_users (id, directory_id, user_name, external_id, display_name, active, attributes, created_at, updated_at, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-          )
-          .run(id, directoryId, c.userName, c.externalId, c.displayName, c.active, json, now, now),
-      'user',
-      'userName',
-      c.userName,
-      () => taken(c.userName),
+    guarded(userNameGuard(directoryId, c.userName), () =>
+      this.sql
+        .prepare(
+          `INSERT INTO scim_users (id, directory_id, user_name, external_id, display_name, active, attributes, created_at, updated_at, version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+        )
+        .run(id, directoryId, c.userName, c.externalId, c.displayName, c.active, json, now, now),
     );
     return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
   }
@@ -75,18 +78,13 @@ export class UserRepository {
   replace(user: ResourceKey, attributes: Record<string, unknown>, now: string, options: WriteOptions = {}): StoredResource {
     const c = userColumns(attributes);
     const json = options.json ?? JSON.stringify(attributes);
-    const row = uniquely(
-      () =>
-        this.sql
-          .prepare(
-            `UPDATE scim_users SET user_name = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, updated_at = ?, version = version + 1
-             WHERE id = ? AND directory_id = ? RETURNING created_at AS createdAt, version`,
-          )
-          .get(c.userName, c.externalId, c.displayName, c.active, json, now, user.id, user.directoryId) as { createdAt: string; version: number } | undefined,
-      'user',
-      'userName',
-      c.userName,
-      () => taken(c.userName),
+    const row = guarded(userNameGuard(user.directoryId, c.userName), () =>
+      this.sql
+        .prepare(
+          `UPDATE scim_users SET user_name = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, updated_at = ?, version = version + 1
+           WHERE id = ? AND directory_id = ? RETURNING created_at AS createdAt, version`,
+        )
+        .get(c.userName, c.externalId, c.displayName, c.active, json, now, user.id, user.directoryId) as { createdAt: string; version: number } | undefined,
     );
     if (!row) throw new NotFoundError('user', user.id);
     return { id: user.id, directoryId: user.directoryId, attributes, createdAt: row.createdAt, updatedAt: now, version: row.version };

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
-import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
+import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => server?.close());
@@ -31,4 +31,25 @@ it('a write waiting for another process\'s write lock holds up no other request,
   const found = await scim(dir!, 'GET', '/Users?filter=userName eq "patient@contoso.com"');
   expect([found.body.totalResults, found.body.Resources[0].id]).toEqual([1, created.body.id]);
   expect((await scim(dir!, 'GET', `/Groups/${group.body.id}`)).body.displayName).toBe('Renamed');
+});
+
+it('a write that waited for the lock while its directory was deleted answers 404, never 500', async () => {
+  server = await startTestServer(1);
+  const [dir] = server.directories;
+  const group = await scim(dir!, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Doomed' });
+  const other = new Database(server.store.path);
+  other.pragma('foreign_keys = ON');
+  other.prepare('BEGIN IMMEDIATE').run();
+  const create = scim(dir!, 'POST', '/Users', entraUser('late'));
+  const rename = scim(dir!, 'PUT', `/Groups/${group.body.id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Late' });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  other.prepare('DELETE FROM scim_directories WHERE id = ?').run(dir!.id);
+  other.prepare('COMMIT').run();
+  other.close();
+  const [created, renamed] = await Promise.all([create, rename]);
+  expect([created.status, created.body]).toEqual([
+    404,
+    { schemas: [ERROR_SCHEMA], status: '404', detail: `SCIM directory ${dir!.id} no longer exists` },
+  ]);
+  expect([renamed.status, renamed.body]).toEqual([404, { schemas: [ERROR_SCHEMA], status: '404', detail: `Group ${group.body.id} not found` }]);
 });
