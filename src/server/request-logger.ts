@@ -6,7 +6,7 @@ import { BufferedRequestLog, type LogEntry, type Store } from '../store/index.js
  * stored at all, so the Authorization header (the token) can never reach the log.
  */
 export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
-  const log = new BufferedRequestLog(store, onLogError);
+  const log = new BufferedRequestLog(store, { onError: onLogError });
   return (req: Request, res: Response): void => {
     const started = performance.now();
     const time = now();

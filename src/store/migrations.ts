@@ -120,6 +120,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Bytes of a logged request's stored bodies, so the log can keep to a size budget as well as a
+      -- row budget; the index lets the budget be summed and cut without reading any body.
+      ALTER TABLE request_log ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE request_log SET bytes = coalesce(length(CAST(request_body AS BLOB)), 0) + coalesce(length(CAST(response_body AS BLOB)), 0);
+      CREATE INDEX request_log_bytes ON request_log(seq, bytes);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

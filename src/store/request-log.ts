@@ -1,4 +1,4 @@
-import { isBusy, isForeignKeyViolation } from './errors.js';
+import { isForeignKeyViolation } from './errors.js';
 import type { RequestLogTable } from './schema.js';
 import type { Sql } from './sql.js';
 
@@ -34,10 +34,18 @@ export interface LogQuery {
 
 /** Bodies above this many characters are cut (with a marker) so a 100k-member group can't bloat the log. */
 export const LOG_BODY_LIMIT = 64 * 1024;
-/** Only the newest rows are kept; older ones are pruned as new ones arrive. */
-export const LOG_RETENTION = 100_000;
+
+/** How much of the log is kept: the newest rows within both limits; older ones are pruned as new ones arrive. */
+export interface LogBudget {
+  maxRows: number;
+  /** Bytes of stored request and response bodies, summed over the rows kept. */
+  maxBytes: number;
+}
+
+export const DEFAULT_LOG_BUDGET: LogBudget = { maxRows: 100_000, maxBytes: 256 * 1024 * 1024 };
 
 const logId = (seq: number) => `req_${seq}`;
+const byteLength = (text: string | null) => (text === null ? 0 : Buffer.byteLength(text));
 
 export function parseLogId(id: string): number | undefined {
   const match = /^req_(\d+)$/.exec(id) ?? /^(\d+)$/.exec(id);
@@ -69,16 +77,41 @@ const toRecord = (row: RequestLogTable): LogRecord => ({
 export class RequestLogRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Append rows in one transaction; rows of a directory deleted meanwhile are dropped (they would have been deleted with it). */
-  append(entries: readonly LogEntry[]): void {
-    this.sql.transaction(() => {
-      for (const entry of entries) this.insertUnlessOrphaned(entry);
+  /**
+   * Append rows in one transaction; rows of a directory deleted meanwhile are dropped (they would have
+   * been deleted with it). Returns the bytes of body stored.
+   */
+  append(entries: readonly LogEntry[]): number {
+    return this.sql.transaction(() => {
+      let bytes = 0;
+      for (const entry of entries) bytes += this.insertUnlessOrphaned(entry);
+      return bytes;
     });
   }
 
-  /** Keep the newest LOG_RETENTION rows. */
-  prune(): void {
-    this.sql.prepare('DELETE FROM request_log WHERE seq <= (SELECT max(seq) FROM request_log) - ?').run(LOG_RETENTION);
+  /**
+   * Keep the newest rows within the budget. Over the byte budget, the oldest rows go until a tenth of
+   * it is free again, so a log at its limit is not cut on every batch. Reads only the (seq, bytes) index.
+   */
+  prune(budget: LogBudget): void {
+    this.sql.transaction(() => {
+      this.sql.prepare('DELETE FROM request_log WHERE seq <= (SELECT max(seq) FROM request_log) - ?').run(budget.maxRows);
+      const total = this.sql.prepare('SELECT coalesce(sum(bytes), 0) FROM request_log').pluck().get() as number;
+      if (total <= budget.maxBytes) return;
+      let excess = total - Math.floor(budget.maxBytes * 0.9);
+      let cutoff = 0;
+      for (const row of this.sql.prepare('SELECT seq, bytes FROM request_log ORDER BY seq').iterate() as IterableIterator<{ seq: number; bytes: number }>) {
+        cutoff = row.seq;
+        excess -= row.bytes;
+        if (excess <= 0) break;
+      }
+      this.sql.prepare('DELETE FROM request_log WHERE seq <= ?').run(cutoff);
+    });
+  }
+
+  /** Rows and body bytes the log holds now. */
+  size(): { rows: number; bytes: number } {
+    return this.sql.prepare('SELECT count(*) AS rows, coalesce(sum(bytes), 0) AS bytes FROM request_log').get() as { rows: number; bytes: number };
   }
 
   /** Newest first unless `afterSeq` is given (then oldest first, for --follow). */
@@ -116,12 +149,15 @@ export class RequestLogRepository {
     return this.sql.prepare('SELECT coalesce(max(seq), 0) FROM request_log').pluck().get() as number;
   }
 
-  private insertUnlessOrphaned(entry: LogEntry): void {
+  private insertUnlessOrphaned(entry: LogEntry): number {
+    const requestBody = capBody(entry.requestBody);
+    const responseBody = capBody(entry.responseBody);
+    const bytes = byteLength(requestBody) + byteLength(responseBody);
     try {
       this.sql
         .prepare(
-          `INSERT INTO request_log (time, directory_id, method, path, query, status, duration_ms, error_kind, request_body, response_body, user_agent, remote_address)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO request_log (time, directory_id, method, path, query, status, duration_ms, error_kind, request_body, response_body, user_agent, remote_address, bytes)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           entry.time,
@@ -132,86 +168,16 @@ export class RequestLogRepository {
           entry.status,
           entry.durationMs,
           entry.errorKind,
-          capBody(entry.requestBody),
-          capBody(entry.responseBody),
+          requestBody,
+          responseBody,
           entry.userAgent,
           entry.remoteAddress,
+          bytes,
         );
+      return bytes;
     } catch (error) {
       if (!isForeignKeyViolation(error)) throw error;
+      return 0;
     }
-  }
-}
-
-/** How long a log row may wait to be written with others: one commit per request cost more than a SCIM GET. */
-export const LOG_FLUSH_MS = 20;
-const LOG_FLUSH_ROWS = 256;
-/** Rows kept while another process holds the write lock (a long seed, say); beyond this the oldest go. */
-const LOG_MAX_WAITING = 5000;
-
-/** What the buffered writer needs of the store. */
-export interface LogStore {
-  readonly requestLog: RequestLogRepository;
-  readonly isOpen: boolean;
-  onClose(hook: () => void): void;
-}
-
-/**
- * Rows are buffered and written in one transaction at most LOG_FLUSH_MS after the first of them
- * (or at LOG_FLUSH_ROWS), so they land a few milliseconds after the response; the store's close flushes.
- */
-export class BufferedRequestLog {
-  private inserted = 0;
-  private pending: LogEntry[] = [];
-  private timer: NodeJS.Timeout | undefined;
-
-  /** `onError` hears of a batch that could not be written (a full disk, say); the server carries on. */
-  constructor(
-    private readonly store: LogStore,
-    private readonly onError: (error: unknown) => void = () => {},
-  ) {
-    store.onClose(() => this.flush(true));
-  }
-
-  append(entry: LogEntry): void {
-    this.pending.push(entry);
-    if (this.pending.length >= LOG_FLUSH_ROWS) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
-  }
-
-  /**
-   * Never throws: it runs from a timer, where a throw would take the whole server down. When the store
-   * fails fast on a held lock (a serving store), a busy database leaves the rows queued and the event
-   * loop keeps serving reads while, say, a long `scimctl seed` commits. The `last` flush (at close)
-   * reports what it cannot write instead.
-   */
-  flush(last = false): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0 || !this.store.isOpen) return;
-    const entries = this.pending;
-    this.pending = [];
-    try {
-      this.store.requestLog.append(entries);
-      const before = this.inserted;
-      this.inserted += entries.length;
-      if (Math.floor(before / 1000) !== Math.floor(this.inserted / 1000)) this.store.requestLog.prune();
-    } catch (error) {
-      if (isBusy(error) && !last) this.requeue(entries);
-      else this.report(entries.length, error);
-    }
-  }
-
-  private requeue(entries: LogEntry[]): void {
-    const waiting = entries.concat(this.pending);
-    const dropped = waiting.length - LOG_MAX_WAITING;
-    if (dropped > 0) this.report(dropped, new Error('the database stayed locked by another process'));
-    this.pending = dropped > 0 ? waiting.slice(dropped) : waiting;
-    this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS).unref();
-  }
-
-  private report(rows: number, error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.onError(new Error(`${rows} request log row(s) could not be written: ${reason}`, { cause: error }));
   }
 }

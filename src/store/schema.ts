@@ -74,6 +74,7 @@ export interface RequestLogTable {
   response_body: string | null;
   user_agent: string | null;
   remote_address: string | null;
+  bytes: number;
 }
 
 export interface RunningServersTable {

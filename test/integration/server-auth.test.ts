@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOG_FLUSH_MS } from '../../src/store/request-log.js';
+import { LOG_FLUSH_MS } from '../../src/store/request-log-buffer.js';
 import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
 import { rawDb } from '../helpers/db.js';
 
