@@ -5,6 +5,7 @@ import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import { badRequest } from '../scim/errors.js';
+import { entraFlagBeforePath } from '../scim/quirks/http.js';
 import { groupRoutes } from './groups.js';
 import { runWaitingForLock } from './lock-wait.js';
 import { requestLogger } from './request-logger.js';
@@ -109,13 +110,8 @@ export function createApp(options: AppOptions): express.Express {
   return app;
 }
 
-const ENTRA_FLAG_THEN_PATH = /\?aadOptscim062020\//i;
-
-/**
- * An admin may paste the Tenant URL with `?aadOptscim062020`; clients that append paths blindly
- * then send `/scim/v2/<dir>?aadOptscim062020/Users?filter=…`. Move the path back in front.
- */
+/** See entraFlagBeforePath: the path a client appended after the flag moves back in front of it. */
 function rewriteEntraFlag(req: Request): void {
-  const match = ENTRA_FLAG_THEN_PATH.test(req.url) ? /^([^?]*)\?aadOptscim062020(\/[^?&]*)(?:[?&](.*))?$/i.exec(req.url) : null;
-  if (match) req.url = `${match[1]!.replace(/\/$/, '')}${match[2]}?aadOptscim062020${match[3] ? '&' + match[3] : ''}`;
+  const rewritten = entraFlagBeforePath(req.url);
+  if (rewritten !== undefined) req.url = rewritten;
 }

@@ -7,7 +7,8 @@ import { listResources, type StoredResource } from '../store/resources.js';
 import { directoryOf, type ServerContext } from './context.js';
 import { withExisting } from './existing.js';
 import { setEtag } from './preconditions.js';
-import { listParams, projectionParams, queryParams, searchParams } from './query.js';
+import { asksForProjection, listParams, projectionParams, queryParams, searchParams } from './query.js';
+import { groupPatchAnswersNoContent } from '../scim/quirks/http.js';
 import { sendScim } from './respond.js';
 import type { ScimRoutes } from './routes.js';
 
@@ -64,7 +65,6 @@ export function groupRoutes(routes: ScimRoutes, ctx: ServerContext): void {
     sendScim(res, 200, render(req, group, single(req)));
   });
 
-  // Entra expects 204 for group PATCH; a client that asks for attributes gets the resource (200).
   routes.patch('/Groups/:id', (req, res) => {
     const group = withExisting(ctx, req, res, ctx.groups, (existing) => {
       const result = applyPatch('Group', existing.attributes, req.body, existing.id);
@@ -72,7 +72,7 @@ export function groupRoutes(routes: ScimRoutes, ctx: ServerContext): void {
       return ctx.groups.update(existing, result.attributesChanged ? result.attributes : undefined, result.members, ctx.now());
     });
     setEtag(res, group.version);
-    if (req.query.attributes === undefined && req.query.excludedAttributes === undefined) sendScim(res, 204);
+    if (groupPatchAnswersNoContent(asksForProjection(queryParams(req)))) sendScim(res, 204);
     else sendScim(res, 200, render(req, group, single(req)));
   });
 
