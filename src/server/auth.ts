@@ -1,7 +1,8 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { tokenMatches } from '../core/tokens.js';
 import type { Store } from '../store/store.js';
+import type { ScimExchange } from './exchange.js';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
@@ -10,17 +11,22 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
  * (401, same body), so directory ids cannot be probed without a valid token. Throws the 401.
  */
 export function authenticate(store: Store) {
-  return (req: Request, res: Response): void => {
-    const directoryId = req.params.directoryId as string;
-    const row = store.prepare('SELECT token_hash FROM scim_directories WHERE id = ?').get(directoryId) as { token_hash: string | null } | undefined;
-    if (row) res.locals.logDirectoryId = directoryId;
+  return (req: Request, exchange: ScimExchange): void => {
+    const directoryId = exchange.directorySegment;
+    const row = tokenHashOf(store, directoryId);
+    if (row) exchange.loggedDirectoryId = directoryId;
     const header = req.get('authorization');
     if (!header) throw unauthorized('Authorization header missing: send "Authorization: Bearer <token>"');
     const match = BEARER.exec(header);
     if (!match) throw unauthorized('Authorization header malformed: expected "Bearer <token>"');
     if (!tokenMatches(match[1]!, row?.token_hash)) throw unauthorized('bearer token is not valid for this directory');
-    res.locals.directoryId = directoryId;
+    exchange.directoryId = directoryId;
   };
+}
+
+/** The directory's stored token hash; undefined when no such directory exists. */
+function tokenHashOf(store: Store, directoryId: string): { token_hash: string | null } | undefined {
+  return store.prepare('SELECT token_hash FROM scim_directories WHERE id = ?').get(directoryId) as { token_hash: string | null } | undefined;
 }
 
 function unauthorized(detail: string): ScimError {

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { RequestLog, type LogEntry } from '../store/request-log.js';
 import type { Store } from '../store/store.js';
+import type { ScimExchange } from './exchange.js';
 
 /**
  * Writes one request_log row per SCIM request when the response finishes. Headers are not
@@ -8,25 +9,25 @@ import type { Store } from '../store/store.js';
  */
 export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
   const log = new RequestLog(store, onLogError);
-  return (req: Request, res: Response): void => {
+  return (req: Request, res: Response, exchange: ScimExchange): void => {
     const started = performance.now();
     const time = now();
     res.on('finish', () => {
       const queryAt = req.originalUrl.indexOf('?');
-      const raw = res.locals.rawRequestBody as Buffer | string | undefined;
+      const raw = exchange.rawRequestBody;
       const body = raw === undefined ? null : String(raw);
       try {
         const entry: LogEntry = {
           time,
-          directory_id: (res.locals.logDirectoryId as string | undefined) ?? null,
+          directory_id: exchange.loggedDirectoryId,
           method: req.method,
           path: queryAt < 0 ? req.originalUrl : req.originalUrl.slice(0, queryAt),
           query: queryAt < 0 ? null : decodeQuery(req.originalUrl.slice(queryAt + 1)),
           status: res.statusCode,
           duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
-          error_kind: (res.locals.errorKind as string | undefined) ?? null,
-          request_body: body as string | null,
-          response_body: (res.locals.responseBody as string | undefined) ?? null,
+          error_kind: exchange.errorKind,
+          request_body: body,
+          response_body: exchange.responseBody ?? null,
           user_agent: req.get('user-agent') ?? null,
           remote_address: req.socket.remoteAddress ?? null,
         };

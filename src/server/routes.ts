@@ -1,8 +1,10 @@
 import type { Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { endpointInAnyCase } from '../scim/quirks/http.js';
+import type { ScimExchange } from './exchange.js';
 
-export type RouteHandler = (req: Request, res: Response) => void;
+/** A SCIM endpoint: the exchange carries the directory, the matched `:id` and what the log needs. */
+export type RouteHandler = (req: Request, res: Response, exchange: ScimExchange) => void;
 
 /**
  * The SCIM endpoints under one directory: a fixed set of `/Resource`, `/Resource/.search` and
