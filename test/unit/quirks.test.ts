@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPatch } from '../../src/scim/patch/engine.js';
 import { normalizeResource } from '../../src/scim/normalize.js';
 import { parseFilter } from '../../src/scim/filter/parser.js';
+import { matchesFilter } from '../../src/scim/filter/evaluate.js';
 import {
   endpointInAnyCase,
   entraFlagBeforePath,
@@ -68,6 +69,7 @@ const quirks: Array<[string, () => void]> = [
     expect(stringBoolean('false')).toBe(false);
     expect(stringBoolean('yes')).toBeUndefined();
     expect(normalizeResource('User', { userName: 'a', active: 'False' }).active).toBe(false);
+    expect(matchesFilter(parseFilter('active eq "True"'), { active: true }, 'User', undefined)).toBe(true);
   }],
   ['wrappedSingleValue', () => {
     expect(wrappedSingleValue(userAttr('displayName'), [{ $ref: null, value: 'A' }], 'displayName')).toBe('A');

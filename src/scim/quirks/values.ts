@@ -7,7 +7,10 @@ import { badRequest } from '../errors.js';
 import { describeValue, findKey, isPlainObject, type Json } from '../json.js';
 import { ENTRA_GROUP_SCHEMA, type AttributeDef } from '../schemas.js';
 
-/** Entra: booleans as strings, `"active": "True"`. undefined when `value` is no such string. */
+/**
+ * Entra: booleans as strings, `"active": "True"`, in bodies, PATCH values and filter literals.
+ * undefined when `value` is no such string.
+ */
 export function stringBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
   return undefined;
