@@ -4,7 +4,7 @@ import { normalizeGroup, normalizeResource, type Json, type MemberRef } from '..
 import type { Projection } from '../scim/projection.js';
 import { listResponse, locationOf, renderResource } from '../scim/render.js';
 import { resourceTypes, type ResourceKind } from '../scim/schemas.js';
-import { listResources, type StoredResource } from '../store/resources.js';
+import { listResources, type ListQuery, type ListResult, type StoredResource } from '../store/resources.js';
 import type { ServerContext } from './context.js';
 import type { ScimExchange } from './exchange.js';
 import { withExisting } from './existing.js';
@@ -16,12 +16,13 @@ import type { ScimRoutes } from './routes.js';
 
 /**
  * What differs between /Users and /Groups: how a body becomes stored attributes (`B`), and the
- * repository calls that store it. Everything else (URLs, ETags, If-Match, projection, rendering,
+ * store calls that read and write it (the only ones in this module). Everything else (URLs, ETags, If-Match, projection, rendering,
  * status codes) is shared by resourceRoutes().
  */
 interface ResourceBehaviour<B> {
   readonly kind: ResourceKind;
   normalize(body: unknown): B;
+  list(directoryId: string, query: ListQuery): ListResult;
   create(directoryId: string, body: B, now: string): StoredResource;
   get(directoryId: string, id: string): StoredResource;
   /** Called inside the If-Match transaction. */
@@ -35,6 +36,7 @@ function userBehaviour(ctx: ServerContext): ResourceBehaviour<Json> {
   return {
     kind: 'User',
     normalize: (body) => normalizeResource('User', body),
+    list: (directoryId, query) => listResources(ctx.store, 'User', directoryId, query),
     create: (directoryId, attributes, now) => ctx.users.create(directoryId, attributes, now),
     get: (directoryId, id) => ctx.users.get(directoryId, id),
     replace: (existing, attributes, now) => ctx.users.replace(existing, attributes, now),
@@ -52,6 +54,7 @@ function groupBehaviour(ctx: ServerContext): ResourceBehaviour<GroupBody> {
   return {
     kind: 'Group',
     normalize: normalizeGroup,
+    list: (directoryId, query) => listResources(ctx.store, 'Group', directoryId, query),
     // Members are rows of their own: the group and its members land together or not at all.
     create: (directoryId, { attributes, members }, now) => ctx.store.transaction(() => ctx.groups.create(directoryId, attributes, members ?? [], now)),
     get: (directoryId, id) => ctx.groups.get(directoryId, id),
@@ -77,7 +80,7 @@ function registerKind<B>(routes: ScimRoutes, ctx: ServerContext, kind: ResourceB
   const send = sender(ctx, kind.kind);
   const list = (req: Request, res: Response, x: ScimExchange, params: Record<string, unknown>) => {
     const query = listParams(kind.kind, params);
-    const result = listResources(ctx.store, kind.kind, x.directoryId, query);
+    const result = kind.list(x.directoryId, query);
     const base = ctx.baseUrl(req, x);
     const rendered = result.resources.map((r) => renderResource(kind.kind, r, base, ctx.relations, query.projection));
     sendScim(x, res, 200, listResponse(rendered, result.total, query.startIndex));
