@@ -21,6 +21,10 @@ import type { ScimRoutes } from './routes.js';
  */
 interface ResourceBehaviour<B> {
   readonly kind: ResourceKind;
+  /** Entra's group PATCH wants 204 (quirk groupPatchAnswersNoContent); user PATCH answers 200 with the resource. */
+  readonly patchMayAnswerNoContent: boolean;
+  /** A user just created is in no group, so its 201 skips the lookup; a group's has its members. */
+  readonly relationsOnCreate: boolean;
   normalize(body: unknown): B;
   list(directoryId: string, query: ListQuery): ListResult;
   create(directoryId: string, body: B, now: string): StoredResource;
@@ -35,6 +39,8 @@ interface ResourceBehaviour<B> {
 function userBehaviour(ctx: ServerContext): ResourceBehaviour<Json> {
   return {
     kind: 'User',
+    patchMayAnswerNoContent: false,
+    relationsOnCreate: false,
     normalize: (body) => normalizeResource('User', body),
     list: (directoryId, query) => listResources(ctx.store, 'User', directoryId, query),
     create: (directoryId, attributes, now) => ctx.users.create(directoryId, attributes, now),
@@ -53,6 +59,8 @@ type GroupBody = { attributes: Json; members: MemberRef[] | undefined };
 function groupBehaviour(ctx: ServerContext): ResourceBehaviour<GroupBody> {
   return {
     kind: 'Group',
+    patchMayAnswerNoContent: true,
+    relationsOnCreate: true,
     normalize: normalizeGroup,
     list: (directoryId, query) => listResources(ctx.store, 'Group', directoryId, query),
     // Members are rows of their own: the group and its members land together or not at all.
@@ -75,33 +83,32 @@ export function resourceRoutes(routes: ScimRoutes, ctx: ServerContext): void {
   registerKind(routes, ctx, groupBehaviour(ctx));
 }
 
-function registerKind<B>(routes: ScimRoutes, ctx: ServerContext, kind: ResourceBehaviour<B>): void {
-  const endpoint = resourceTypes[kind.kind].endpoint;
-  const send = sender(ctx, kind.kind);
+function registerKind<B>(routes: ScimRoutes, ctx: ServerContext, type: ResourceBehaviour<B>): void {
+  const endpoint = resourceTypes[type.kind].endpoint;
+  const send = sender(ctx, type.kind);
   const list = (req: Request, res: Response, x: ScimExchange, params: Record<string, unknown>) => {
-    const query = listParams(kind.kind, params);
-    const result = kind.list(x.directoryId, query);
+    const query = listParams(type.kind, params);
+    const result = type.list(x.directoryId, query);
     const base = ctx.baseUrl(req, x);
-    const rendered = result.resources.map((r) => renderResource(kind.kind, r, base, ctx.relations, query.projection));
+    const rendered = result.resources.map((r) => renderResource(type.kind, r, base, ctx.relations, query.projection));
     sendScim(x, res, 200, listResponse(rendered, result.total, query.startIndex));
   };
 
   routes.get(endpoint, (req, res, x) => list(req, res, x, queryParams(req)));
   routes.post(`${endpoint}/.search`, (req, res, x) => list(req, res, x, searchParams(req.body)));
   routes.post(endpoint, (req, res, x) => {
-    const created = kind.create(x.directoryId, kind.normalize(req.body), ctx.now());
-    res.setHeader('Location', locationOf(ctx.baseUrl(req, x), kind.kind, created.id));
-    // A user just created is in no group: no relations to look up.
-    send(req, res, x, 201, created, kind.kind === 'Group');
+    const created = type.create(x.directoryId, type.normalize(req.body), ctx.now());
+    res.setHeader('Location', locationOf(ctx.baseUrl(req, x), type.kind, created.id));
+    send(req, res, x, 201, created, type.relationsOnCreate);
   });
-  routes.get(`${endpoint}/:id`, (req, res, x) => send(req, res, x, 200, kind.get(x.directoryId, x.resourceId!)));
+  routes.get(`${endpoint}/:id`, (req, res, x) => send(req, res, x, 200, type.get(x.directoryId, x.resourceId!)));
   routes.put(`${endpoint}/:id`, (req, res, x) => {
-    const body = kind.normalize(req.body);
-    send(req, res, x, 200, withExisting(ctx, req, x, kind, (existing) => kind.replace(existing, body, ctx.now())));
+    const body = type.normalize(req.body);
+    send(req, res, x, 200, withExisting(ctx, req, x, type, (existing) => type.replace(existing, body, ctx.now())));
   });
   routes.patch(`${endpoint}/:id`, (req, res, x) => {
-    const patched = withExisting(ctx, req, x, kind, (existing) => kind.patch(existing, req.body, ctx.now()));
-    if (kind.kind === 'Group' && groupPatchAnswersNoContent(asksForProjection(queryParams(req)))) {
+    const patched = withExisting(ctx, req, x, type, (existing) => type.patch(existing, req.body, ctx.now()));
+    if (type.patchMayAnswerNoContent && groupPatchAnswersNoContent(asksForProjection(queryParams(req)))) {
       setEtag(res, patched.version);
       sendScim(x, res, 204);
     } else {
@@ -109,7 +116,7 @@ function registerKind<B>(routes: ScimRoutes, ctx: ServerContext, kind: ResourceB
     }
   });
   routes.delete(`${endpoint}/:id`, (req, res, x) => {
-    withExisting(ctx, req, x, kind, (existing) => kind.delete(existing));
+    withExisting(ctx, req, x, type, (existing) => type.delete(existing));
     sendScim(x, res, 204);
   });
 }
