@@ -1,13 +1,21 @@
 /**
- * The one place that absorbs Entra/Okta quirks on incoming resources (see ENTRA.md): attribute names in
- * any case, string booleans, single values wrapped in `[{"value": x}]`, bare manager ids, lone objects
- * for multi-valued attributes, nulls for "unassigned". POST/PUT bodies go through normalizeResource();
+ * Incoming resources to their stored shape: attribute names in any case, nulls for "unassigned",
+ * and the client quirks of quirks/values.ts (string booleans, wrapped single values, bare manager
+ * ids, lone objects for multi-valued attributes). POST/PUT bodies go through normalizeResource();
  * the PATCH engine reuses coerceAttribute() and finalizeAttributes() so both paths store the same shape.
  */
 import { cloneJson } from './clone.js';
 import { badRequest } from './errors.js';
+import { describeValue, findKey, isPlainObject, type Json } from './json.js';
 import {
-  ENTRA_GROUP_SCHEMA,
+  bareReferenceId,
+  discardsWriteOnly,
+  entraGroupSchemaUrn,
+  loneValueAsList,
+  stringBoolean,
+  wrappedSingleValue,
+} from './quirks/values.js';
+import {
   resolveAttribute,
   resourceTypes,
   splitUrn,
@@ -15,28 +23,12 @@ import {
   type ResourceKind,
 } from './schemas.js';
 
-export type Json = Record<string, unknown>;
+export { describeValue, findKey, isPlainObject, type Json };
 
 /** A group member as the store needs it; `$ref` and `display` are derived on output, never stored. */
 export interface MemberRef {
   value: string;
   type?: 'User' | 'Group';
-}
-
-export function isPlainObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The existing key of `obj` that spells `name` in any case, else `name`: attribute names are case-insensitive. */
-export function findKey(obj: Json, name: string): string {
-  if (Object.hasOwn(obj, name)) return name;
-  const lower = name.toLowerCase();
-  return Object.keys(obj).find((k) => k.toLowerCase() === lower) ?? name;
-}
-
-export function describeValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 const invalid = (label: string, expected: string, value: unknown) =>
@@ -54,41 +46,24 @@ export function coerceAttribute(def: AttributeDef | undefined, value: unknown, l
   if (value === null || value === undefined) return undefined;
   if (!def) return value;
   if (def.multiValued) {
-    const items = Array.isArray(value) ? value : [value];
-    return items.filter((v) => v !== null).map((v, i) => coerceSingle(def, v, `${label}[${i}]`));
+    return loneValueAsList(value).filter((v) => v !== null).map((v, i) => coerceSingle(def, v, `${label}[${i}]`));
   }
-  const single = unwrapSingle(def, value, label);
+  const single = wrappedSingleValue(def, value, label);
   return single === undefined ? undefined : coerceSingle(def, single, label);
-}
-
-/** Entra's legacy family wraps single values as `[{"$ref":null,"value":x}]`; a plain `[x]` is treated alike. */
-function unwrapSingle(def: AttributeDef, value: unknown, label: string): unknown {
-  let v = value;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return undefined;
-    if (v.length > 1) throw invalid(label, 'a single value', value);
-    v = v[0];
-  }
-  if (def.type !== 'complex' && isPlainObject(v)) {
-    const key = findKey(v, 'value');
-    if (Object.hasOwn(v, key)) v = v[key];
-  }
-  return v === null ? undefined : v;
 }
 
 function coerceSingle(def: AttributeDef, value: unknown, label: string): unknown {
   switch (def.type) {
     case 'complex':
       if (isPlainObject(value)) return coerceComplex(def, value, label);
-      // A bare id for a reference-like complex attribute (manager, members) means {value: id}.
-      if ((typeof value === 'string' || typeof value === 'number') && findSub(def, 'value')) {
-        return coerceComplex(def, { value: String(value) }, label);
+      {
+        const reference = bareReferenceId(def, value);
+        if (reference) return coerceComplex(def, reference, label);
       }
       throw invalid(label, 'an object', value);
     case 'boolean':
       if (typeof value === 'boolean') return value;
-      if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-      throw invalid(label, 'a boolean', value);
+      return stringBoolean(value) ?? invalidBoolean(label, value);
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       throw invalid(label, 'an integer', value);
@@ -99,6 +74,10 @@ function coerceSingle(def: AttributeDef, value: unknown, label: string): unknown
       if (typeof value === 'string') return value;
       throw invalid(label, 'a string', value);
   }
+}
+
+function invalidBoolean(label: string, value: unknown): never {
+  throw invalid(label, 'a boolean', value);
 }
 
 function coerceComplex(def: AttributeDef, value: Json, label: string): Json {
@@ -118,7 +97,7 @@ function coerceComplex(def: AttributeDef, value: Json, label: string): Json {
 function canonicalUrn(kind: ResourceKind, urn: string): string {
   const { schema, rest } = splitUrn(kind, urn);
   if (schema && rest === '') return schema;
-  return urn.toLowerCase() === ENTRA_GROUP_SCHEMA.toLowerCase() ? ENTRA_GROUP_SCHEMA : urn;
+  return entraGroupSchemaUrn(urn) ?? urn;
 }
 
 /**
@@ -163,8 +142,7 @@ function assignTopLevel(kind: ResourceKind, out: Json, key: string, value: unkno
     return;
   }
   // id, meta and User.groups belong to the server; RFC 7643 §7 says clients' values are ignored.
-  // password is writeOnly and never returned; scimctl authenticates nobody, so it is not kept in plain text.
-  if (resolved.def?.mutability === 'readOnly' || resolved.def?.mutability === 'writeOnly') return;
+  if (resolved.def?.mutability === 'readOnly' || discardsWriteOnly(resolved.def)) return;
   const container = resolved.extension ? ensureObject(out, resolved.schema) : out;
   const name = resolved.def ? resolved.name : rest;
   if (resolved.def && resolved.subName !== undefined) {

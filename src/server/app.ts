@@ -1,15 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { discoveryRoutes } from './discovery.js';
 import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
+import { Exchanges, type ScimExchange } from './exchange.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import { badRequest } from '../scim/errors.js';
-import { groupRoutes } from './groups.js';
+import { entraFlagBeforePath } from '../scim/quirks/http.js';
 import { runWaitingForLock } from './lock-wait.js';
 import { requestLogger } from './request-logger.js';
+import { resourceRoutes } from './resources.js';
 import { ScimRoutes } from './routes.js';
-import { userRoutes } from './users.js';
 import type { ServerContext } from './context.js';
 import type { LogEntry, Store } from '../store/index.js';
 
@@ -34,55 +35,74 @@ export const SCIM_PREFIX = '/scim/v2';
 
 /** The SCIM app: no listen, no globals; everything it touches comes in through `options`. */
 export function createApp(options: AppOptions): express.Express {
-  const { store } = options;
-  const clock = options.clock ?? (() => new Date());
+  const ctx = serverContext(options);
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const origin = (req: Request) => options.publicUrl?.() ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  // Worked out once per request: req.protocol re-evaluates the trust-proxy rules on every read.
-  const baseUrls = new WeakMap<Request, string>();
-  const baseUrl = (req: Request) => {
-    let url = baseUrls.get(req);
-    if (url === undefined) baseUrls.set(req, (url = `${origin(req)}${SCIM_PREFIX}/${req.params.directoryId as string}`));
-    return url;
-  };
-  const ctx: ServerContext = {
-    store,
-    users: store.users,
-    groups: store.groups,
-    now: () => clock().toISOString(),
-    baseUrl,
-  };
+  const routes = new ScimRoutes();
+  resourceRoutes(routes, ctx);
+  discoveryRoutes(routes, ctx, maxBodyBytes);
+  const exchanges = new Exchanges();
+  const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
+  const logWhenFinished = requestLogger(options.store, ctx.now, options.onRequest, onInternalError);
+  const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // One mounted function, not three: express matches the mount path again for each one.
+  app.use(`${SCIM_PREFIX}/:directoryId`, (req, res, next) => {
+    rewriteEntraFlag(req);
+    const exchange = exchanges.open(req, req.params.directoryId as string);
+    logWhenFinished(req, res, exchange);
+    directory(req, res, next, exchange);
+  });
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(exchanges, onInternalError));
+  return app;
+}
 
-  const routes = new ScimRoutes();
-  userRoutes(routes, ctx);
-  groupRoutes(routes, ctx);
-  discoveryRoutes(routes, ctx, maxBodyBytes);
+function serverContext(options: AppOptions): ServerContext {
+  const { store } = options;
+  const clock = options.clock ?? (() => new Date());
+  const origin = (req: Request) => options.publicUrl?.() ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const { users, groups } = store;
+  return {
+    store,
+    users,
+    groups,
+    relations: { groupsOf: (userId) => users.groupsOf(userId), members: (groupId) => groups.members(groupId) },
+    now: () => clock().toISOString(),
+    baseUrl: (req, exchange) => (exchange.baseUrl ??= `${origin(req)}${SCIM_PREFIX}/${exchange.directorySegment}`),
+  };
+}
+
+/**
+ * Everything under one directory: the body (if any), then the token, then the route, so a wrong
+ * token answers 401 whatever the path. The handler runs under the lock wait.
+ */
+function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number) {
   const checkToken = authenticate(store);
   // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed.
-  const keepRawBody = (_req: IncomingMessage, res: ServerResponse, buffer: Buffer) => {
-    (res as Response).locals.rawRequestBody = buffer;
+  const keepRawBody = (req: IncomingMessage, _res: unknown, buffer: Buffer) => {
+    const exchange = exchanges.of(req);
+    if (exchange) exchange.rawRequestBody = buffer;
   };
   const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: keepRawBody });
-  // Body (if any), then token, then the route: a wrong token answers 401 whatever the path.
-  const directory = (req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction, exchange: ScimExchange): void => {
     const route = (error?: unknown) => {
       if (error === undefined && req.body !== undefined && nestsDeeperThan(req.body)) {
         error = badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
       }
       if (error !== undefined) return next(error);
       try {
-        checkToken(req, res);
+        checkToken(req, exchange);
         const found = routes.match(req.method, req.path);
         if (!found) notFoundHandler(req);
-        if (found.id !== undefined) req.params.id = found.id;
+        exchange.resourceId = found.id;
         const writes = req.method !== 'GET' && req.method !== 'HEAD';
-        runWaitingForLock(store, writes, () => found.handler(req, res), res, next);
+        runWaitingForLock(store, writes, () => found.handler(req, res, exchange), res, next);
       } catch (thrown) {
         next(thrown);
       }
@@ -91,28 +111,10 @@ export function createApp(options: AppOptions): express.Express {
     if (req.method === 'GET' || req.method === 'DELETE') route();
     else parseJson(req, res, route);
   };
-
-  if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
-  const logWhenFinished = requestLogger(store, ctx.now, options.onRequest, onInternalError);
-  // One mounted function, not three: express matches the mount path again for each one.
-  app.use(`${SCIM_PREFIX}/:directoryId`, (req, res, next) => {
-    rewriteEntraFlag(req);
-    logWhenFinished(req, res);
-    directory(req, res, next);
-  });
-  app.use(notFoundHandler);
-  app.use(errorMiddleware(onInternalError));
-  return app;
 }
 
-const ENTRA_FLAG_THEN_PATH = /\?aadOptscim062020\//i;
-
-/**
- * An admin may paste the Tenant URL with `?aadOptscim062020`; clients that append paths blindly
- * then send `/scim/v2/<dir>?aadOptscim062020/Users?filter=…`. Move the path back in front.
- */
+/** See entraFlagBeforePath: the path a client appended after the flag moves back in front of it. */
 function rewriteEntraFlag(req: Request): void {
-  const match = ENTRA_FLAG_THEN_PATH.test(req.url) ? /^([^?]*)\?aadOptscim062020(\/[^?&]*)(?:[?&](.*))?$/i.exec(req.url) : null;
-  if (match) req.url = `${match[1]!.replace(/\/$/, '')}${match[2]}?aadOptscim062020${match[3] ? '&' + match[3] : ''}`;
+  const rewritten = entraFlagBeforePath(req.url);
+  if (rewritten !== undefined) req.url = rewritten;
 }

@@ -1,7 +1,8 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { tokenMatches } from '../core/tokens.js';
 import type { Store } from '../store/index.js';
+import type { ScimExchange } from './exchange.js';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
@@ -10,16 +11,16 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
  * (401, same body), so directory ids cannot be probed without a valid token. Throws the 401.
  */
 export function authenticate(store: Store) {
-  return (req: Request, res: Response): void => {
-    const directoryId = req.params.directoryId as string;
+  return (req: Request, exchange: ScimExchange): void => {
+    const directoryId = exchange.directorySegment;
     const tokenHash = store.directories.tokenHash(directoryId);
-    if (tokenHash !== undefined) res.locals.logDirectoryId = directoryId;
+    if (tokenHash !== undefined) exchange.loggedDirectoryId = directoryId;
     const header = req.get('authorization');
     if (!header) throw unauthorized('Authorization header missing: send "Authorization: Bearer <token>"');
     const match = BEARER.exec(header);
     if (!match) throw unauthorized('Authorization header malformed: expected "Bearer <token>"');
     if (!tokenMatches(match[1]!, tokenHash)) throw unauthorized('bearer token is not valid for this directory');
-    res.locals.directoryId = directoryId;
+    exchange.directoryId = directoryId;
   };
 }
 

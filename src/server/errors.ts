@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { ConflictError, InvalidReferenceError, NotFoundError, isBusy } from '../store/index.js';
+import type { Exchanges } from './exchange.js';
 import { sendScim } from './respond.js';
 
 interface BodyParserError extends Error {
@@ -54,21 +55,25 @@ export function errorKind(error: ScimError): string {
   return ({ 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 412: 'preconditionFailed', 413: 'tooLarge', 503: 'busy' } as Record<number, string>)[error.status] ?? (error.status >= 500 ? 'internal' : 'error');
 }
 
-export function errorMiddleware(onInternal: (error: unknown, req: Request) => void) {
+export function errorMiddleware(exchanges: Exchanges, onInternal: (error: unknown, req: Request) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const scim = toScimError(error);
     // Only a 500 is a bug; a 503 is another process holding the database.
     if (scim.status === 500) onInternal(error, req);
-    const raw = (error as BodyParserError)?.body;
-    if (typeof raw === 'string') res.locals.rawRequestBody = raw;
-    res.locals.errorKind = errorKind(scim);
+    const exchange = exchanges.of(req);
+    if (exchange) {
+      // A body that failed to parse never reached the parser's verify hook: log it as received.
+      const raw = (error as BodyParserError)?.body;
+      if (typeof raw === 'string') exchange.rawRequestBody = raw;
+      exchange.errorKind = errorKind(scim);
+    }
     if (res.headersSent) {
       res.end();
       return;
     }
     if (scim.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="scimctl"');
     if (scim.status === 503) res.setHeader('Retry-After', '1');
-    sendScim(res, scim.status, scim.toJSON());
+    sendScim(exchange, res, scim.status, scim.toJSON());
   };
 }
 

@@ -1,6 +1,7 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { StoredResource } from '../store/index.js';
-import { directoryOf, type ServerContext } from './context.js';
+import type { ServerContext } from './context.js';
+import type { ScimExchange } from './exchange.js';
 import { checkIfMatch } from './preconditions.js';
 
 /**
@@ -10,12 +11,12 @@ import { checkIfMatch } from './preconditions.js';
 export function withExisting<T>(
   ctx: ServerContext,
   req: Request,
-  res: Response,
+  exchange: ScimExchange,
   repository: { get(directoryId: string, id: string): StoredResource },
   change: (existing: StoredResource) => T,
 ): T {
   return ctx.store.transaction(() => {
-    const existing = repository.get(directoryOf(res), req.params.id as string);
+    const existing = repository.get(exchange.directoryId, exchange.resourceId!);
     checkIfMatch(req, existing.version);
     return change(existing);
   });

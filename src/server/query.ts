@@ -4,6 +4,7 @@ import { parseFilter } from '../scim/filter/parser.js';
 import type { Filter } from '../scim/filter/ast.js';
 import { parseProjection, type Projection } from '../scim/projection.js';
 import type { ResourceKind } from '../scim/schemas.js';
+import { queryParameterInAnyCase, twiceEncodedFilter } from '../scim/quirks/http.js';
 
 /** Largest page a list request gets; larger `count`s are lowered to it (RFC 7644 §3.4.2.4). */
 export const MAX_PAGE_SIZE = 1000;
@@ -20,30 +21,13 @@ export interface ListParams {
 
 type Params = Record<string, unknown>;
 
-/** Query parameter names are matched case-insensitively: clients differ (`startindex`, `Filter`). */
-function pick(params: Params, name: string): string | undefined {
-  const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key === undefined ? undefined : params[key];
-  if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map(String).join(',');
-  return String(value);
-}
+const pick = queryParameterInAnyCase;
 
 function integer(params: Params, name: string): number | undefined {
   const raw = pick(params, name);
   if (raw === undefined || raw === '') return undefined;
   if (!/^-?\d+$/.test(raw.trim())) throw badRequest('invalidValue', `${name} must be an integer, got "${raw}"`);
   return Number(raw);
-}
-
-/** Entra's older clients sometimes URL-encode the filter twice: decode once more if it still looks encoded. */
-function decodeFilter(raw: string): string {
-  if (!/%[0-9A-Fa-f]{2}/.test(raw) || /["\s]/.test(raw)) return raw;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
 }
 
 export function listParams(kind: ResourceKind, params: Params): ListParams {
@@ -55,7 +39,7 @@ export function listParams(kind: ResourceKind, params: Params): ListParams {
   const startIndex = Math.max(1, integer(params, 'startIndex') ?? 1);
   const count = Math.min(MAX_PAGE_SIZE, Math.max(0, integer(params, 'count') ?? DEFAULT_PAGE_SIZE));
   return {
-    filter: rawFilter && rawFilter.trim() ? parseFilter(decodeFilter(rawFilter.trim())) : undefined,
+    filter: rawFilter && rawFilter.trim() ? parseFilter(twiceEncodedFilter(rawFilter.trim())) : undefined,
     sortBy: pick(params, 'sortBy') || undefined,
     sortOrder: sortOrder as ListParams['sortOrder'],
     startIndex,
@@ -68,6 +52,11 @@ export function listParams(kind: ResourceKind, params: Params): ListParams {
 export function projectionParams(kind: ResourceKind, req: Request): Projection | undefined {
   const params = queryParams(req);
   return parseProjection(kind, pick(params, 'attributes'), pick(params, 'excludedAttributes'));
+}
+
+/** Did the request ask for a projection (`attributes` or `excludedAttributes`, any case)? */
+export function asksForProjection(params: Params): boolean {
+  return pick(params, 'attributes') !== undefined || pick(params, 'excludedAttributes') !== undefined;
 }
 
 export function queryParams(req: Request): Params {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { BufferedRequestLog, type LogEntry, type Store } from '../store/index.js';
+import type { ScimExchange } from './exchange.js';
 
 /**
  * Writes one request_log row per SCIM request when the response finishes. Headers are not
@@ -7,25 +8,25 @@ import { BufferedRequestLog, type LogEntry, type Store } from '../store/index.js
  */
 export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
   const log = new BufferedRequestLog(store, { onError: onLogError });
-  return (req: Request, res: Response): void => {
+  return (req: Request, res: Response, exchange: ScimExchange): void => {
     const started = performance.now();
     const time = now();
     res.on('finish', () => {
       const queryAt = req.originalUrl.indexOf('?');
-      const raw = res.locals.rawRequestBody as Buffer | string | undefined;
+      const raw = exchange.rawRequestBody;
       const body = raw === undefined ? null : String(raw);
       try {
         const entry: LogEntry = {
           time,
-          directoryId: (res.locals.logDirectoryId as string | undefined) ?? null,
+          directoryId: exchange.loggedDirectoryId,
           method: req.method,
           path: queryAt < 0 ? req.originalUrl : req.originalUrl.slice(0, queryAt),
           query: queryAt < 0 ? null : decodeQuery(req.originalUrl.slice(queryAt + 1)),
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-          errorKind: (res.locals.errorKind as string | undefined) ?? null,
-          requestBody: body as string | null,
-          responseBody: (res.locals.responseBody as string | undefined) ?? null,
+          errorKind: exchange.errorKind,
+          requestBody: body,
+          responseBody: exchange.responseBody ?? null,
           userAgent: req.get('user-agent') ?? null,
           remoteAddress: req.socket.remoteAddress ?? null,
         };

@@ -1,7 +1,10 @@
 import type { Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
+import { endpointInAnyCase } from '../scim/quirks/http.js';
+import type { ScimExchange } from './exchange.js';
 
-export type RouteHandler = (req: Request, res: Response) => void;
+/** A SCIM endpoint: the exchange carries the directory, the matched `:id` and what the log needs. */
+export type RouteHandler = (req: Request, res: Response, exchange: ScimExchange) => void;
 
 /**
  * The SCIM endpoints under one directory: a fixed set of `/Resource`, `/Resource/.search` and
@@ -35,10 +38,10 @@ export class ScimRoutes {
     const end = path.length > 1 && path.endsWith('/') ? path.length - 1 : path.length;
     const slash = path.indexOf('/', 1);
     if (slash < 0 || slash >= end) {
-      const handler = this.handlers.get(`${verb} ${path.slice(0, end).toLowerCase()}`);
+      const handler = this.handlers.get(`${verb} ${endpointInAnyCase(path.slice(0, end))}`);
       return handler && { handler };
     }
-    const resource = path.slice(0, slash).toLowerCase();
+    const resource = endpointInAnyCase(path.slice(0, slash));
     const segment = path.slice(slash + 1, end);
     if (segment === '' || segment.includes('/')) return undefined;
     const exact = this.handlers.get(`${verb} ${resource}/${segment.toLowerCase()}`);
@@ -48,7 +51,7 @@ export class ScimRoutes {
   }
 
   private add(method: string, path: string, handler: RouteHandler): void {
-    this.handlers.set(`${method} ${path.toLowerCase()}`, handler);
+    this.handlers.set(`${method} ${endpointInAnyCase(path)}`, handler);
   }
 }
 

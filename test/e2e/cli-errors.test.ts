@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { scimctl, scimctlJson, tempDb, type CliResult, useTempDbs } from '../helpers/cli.js';
+import { LATEST_VERSION } from '../../src/store/migrations.js';
 
 /** One `error:` line, at most one hint line, nothing on stdout, no stack trace, the given exit code. */
 function expectError(result: CliResult, exitCode: number, message: string | RegExp, hint?: string): void {
@@ -141,7 +142,7 @@ describe.concurrent('databases scimctl must not touch', () => {
     expectError(
       await scimctl(t.db, ['env', 'list']),
       1,
-      `${t.db} was written by a newer scimctl (schema version 999; this scimctl knows up to 1)`,
+      `${t.db} was written by a newer scimctl (schema version 999; this scimctl knows up to ${LATEST_VERSION})`,
       'Upgrade scimctl to use this database',
     );
     expectError(await scimctl(t.db, ['env', 'create', 'ci']), 1, /newer scimctl/);

@@ -51,7 +51,9 @@ describe('scimctl serve, as users run it', () => {
     const filtered = await scimctlJson<unknown[]>(temp.db, ['user', 'list', '--directory', dir, '--filter', 'title eq "nobody"']);
     expect(filtered).toEqual([]);
     const shown = await scimctlJson<{ members: { value: string; display: string }[] }>(temp.db, ['group', 'show', group.body.id]);
-    expect(shown.members).toEqual([{ value: alice.body.id, display: 'Alice Example', type: 'User' }]);
+    expect(shown.members).toEqual([{ value: alice.body.id, $ref: expect.stringMatching(new RegExp(`/scim/v2/${dir}/Users/${alice.body.id}$`)), display: 'Alice Example', type: 'User' }]);
+    const shownUser = await scimctlJson<{ groups: unknown[] }>(temp.db, ['user', 'show', alice.body.id]);
+    expect(shownUser.groups).toEqual([{ value: group.body.id, $ref: expect.stringMatching(new RegExp(`/scim/v2/${dir}/Groups/${group.body.id}$`)), display: 'Admins', type: 'direct' }]);
     const details = await scimctlJson<{ userCount: number; groupCount: number }>(temp.db, ['directory', 'show', dir]);
     expect(details).toMatchObject({ userCount: 1, groupCount: 1 });
   });

@@ -68,6 +68,15 @@ describe('Groups', () => {
     expect((await scim(dir, 'GET', `/Groups/${groupId}?excludedAttributes=members`)).body.displayName).toBe('Sales EMEA');
   });
 
+  it('answers a group PATCH that asks for attributes (in any case) with 200 and the resource', async () => {
+    for (const query of ['attributes=displayName', 'Attributes=displayName', 'EXCLUDEDATTRIBUTES=members']) {
+      const res = await scim(dir, 'PATCH', `/Groups/${groupId}?${query}`, { Operations: [{ op: 'replace', path: 'externalId', value: '7c1d' }] });
+      expect(res.status, query).toBe(200);
+      expect(res.body, query).toMatchObject({ id: groupId, displayName: 'Sales EMEA' });
+      expect(res.body, query).not.toHaveProperty('members');
+    }
+  });
+
   it('finds groups by member and users show their groups', async () => {
     const byMember = await scim(dir, 'GET', `/Groups?filter=members.value eq "${users.cat}"&excludedAttributes=members`);
     expect(byMember.body.Resources.map((g: { id: string }) => g.id)).toEqual([groupId]);

@@ -3,17 +3,13 @@
  * value-path filter and a GET filter read the same literal the same way.
  */
 import { badRequest } from '../errors.js';
+import { stringBoolean } from '../quirks/values.js';
 import type { FilterValue } from './ast.js';
 
-/** `true`/`false`, or the strings Entra sends for them (`"True"`, `"false"`); undefined otherwise. */
+/** `true`/`false`, or (quirk stringBoolean) the strings Entra sends for them; undefined otherwise. */
 export function toBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const lower = value.trim().toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-  }
-  return undefined;
+  return typeof value === 'string' ? stringBoolean(value.trim()) : undefined;
 }
 
 // A date-time without an offset would otherwise be read in the server's local zone, making the

@@ -7,6 +7,7 @@ import { badRequest } from '../errors.js';
 import type { Filter } from '../filter/ast.js';
 import { matchesFilter } from '../filter/evaluate.js';
 import { coerceAttribute, describeValue, findKey, isPlainObject, type Json } from '../normalize.js';
+import { elementForUnmatchedFilter, removeOfNothingSucceeds, removeValueNamesElement } from '../quirks/patch.js';
 import type { AttributeDef, ResourceKind } from '../schemas.js';
 import { deepEqual } from './equal.js';
 import type { Target } from './target.js';
@@ -72,19 +73,6 @@ function coerceElement(t: Target, value: unknown): Json {
   return element;
 }
 
-/** The element a `[type eq "work" and …]` filter describes, so a filtered add/replace can create it. */
-function elementFromFilter(filter: Filter, def: AttributeDef | undefined): Json | undefined {
-  if (filter.kind === 'and') {
-    const left = elementFromFilter(filter.left, def);
-    const right = elementFromFilter(filter.right, def);
-    return left && right ? { ...left, ...right } : undefined;
-  }
-  if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.path.sub !== undefined || filter.value === null) return undefined;
-  const attr = filter.path.attr;
-  const sub = def?.subAttributes?.find((d) => d.name.toLowerCase() === attr.toLowerCase());
-  return { [sub?.name ?? attr]: filter.value };
-}
-
 function setFiltered(kind: ResourceKind, c: Json, key: string, t: Target, filter: Filter, value: unknown): void {
   const current = c[key];
   if (current !== undefined && !Array.isArray(current)) {
@@ -97,9 +85,7 @@ function setFiltered(kind: ResourceKind, c: Json, key: string, t: Target, filter
   const element = t.sub === undefined ? coerceElement(t, value) : undefined;
   if (matches.length === 0) {
     if (t.sub !== undefined && subValue === undefined) return;
-    // Entra replaces `emails[type eq "work"].value` on users that have no work email yet and expects
-    // the element to appear (RFC 7644 would answer noTarget).
-    const described = elementFromFilter(filter, t.def);
+    const described = elementForUnmatchedFilter(filter, t.def);
     const created = described && coerceElement(t, described);
     if (!created) {
       throw badRequest('noTarget', `path ${JSON.stringify(t.text)} matches no element, and its filter does not describe a new one (use "eq" comparisons joined by "and")`);
@@ -160,32 +146,19 @@ export function setAt(kind: ResourceKind, res: Json, t: Target, value: unknown, 
   else put(c, key, v);
 }
 
-/** Is `el` the element a remove value names? Entra names them by `value`: `[{"$ref":null,"value":"id"}]`. */
-function sameElement(el: unknown, named: unknown): boolean {
-  if (isPlainObject(named)) {
-    const key = findKey(named, 'value');
-    if (!Object.hasOwn(named, key)) return deepEqual(el, named);
-    return isPlainObject(el) ? el[findKey(el, 'value')] === named[key] : el === named[key];
-  }
-  return el === named || (isPlainObject(el) && el[findKey(el, 'value')] === named);
-}
-
-/**
- * Remove never fails for lack of a target: Entra retries and replays removals (a member already gone,
- * a manager already cleared), and an error there would quarantine the whole provisioning job.
- */
+/** Remove never fails for lack of a target (quirk removeOfNothingSucceeds). */
 export function removeAt(kind: ResourceKind, res: Json, t: Target, value: unknown): void {
   if (t.name === undefined) {
     if (t.container !== undefined) delete res[findKey(res, t.container)];
     return;
   }
   const c = holder(res, t, false);
-  if (!c) return;
+  if (!c) return removeOfNothingSucceeds();
   const key = t.def ? t.name : findKey(c, t.name);
   const current = c[key];
-  if (current === undefined) return;
+  if (current === undefined) return removeOfNothingSucceeds();
   if (t.filter) {
-    if (!Array.isArray(current)) return;
+    if (!Array.isArray(current)) return removeOfNothingSucceeds();
     const filter = t.filter;
     const hit = (el: unknown) => isPlainObject(el) && matchesFilter(filter, el, kind, t.name ?? key);
     if (t.sub === undefined) return putArray(c, key, current.filter((el) => !hit(el)));
@@ -199,7 +172,7 @@ export function removeAt(kind: ResourceKind, res: Json, t: Target, value: unknow
   }
   if (value !== undefined && value !== null && Array.isArray(current)) {
     const named = Array.isArray(value) ? value : [value];
-    return putArray(c, key, current.filter((el) => !named.some((n) => sameElement(el, n))));
+    return putArray(c, key, current.filter((el) => !named.some((n) => removeValueNamesElement(el, n))));
   }
   put(c, key, undefined);
 }

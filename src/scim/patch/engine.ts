@@ -1,6 +1,6 @@
 /**
- * RFC 7644 §3.5.2 PATCH over stored attributes, accepting both of Entra's PATCH families (ENTRA.md
- * "PATCH shapes to accept") and Okta's. Pure: returns a new attributes object and, for Groups, the
+ * RFC 7644 §3.5.2 PATCH over stored attributes, accepting both of Entra's PATCH families and Okta's
+ * (their deviations are named in quirks/patch.ts and quirks/values.ts). Pure: returns a new attributes object and, for Groups, the
  * membership changes for the store to apply.
  */
 import { cloneJson } from '../clone.js';
@@ -16,6 +16,8 @@ import {
   type MemberRef,
 } from '../normalize.js';
 import { resourceTypes, type ResourceKind } from '../schemas.js';
+import { echoesOwnId, emptyOperationsChangeNothing, opInAnyCase, pathlessValueKeysArePaths } from '../quirks/patch.js';
+import { discardsWriteOnly } from '../quirks/values.js';
 import { removeAt, setAt } from './apply.js';
 import { deepEqual } from './equal.js';
 import { MemberChangeSet, applyMemberOp, type MemberChanges } from './members.js';
@@ -62,7 +64,7 @@ function readOperation(raw: unknown, index: number): Operation {
   const field = (name: string) => raw[findKey(raw, name)];
   const rawOp = field('op');
   if (rawOp === undefined) throw badRequest('invalidValue', `Operations[${index}] has no "op"; use add, replace or remove`);
-  const op = typeof rawOp === 'string' ? rawOp.trim().toLowerCase() : '';
+  const op = opInAnyCase(rawOp);
   if (op !== 'add' && op !== 'replace' && op !== 'remove') {
     throw badRequest('invalidValue', `Operations[${index}].op ${describeValue(rawOp)} is not add, replace or remove`);
   }
@@ -109,11 +111,10 @@ function applyAt(kind: ResourceKind, res: Json, path: string, op: OpName, value:
   }
   const t = resolveTarget(kind, path);
   if (t.container === undefined && t.def?.mutability === 'readOnly') {
-    if (t.name === 'id' && op !== 'remove' && value === ctx.id) return;
+    if (echoesOwnId(t.name, op, value, ctx.id)) return;
     throw badRequest('mutability', `"${t.name}" is read-only and cannot be changed (path ${JSON.stringify(path)})`);
   }
-  // Okta's password sync: accepted and discarded, like password in POST bodies (normalize.ts).
-  if (t.def?.mutability === 'writeOnly') return;
+  if (discardsWriteOnly(t.def)) return;
   if (members && t.container === undefined && t.name === 'members') return applyMemberOp(members, op, t, value);
   ctx.attributesTouched = true;
   if (t.name === undefined) {
@@ -139,8 +140,7 @@ function applyOperation(kind: ResourceKind, res: Json, op: Operation, ctx: Patch
   if (!isPlainObject(op.value)) {
     throw badRequest('invalidValue', `${op.op} without a path needs an object of attributes as its value, got ${describeValue(op.value)}`);
   }
-  // Each key is a path (`name.givenName`, `urn:…:User:employeeNumber`), never a literal attribute name.
-  for (const [key, value] of Object.entries(op.value)) applyAt(kind, res, key, op.op, value, ctx);
+  for (const [key, value] of pathlessValueKeysArePaths(op.value)) applyAt(kind, res, key, op.op, value, ctx);
 }
 
 function withIndex(error: unknown, index: number): unknown {
@@ -151,8 +151,7 @@ function withIndex(error: unknown, index: number): unknown {
 export function applyPatch(kind: ResourceKind, stored: Readonly<Record<string, unknown>>, body: unknown, id?: string): PatchResult {
   const operations = readOperations(body);
   const attributes = cloneJson(stored) as Json;
-  // Microsoft's validator sends an empty Operations array and expects nothing to change.
-  if (operations.length === 0) return { attributes, changed: false, attributesChanged: false };
+  if (emptyOperationsChangeNothing(operations)) return { attributes, changed: false, attributesChanged: false };
   const members = kind === 'Group' ? new MemberChangeSet() : undefined;
   const ctx: PatchContext = { members, id, attributesTouched: false };
   operations.forEach((raw, index) => {

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../normalize.js';
+import { isPlainObject } from '../json.js';
 
 /** Structural equality of JSON values, ignoring key order: "did this PATCH change anything?". */
 export function deepEqual(a: unknown, b: unknown): boolean {

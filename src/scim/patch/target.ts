@@ -6,6 +6,7 @@
 import { ScimError, badRequest } from '../errors.js';
 import type { Filter, PatchPath } from '../filter/ast.js';
 import { parsePatchPath } from '../filter/parser.js';
+import { unqualifiedExtensionPath } from '../quirks/patch.js';
 import {
   resolveAttribute,
   resourceTypes,
@@ -42,18 +43,11 @@ function parse(text: string): PatchPath {
 /** A URI ending in a version segment (`…:2.0`) is followed by a resource type name, not an attribute. */
 const VERSIONED_URN = /:\d+(\.\d+)+$/;
 
-/**
- * Entra's legacy family sends `path: "manager"` without the enterprise URN. RFC 7644 §3.10 lets
- * servers resolve an unqualified name against extensions when the core schema lacks it.
- */
+/** A core attribute, else (quirk) an extension attribute named without its URN. */
 function resolveUnqualified(kind: ResourceKind, name: string, uri: string | undefined): ResolvedAttribute {
   const core = resolveAttribute(kind, name);
   if (core.def || uri) return core;
-  for (const ext of resourceTypes[kind].extensions) {
-    const resolved = resolveAttribute(kind, `${ext.id}:${name}`);
-    if (resolved.def) return resolved;
-  }
-  return core;
+  return unqualifiedExtensionPath(kind, name) ?? core;
 }
 
 export function resolveTarget(kind: ResourceKind, text: string): Target {

@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Everything one SCIM request accumulates on its way through the server: which directory it
+ * addressed and was allowed into, the `:id` its route matched, the bodies for the request log and
+ * what kind of error it ended in. Created once when the request enters the SCIM mount and handed
+ * to the route handler; the logger holds it directly, and express's own callbacks (body parser,
+ * error middleware) find it through the app's Exchanges.
+ */
+export class ScimExchange {
+  /** The directory id as written in the URL. */
+  readonly directorySegment: string;
+  /** Set when the directory exists, even if the token then fails, so the log row is attributed. */
+  loggedDirectoryId: string | null = null;
+  /** Set once the bearer token matched the directory; handlers only run after that. */
+  directoryId = '';
+  /** The URL-decoded `:id` of `/Resource/:id` routes. */
+  resourceId: string | undefined = undefined;
+  /** The body exactly as the client sent it, not a re-serialisation of what was parsed. */
+  rawRequestBody: Buffer | string | undefined = undefined;
+  responseBody: string | undefined = undefined;
+  errorKind: string | null = null;
+  /** Worked out on first use: req.protocol re-evaluates the trust-proxy rules on every read. */
+  baseUrl: string | undefined = undefined;
+
+  constructor(directorySegment: string) {
+    this.directorySegment = directorySegment;
+  }
+}
+
+/** The exchanges of one app's requests in flight; entries go with their requests (WeakMap). */
+export class Exchanges {
+  private readonly byRequest = new WeakMap<IncomingMessage, ScimExchange>();
+
+  open(req: IncomingMessage, directorySegment: string): ScimExchange {
+    const exchange = new ScimExchange(directorySegment);
+    this.byRequest.set(req, exchange);
+    return exchange;
+  }
+
+  /** undefined for requests outside the SCIM mount (e.g. a 404 for an unknown path). */
+  of(req: IncomingMessage): ScimExchange | undefined {
+    return this.byRequest.get(req);
+  }
+}
