@@ -11,13 +11,14 @@ const MAX_RETRY_MS = 100;
  * busy error goes on to `next` (503). A handler that `writes` is retried only while its attempt has
  * written nothing (SQLite's total_changes() is unchanged) and sent nothing, so no write lands twice.
  */
-export function runWaitingForLock(store: Store, writes: boolean, handler: () => void, res: Response, next: NextFunction): void {
+export function runWaitingForLock(store: Store, writes: boolean, handler: () => void | Promise<void>, res: Response, next: NextFunction): void {
   const deadline = performance.now() + store.busyTimeoutMs();
   let delay = FIRST_RETRY_MS;
   const attempt = () => {
     const changesBefore = writes ? store.totalChanges() : 0;
     try {
-      handler();
+      // An answer that waits for the store's worker only reads: its failure goes straight to the error handler.
+      handler()?.catch(next);
     } catch (error) {
       const retryable = isBusy(error) && !res.headersSent && (!writes || store.totalChanges() === changesBefore);
       const remaining = deadline - performance.now();

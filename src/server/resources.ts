@@ -26,7 +26,8 @@ interface ResourceBehaviour<B> {
   /** A user just created is in no group, so its 201 skips the lookup; a group's has its members. */
   readonly relationsOnCreate: boolean;
   normalize(body: unknown): B;
-  list(directoryId: string, query: ListQuery): ListResult;
+  /** Listings that must read a whole directory run on the store's worker thread. */
+  list(directoryId: string, query: ListQuery): Promise<ListResult>;
   create(directoryId: string, body: B, now: string): StoredResource;
   get(directoryId: string, id: string): StoredResource;
   /** Called inside the If-Match transaction. */
@@ -42,7 +43,7 @@ function userBehaviour(ctx: ServerContext): ResourceBehaviour<Json> {
     patchMayAnswerNoContent: false,
     relationsOnCreate: false,
     normalize: (body) => normalizeResource('User', body),
-    list: (directoryId, query) => ctx.users.list(directoryId, query),
+    list: (directoryId, query) => ctx.users.listOffThread(directoryId, query),
     create: (directoryId, attributes, now) => ctx.users.create(directoryId, attributes, now),
     get: (directoryId, id) => ctx.users.get(directoryId, id),
     replace: (existing, attributes, now) => ctx.users.replace(existing, attributes, now),
@@ -62,7 +63,7 @@ function groupBehaviour(ctx: ServerContext): ResourceBehaviour<GroupBody> {
     patchMayAnswerNoContent: true,
     relationsOnCreate: true,
     normalize: normalizeGroup,
-    list: (directoryId, query) => ctx.groups.list(directoryId, query),
+    list: (directoryId, query) => ctx.groups.listOffThread(directoryId, query),
     // Members are rows of their own: the group and its members land together or not at all.
     create: (directoryId, { attributes, members }, now) => ctx.store.transaction(() => ctx.groups.create(directoryId, attributes, members ?? [], now)),
     get: (directoryId, id) => ctx.groups.get(directoryId, id),
@@ -86,9 +87,9 @@ export function resourceRoutes(routes: ScimRoutes, ctx: ServerContext): void {
 function registerKind<B>(routes: ScimRoutes, ctx: ServerContext, type: ResourceBehaviour<B>): void {
   const endpoint = resourceTypes[type.kind].endpoint;
   const send = sender(ctx, type.kind);
-  const list = (req: Request, res: Response, x: ScimExchange, params: Record<string, unknown>) => {
+  const list = async (req: Request, res: Response, x: ScimExchange, params: Record<string, unknown>) => {
     const query = listParams(type.kind, params);
-    const result = type.list(x.directoryId, query);
+    const result = await type.list(x.directoryId, query);
     const base = ctx.baseUrl(req, x);
     const rendered = result.resources.map((r) => renderResource(type.kind, r, base, ctx.relations, query.projection));
     sendScim(x, res, 200, listResponse(rendered, result.total, query.startIndex));

@@ -3,8 +3,11 @@ import { ScimError } from '../scim/errors.js';
 import { endpointInAnyCase } from '../scim/quirks/http.js';
 import type { ScimExchange } from './exchange.js';
 
-/** A SCIM endpoint: the exchange carries the directory, the matched `:id` and what the log needs. */
-export type RouteHandler = (req: Request, res: Response, exchange: ScimExchange) => void;
+/**
+ * A SCIM endpoint: the exchange carries the directory, the matched `:id` and what the log needs. It
+ * answers synchronously, or returns a promise when it waits for the store's worker thread.
+ */
+export type RouteHandler = (req: Request, res: Response, exchange: ScimExchange) => void | Promise<void>;
 
 /**
  * The SCIM endpoints under one directory: a fixed set of `/Resource`, `/Resource/.search` and

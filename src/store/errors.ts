@@ -7,7 +7,7 @@
 export type Entity = 'environment' | 'organization' | 'directory' | 'user' | 'group' | 'request';
 
 export abstract class StoreError extends Error {
-  abstract readonly kind: 'not-found' | 'conflict' | 'invalid-reference' | 'busy' | 'database';
+  abstract readonly kind: 'not-found' | 'conflict' | 'invalid-reference' | 'busy' | 'too-expensive' | 'database';
 }
 
 /** No `entity` matches `ref` (an id, or a name where names identify). */
@@ -52,6 +52,15 @@ export class BusyError extends StoreError {
   constructor(cause?: unknown) {
     super('the database is busy: another scimctl process holds its write lock', cause === undefined ? undefined : { cause });
     this.name = 'BusyError';
+  }
+}
+
+/** A query stopped at its deadline: it asks for more work than the store will do at once. */
+export class TooExpensiveError extends StoreError {
+  readonly kind = 'too-expensive';
+  constructor(readonly deadlineMs: number) {
+    super(`the filter needs more than ${deadlineMs / 1000} s of searching in this directory`);
+    this.name = 'TooExpensiveError';
   }
 }
 

@@ -4,6 +4,7 @@ import { InvalidReferenceError, NotFoundError } from './errors.js';
 import {
   RESOURCE_COLUMNS,
   listResources,
+  listResourcesOffThread,
   toResource,
   guarded,
   type ListQuery,
@@ -85,6 +86,11 @@ export class GroupRepository {
 
   list(directoryId: string, query: ListQuery): ListResult {
     return listResources(this.sql, 'Group', directoryId, query);
+  }
+
+  /** The same listing; one that must read the whole directory runs on the worker thread (see listResourcesOffThread). */
+  listOffThread(directoryId: string, query: ListQuery): Promise<ListResult> {
+    return listResourcesOffThread(this.sql, this.sql.listWorker(), 'Group', directoryId, query);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 export { Store, openStore } from './store.js';
 export { ensureDefaultDirectory, DEFAULT_ENVIRONMENT, DEFAULT_ORGANIZATION } from './bootstrap.js';
-export { BusyError, ConflictError, DatabaseError, InvalidReferenceError, NotFoundError, StoreError, isBusy, toStoreError } from './errors.js';
+export { BusyError, ConflictError, DatabaseError, InvalidReferenceError, NotFoundError, StoreError, TooExpensiveError, isBusy, toStoreError } from './errors.js';
 export type { DatabaseProblem, Entity } from './errors.js';
 export type { Environment } from './environments.js';
 export type { Organization, NewOrganization } from './organizations.js';

@@ -128,6 +128,11 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE request_log ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
       UPDATE request_log SET bytes = coalesce(length(CAST(request_body AS BLOB)), 0) + coalesce(length(CAST(response_body AS BLOB)), 0);
       CREATE INDEX request_log_bytes ON request_log(seq, bytes);
+
+      -- Pages of a directory's users or groups in creation order, found on an index: listing page
+      -- 900 of 100k users walks small index entries instead of reading 90,000 rows' attributes.
+      CREATE INDEX scim_users_directory_seq ON scim_users(directory_id, seq);
+      CREATE INDEX scim_groups_directory_seq ON scim_groups(directory_id, seq);
     `,
   },
 ];

@@ -2,6 +2,7 @@ import type { Filter } from '../scim/filter/ast.js';
 import type { ResourceKind } from '../scim/schemas.js';
 import { ConflictError, NotFoundError, isForeignKeyViolation, isUniqueViolation, type Entity } from './errors.js';
 import { compileFilter, compileSort } from './filter-sql.js';
+import { DEADLINE_FUNCTION, type ListWorker, type Statement } from './list-worker.js';
 import type { Sql } from './sql.js';
 
 /** A user or group as stored: its SCIM attributes (without id and meta) plus server-owned fields. */
@@ -58,6 +59,7 @@ export interface ListResult {
 }
 
 export const RESOURCE_COLUMNS = 'id, directory_id, attributes, created_at, updated_at, version';
+const RESOURCE_COLUMNS_R = 'r.id, r.directory_id, r.attributes, r.created_at, r.updated_at, r.version';
 
 export const toResource = (row: ResourceRow): StoredResource => ({
   id: row.id,
@@ -70,22 +72,81 @@ export const toResource = (row: ResourceRow): StoredResource => ({
 
 export const TABLES: Record<ResourceKind, 'scim_users' | 'scim_groups'> = { User: 'scim_users', Group: 'scim_groups' };
 
-/** Filtered, sorted, paged listing. The filter compiles to parameterised SQL that runs on the indexes. */
+/**
+ * Filtered, sorted, paged listing. The filter compiles to parameterised SQL that runs on the indexes.
+ * The page is found first as row numbers (on the (directory_id, seq) index when nothing else is
+ * needed), and only its rows are read: a deep page never reads the rows it skips.
+ */
 export function listResources(sql: Sql, kind: ResourceKind, directoryId: string, query: ListQuery): ListResult {
+  const steps = listSteps(kind, directoryId, query, false);
+  let step = steps.next();
+  while (!step.done) {
+    const { sql: text, params, mode } = step.value;
+    const statement = sql.prepare(text);
+    step = steps.next(mode === 'pluck' ? statement.pluck().get(...params) : statement.all(...params));
+  }
+  return step.value;
+}
+
+/**
+ * The same listing, on the worker thread when it must read every row of the directory (a filter or
+ * sort on attributes no index holds): the event loop stays free meanwhile, and a listing that runs
+ * past the worker's deadline fails as TooExpensiveError. Index-driven listings run at once, inline.
+ */
+export async function listResourcesOffThread(sql: Sql, worker: ListWorker, kind: ResourceKind, directoryId: string, query: ListQuery): Promise<ListResult> {
+  if (!needsScan(kind, query)) return listResources(sql, kind, directoryId, query);
+  const steps = listSteps(kind, directoryId, query, true);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await worker.run(step.value));
+  return step.value;
+}
+
+/** The statements of one listing, in order; each yield gets the statement's result back. */
+function* listSteps(kind: ResourceKind, directoryId: string, query: ListQuery, guarded: boolean): Generator<Statement, ListResult, unknown> {
   const compiled = query.filter ? compileFilter(query.filter, kind) : { sql: '1', params: [] };
-  const from = `FROM ${TABLES[kind]} r WHERE r.directory_id = ? AND (${compiled.sql})`;
+  // Off the main thread, every row the filter tests first checks the deadline, so a long scan ends itself.
+  const where = guarded ? `${DEADLINE_FUNCTION}() AND (${compiled.sql})` : compiled.sql;
+  const from = `FROM ${TABLES[kind]} r WHERE r.directory_id = ? AND (${where})`;
   const params = [directoryId, ...compiled.params];
-  const count = () => sql.prepare(`SELECT count(*) ${from}`).pluck().get(...params) as number;
-  if (query.count === 0) return { total: count(), resources: [] };
+  const count: Statement = { sql: `SELECT count(*) ${from}`, params, mode: 'pluck' };
+  if (query.count === 0) return { total: (yield count) as number, resources: [] };
+  // Past the end (startIndex=1e18, say): the count alone answers, without walking any rows.
+  const total = query.startIndex > 1 ? ((yield count) as number) : undefined;
+  if (total !== undefined && query.startIndex > total) return { total, resources: [] };
   const direction = query.sortOrder === 'descending' ? 'DESC' : 'ASC';
   const order = query.sortBy ? `${compileSort(query.sortBy, kind)} ${direction}, r.seq` : 'r.seq';
-  const rows = sql
+  const page: Statement = {
     // LIMIT as a literal (an integer the caller capped): SQLite runs a bound LIMIT ~2x slower.
-    .prepare(`SELECT r.id, r.directory_id, r.attributes, r.created_at, r.updated_at, r.version ${from} ORDER BY ${order} LIMIT ${pageSize(query.count)} OFFSET ?`)
-    .all(...params, query.startIndex - 1) as ResourceRow[];
+    sql: `SELECT ${RESOURCE_COLUMNS_R} FROM ${TABLES[kind]} r
+          WHERE r.seq IN (SELECT r.seq ${from} ORDER BY ${order} LIMIT ${pageSize(query.count)} OFFSET ?) ORDER BY ${order}`,
+    params: [...params, query.startIndex - 1],
+    mode: 'all',
+  };
+  const rows = (yield page) as ResourceRow[];
   // A short first page is the whole result: no second query (Entra's match-by-userName is exactly this).
-  const total = query.startIndex === 1 && rows.length < query.count ? rows.length : count();
-  return { total, resources: rows.map(toResource) };
+  return { total: total ?? (rows.length < query.count ? rows.length : ((yield count) as number)), resources: rows.map(toResource) };
+}
+
+/** Columns an index holds for each kind, for an equality or prefix the index can find rows by. */
+const INDEXED: Record<ResourceKind, ReadonlySet<string>> = {
+  User: new Set(['id', 'username', 'externalid']),
+  Group: new Set(['id', 'displayname', 'externalid']),
+};
+
+/**
+ * Must the listing read every row of the directory? Not when there is no filter and no sort (the page
+ * comes from the index), nor when the filter pins an indexed attribute with `eq` (on its own or in
+ * an `and`): Entra's match-by-userName, the hottest request, stays inline.
+ */
+function needsScan(kind: ResourceKind, query: ListQuery): boolean {
+  if (!query.filter) return query.sortBy !== undefined;
+  return !pinsIndexedAttribute(kind, query.filter);
+}
+
+function pinsIndexedAttribute(kind: ResourceKind, filter: Filter): boolean {
+  if (filter.kind === 'and') return pinsIndexedAttribute(kind, filter.left) || pinsIndexedAttribute(kind, filter.right);
+  if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.path.sub !== undefined) return false;
+  return INDEXED[kind].has(filter.path.attr.toLowerCase());
 }
 
 function pageSize(count: number): number {

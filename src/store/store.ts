@@ -4,6 +4,7 @@ import type { Sql } from './sql.js';
 import { DirectoryRepository } from './directories.js';
 import { EnvironmentRepository } from './environments.js';
 import { GroupRepository } from './groups.js';
+import { ListWorker } from './list-worker.js';
 import { openDatabase, readableByOthers, type Sqlite } from './open.js';
 import { OrganizationRepository } from './organizations.js';
 import { RequestLogRepository } from './request-log.js';
@@ -32,11 +33,15 @@ export class Store implements Sql {
   /** The busy timeout, kept while failFastOnLock() sets SQLite's to 0. */
   private lockWaitMs: number | undefined;
   private failingFast = false;
+  private worker: ListWorker | undefined;
 
   /** The database file existed with a mode that lets other users read it (new files are made 0600). */
   readonly readableByOthers: boolean;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly options: { listDeadlineMs?: number } = {},
+  ) {
     this.db = openDatabase(path);
     this.readableByOthers = readableByOthers(path);
     this.servers = new RunningServerRepository(this);
@@ -57,6 +62,10 @@ export class Store implements Sql {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  listWorker(): ListWorker {
+    return (this.worker ??= new ListWorker(this.path, this.options.listDeadlineMs));
   }
 
   /**
@@ -148,6 +157,7 @@ export class Store implements Sql {
     // Last writes wait for another process's lock rather than fail: nothing is left to stall.
     this.waitOnLock();
     for (const hook of this.closeHooks.splice(0)) hook();
+    this.worker?.close();
     this.statements.clear();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -2,6 +2,7 @@ import { NotFoundError } from './errors.js';
 import {
   RESOURCE_COLUMNS,
   listResources,
+  listResourcesOffThread,
   toResource,
   guarded,
   type ListQuery,
@@ -72,6 +73,11 @@ export class UserRepository {
 
   list(directoryId: string, query: ListQuery): ListResult {
     return listResources(this.sql, 'User', directoryId, query);
+  }
+
+  /** The same listing; one that must read the whole directory runs on the worker thread (see listResourcesOffThread). */
+  listOffThread(directoryId: string, query: ListQuery): Promise<ListResult> {
+    return listResourcesOffThread(this.sql, this.sql.listWorker(), 'User', directoryId, query);
   }
 
   /** New attributes for an existing user, one version up. */

@@ -19,9 +19,9 @@ export interface TestServer {
 }
 
 /** createApp over a temp database, listening on loopback, with `count` directories. */
-export async function startTestServer(count = 2, options: Partial<AppOptions> = {}): Promise<TestServer> {
+export async function startTestServer(count = 2, options: Partial<AppOptions> = {}, storeOptions: { listDeadlineMs?: number } = {}): Promise<TestServer> {
   const temp = tempDb();
-  const store = new Store(temp.db);
+  const store = new Store(temp.db, storeOptions);
   const env = store.environments.create({ name: 'test', publicUrl: 'http://localhost:8080' });
   const org = store.organizations.create({ environmentId: env.id, name: 'Acme', domains: [] });
   const made = [];
