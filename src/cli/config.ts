@@ -85,7 +85,10 @@ async function readValue(ctx: Context, key: Key): Promise<string> {
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description(`manage scimctl settings (stored in ${configFilePath(programOf(program).io.env)}, readable only by you)`);
+  for (const register of [registerSet, registerGet, registerUnset, registerList]) register(config);
+}
 
+function registerSet(config: Command): void {
   config
     .command('set')
     .argument('<key>', Object.keys(KEYS).join(' | '))
@@ -104,7 +107,9 @@ export function registerConfig(program: Command): void {
         if (envName && ctx.io.env[envName]?.trim()) ctx.notice(`Note: ${envName} is set in this shell and takes precedence.`);
       }),
     );
+}
 
+function registerGet(config: Command): void {
   config
     .command('get')
     .argument('<key>', Object.keys(KEYS).join(' | '))
@@ -118,7 +123,9 @@ export function registerConfig(program: Command): void {
         if (!ctx.json && source === 'env') ctx.notice(`(from ${(KEYS[key] as { env?: string }).env}, which overrides the config file)`);
       }),
     );
+}
 
+function registerUnset(config: Command): void {
   config
     .command('unset')
     .argument('<key>', Object.keys(KEYS).join(' | '))
@@ -137,7 +144,9 @@ export function registerConfig(program: Command): void {
         if (!ctx.json) ctx.notice(removed ? `Removed ${key} from ${path}` : `${key} was not set`);
       }),
     );
+}
 
+function registerList(config: Command): void {
   config
     .command('list')
     .description('list the settings (secrets masked)')
