@@ -8,7 +8,10 @@ import { pickDirectory, pickOrganization } from './pickers.js';
 
 export function registerDirectory(program: Command): void {
   const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
+  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryDelete]) register(directory);
+}
 
+function registerDirectoryCreate(directory: Command): void {
   directory
     .command('create')
     .option('--org <org>', 'organization id or external id')
@@ -22,7 +25,9 @@ export function registerDirectory(program: Command): void {
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created SCIM directory ${dir.id} for ${org.name}`));
       }),
     );
+}
 
+function registerDirectoryList(directory: Command): void {
   directory
     .command('list')
     .option('--org <org>', 'only this organization (id or external id)')
@@ -38,7 +43,9 @@ export function registerDirectory(program: Command): void {
         );
       }),
     );
+}
 
+function registerDirectoryShow(directory: Command): void {
   directory
     .command('show')
     .argument('[dir]', 'directory id')
@@ -62,7 +69,9 @@ export function registerDirectory(program: Command): void {
         );
       }),
     );
+}
 
+function registerDirectoryDelete(directory: Command): void {
   directory
     .command('delete')
     .argument('[dir]', 'directory id')
