@@ -1,28 +1,36 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { Context, type GlobalOptions } from './context.js';
+import type { CliIo } from './io.js';
 
 export type Action<A extends unknown[]> = (ctx: Context, ...args: A) => Promise<void>;
 
-let current: Context | undefined;
-
-/** The context of the running command, so the top-level handler can name its database in errors. */
-export const currentContext = () => current;
-
 /**
- * A reader that goes away early (`scimctl org list --json | head -1`) is not our error: without a
- * listener, Node turns EPIPE into an uncaught exception with a stack trace.
+ * The root command of one run. It carries that run's io to every action, and the Context of the
+ * command that ran, so the top-level handler can name its database in errors.
  */
-function ignoreBrokenPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE') throw error;
+export class ScimctlProgram extends Command {
+  context: Context | undefined;
+
+  constructor(readonly io: CliIo) {
+    super('scimctl');
+  }
+}
+
+/** The run a (sub)command belongs to. */
+export function programOf(command: Command): ScimctlProgram {
+  let root = command;
+  while (root.parent) root = root.parent;
+  if (!(root instanceof ScimctlProgram)) throw new Error(`command "${command.name()}" is not part of a scimctl program`);
+  return root;
 }
 
 /** Wraps a command action: builds the Context from the global options and always closes the database. */
 export function action<A extends unknown[]>(fn: Action<A>) {
   return async (...args: unknown[]) => {
-    if (!process.stdout.listeners('error').includes(ignoreBrokenPipe)) process.stdout.on('error', ignoreBrokenPipe);
     const command = args[args.length - 1] as Command;
-    const ctx = new Context(command.optsWithGlobals<GlobalOptions>());
-    current = ctx;
+    const program = programOf(command);
+    const ctx = new Context(command.optsWithGlobals<GlobalOptions>(), program.io);
+    program.context = ctx;
     try {
       await fn(ctx, ...(args.slice(0, -1) as A));
     } finally {

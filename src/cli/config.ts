@@ -3,8 +3,9 @@ import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, usageError } from '../core/errors.js';
-import { action } from './action.js';
+import { action, programOf } from './action.js';
 import type { Context } from './context.js';
+import { readAll, type CliIo } from './io.js';
 import { configFilePath } from './paths.js';
 import { renderTable } from './table.js';
 
@@ -22,7 +23,7 @@ function checkKey(key: string): Key {
 }
 
 /** The stored settings; a missing file is an empty config. Never echoes file contents in errors. */
-export function readConfig(path = configFilePath(), warn?: (message: string) => void): ConfigFile {
+export function readConfig(path: string, warn?: (message: string) => void): ConfigFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -44,7 +45,7 @@ export function readConfig(path = configFilePath(), warn?: (message: string) => 
 }
 
 /** Write atomically, readable only by the user: folder 0700, file 0600 from the first byte. */
-function writeConfig(config: ConfigFile, path = configFilePath()): void {
+function writeConfig(config: ConfigFile, path: string): void {
   makeFolders(dirname(path), 0o700);
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
@@ -53,7 +54,7 @@ function writeConfig(config: ConfigFile, path = configFilePath()): void {
 }
 
 /** The ngrok authtoken to use: NGROK_AUTHTOKEN wins over the stored one (like most 12-factor tools). */
-export function resolveAuthtoken(env: NodeJS.ProcessEnv = process.env, warn?: (message: string) => void): { token: string; source: string } | undefined {
+export function resolveAuthtoken(env: CliIo['env'], warn?: (message: string) => void): { token: string; source: string } | undefined {
   const fromEnv = env.NGROK_AUTHTOKEN?.trim();
   if (fromEnv) return { token: fromEnv, source: 'NGROK_AUTHTOKEN' };
   const stored = readConfig(configFilePath(env), warn)['ngrok-authtoken']?.trim();
@@ -65,9 +66,9 @@ export function mask(value: string): string {
   return value.length >= 16 ? `********${value.slice(-4)}` : '********';
 }
 
-function effective(key: Key, config: ConfigFile): { value: string | null; source: 'env' | 'config' | null } {
+function effective(key: Key, config: ConfigFile, env: CliIo['env']): { value: string | null; source: 'env' | 'config' | null } {
   const spec: { secret: boolean; env?: string } = KEYS[key];
-  const fromEnv = spec.env ? process.env[spec.env]?.trim() : undefined;
+  const fromEnv = spec.env ? env[spec.env]?.trim() : undefined;
   const raw = fromEnv || config[key]?.trim() || null;
   const value = raw && spec.secret ? mask(raw) : raw;
   return { value, source: fromEnv ? 'env' : raw ? 'config' : null };
@@ -76,17 +77,18 @@ function effective(key: Key, config: ConfigFile): { value: string | null; source
 async function readValue(ctx: Context, key: Key): Promise<string> {
   if (ctx.interactive && !ctx.json) {
     const { password } = await import('@inquirer/prompts');
-    return password({ message: `${key}:`, mask: '*' });
+    return password({ message: `${key}:`, mask: '*' }, ctx.promptStreams);
   }
   // Piped, so the secret stays out of shell history and `ps`: `echo "$TOKEN" | scimctl config set …`.
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return readAll(ctx.io.stdin);
 }
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').description(`manage scimctl settings (stored in ${configFilePath()}, readable only by you)`);
+  const config = program.command('config').description(`manage scimctl settings (stored in ${configFilePath(programOf(program).io.env)}, readable only by you)`);
+  for (const register of [registerSet, registerGet, registerUnset, registerList]) register(config);
+}
 
+function registerSet(config: Command): void {
   config
     .command('set')
     .argument('<key>', Object.keys(KEYS).join(' | '))
@@ -97,15 +99,17 @@ export function registerConfig(program: Command): void {
         const key = checkKey(rawKey);
         const value = (given ?? (await readValue(ctx, key))).trim();
         if (!value || /\s/.test(value)) throw usageError(`invalid value for ${key}: give one word without spaces`);
-        const path = configFilePath();
+        const path = configFilePath(ctx.io.env);
         writeConfig({ ...readConfig(path), [key]: value }, path);
         ctx.result({ key, set: true, path }, () => '');
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Saved ${key} to ${path} (readable only by you)`));
         const envName: string | undefined = (KEYS[key] as { env?: string }).env;
-        if (envName && process.env[envName]?.trim()) ctx.notice(`Note: ${envName} is set in this shell and takes precedence.`);
+        if (envName && ctx.io.env[envName]?.trim()) ctx.notice(`Note: ${envName} is set in this shell and takes precedence.`);
       }),
     );
+}
 
+function registerGet(config: Command): void {
   config
     .command('get')
     .argument('<key>', Object.keys(KEYS).join(' | '))
@@ -113,13 +117,15 @@ export function registerConfig(program: Command): void {
     .action(
       action(async (ctx, rawKey: string) => {
         const key = checkKey(rawKey);
-        const { value, source } = effective(key, readConfig(undefined, (m) => ctx.notice(m)));
+        const { value, source } = effective(key, readConfig(configFilePath(ctx.io.env), (m) => ctx.notice(m)), ctx.io.env);
         ctx.result({ key, value, source }, () => value ?? '');
         if (!ctx.json && !value) ctx.notice(`${key} is not set`);
         if (!ctx.json && source === 'env') ctx.notice(`(from ${(KEYS[key] as { env?: string }).env}, which overrides the config file)`);
       }),
     );
+}
 
+function registerUnset(config: Command): void {
   config
     .command('unset')
     .argument('<key>', Object.keys(KEYS).join(' | '))
@@ -127,7 +133,7 @@ export function registerConfig(program: Command): void {
     .action(
       action(async (ctx, rawKey: string) => {
         const key = checkKey(rawKey);
-        const path = configFilePath();
+        const path = configFilePath(ctx.io.env);
         const stored = readConfig(path);
         const removed = key in stored;
         if (removed) {
@@ -138,14 +144,16 @@ export function registerConfig(program: Command): void {
         if (!ctx.json) ctx.notice(removed ? `Removed ${key} from ${path}` : `${key} was not set`);
       }),
     );
+}
 
+function registerList(config: Command): void {
   config
     .command('list')
     .description('list the settings (secrets masked)')
     .action(
       action(async (ctx) => {
-        const stored = readConfig(undefined, (m) => ctx.notice(m));
-        const rows = (Object.keys(KEYS) as Key[]).map((key) => ({ key, ...effective(key, stored), description: KEYS[key].description }));
+        const stored = readConfig(configFilePath(ctx.io.env), (m) => ctx.notice(m));
+        const rows = (Object.keys(KEYS) as Key[]).map((key) => ({ key, ...effective(key, stored, ctx.io.env), description: KEYS[key].description }));
         ctx.result(rows, () =>
           renderTable(['KEY', 'VALUE', 'SOURCE', 'DESCRIPTION'], rows.map((r) => [r.key, r.value ?? '-', r.source ?? '-', r.description])),
         );

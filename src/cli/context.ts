@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { usageError, CliError } from '../core/errors.js';
 import { openStore, type Store } from '../store/index.js';
+import { noColor, type CliIo } from './io.js';
 import { defaultDatabasePath } from './paths.js';
 
 export interface GlobalOptions {
@@ -28,14 +29,19 @@ export class Context {
   readonly errColor: ChalkInstance;
   private openedStore: Store | undefined;
 
-  constructor(options: GlobalOptions, readonly io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }) {
+  constructor(options: GlobalOptions, readonly io: CliIo) {
     this.json = options.json ?? false;
     this.debug = options.debug ?? false;
-    this.dbPath = options.db ?? defaultDatabasePath();
+    this.dbPath = options.db ?? defaultDatabasePath(io.env);
     this.interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
-    const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
-    this.color = new Chalk({ level: !noColor && io.stdout.isTTY ? 1 : 0 });
-    this.errColor = new Chalk({ level: !noColor && io.stderr.isTTY ? 1 : 0 });
+    const plain = noColor(io.env);
+    this.color = new Chalk({ level: !plain && io.stdout.isTTY ? 1 : 0 });
+    this.errColor = new Chalk({ level: !plain && io.stderr.isTTY ? 1 : 0 });
+  }
+
+  /** Where prompts read keys and draw: this run's terminal, not necessarily the process's. */
+  get promptStreams(): { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } {
+    return { input: this.io.stdin, output: this.io.stdout };
   }
 
   get store(): Store {
@@ -66,13 +72,13 @@ export class Context {
 
   async input(message: string, validate?: (value: string) => true | string): Promise<string> {
     const { input } = await import('@inquirer/prompts');
-    return this.prompting(() => input({ message, required: true, ...(validate ? { validate } : {}) }));
+    return this.prompting(() => input({ message, required: true, ...(validate ? { validate } : {}) }, this.promptStreams));
   }
 
   async select(message: string, choices: Choice[], empty: string): Promise<string> {
     if (choices.length === 0) throw new CliError('not-found', empty);
     const { select } = await import('@inquirer/prompts');
-    return this.prompting(() => select({ message, choices }));
+    return this.prompting(() => select({ message, choices }, this.promptStreams));
   }
 
   /** Destructive actions need --yes, or a yes at a TTY prompt. */
@@ -80,7 +86,7 @@ export class Context {
     if (yes) return;
     if (!this.interactive || this.json) throw usageError(`${message} needs confirmation`, 'Pass --yes to confirm');
     const { confirm } = await import('@inquirer/prompts');
-    const ok = await this.prompting(() => confirm({ message: `${message}?`, default: false }));
+    const ok = await this.prompting(() => confirm({ message: `${message}?`, default: false }, this.promptStreams));
     if (!ok) throw new CliError('cancelled', 'cancelled; nothing was changed');
   }
 

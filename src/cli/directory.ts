@@ -6,7 +6,10 @@ import { findOrganization, pickDirectory, pickOrganization } from './pickers.js'
 
 export function registerDirectory(program: Command): void {
   const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
+  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryDelete]) register(directory);
+}
 
+function registerDirectoryCreate(directory: Command): void {
   directory
     .command('create')
     .option('--org <org>', 'organization id or external id')
@@ -20,7 +23,9 @@ export function registerDirectory(program: Command): void {
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created SCIM directory ${dir.id} for ${org.name}`));
       }),
     );
+}
 
+function registerDirectoryList(directory: Command): void {
   directory
     .command('list')
     .option('--org <org>', 'only this organization (id or external id)')
@@ -36,7 +41,9 @@ export function registerDirectory(program: Command): void {
         );
       }),
     );
+}
 
+function registerDirectoryShow(directory: Command): void {
   directory
     .command('show')
     .argument('[dir]', 'directory id')
@@ -60,7 +67,9 @@ export function registerDirectory(program: Command): void {
         );
       }),
     );
+}
 
+function registerDirectoryDelete(directory: Command): void {
   directory
     .command('delete')
     .argument('[dir]', 'directory id')

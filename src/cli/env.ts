@@ -7,7 +7,10 @@ import { pickEnvironment } from './pickers.js';
 
 export function registerEnv(program: Command): void {
   const env = program.command('env').description('manage environments (namespaces such as "development" or "ci")');
+  for (const register of [registerEnvCreate, registerEnvList, registerEnvShow, registerEnvDelete]) register(env);
+}
 
+function registerEnvCreate(env: Command): void {
   env
     .command('create')
     .argument('[name]', 'a short name, e.g. development')
@@ -33,7 +36,9 @@ export function registerEnv(program: Command): void {
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created environment ${created.name} (${created.id})`));
       }),
     );
+}
 
+function registerEnvList(env: Command): void {
   env
     .command('list')
     .description('list environments')
@@ -47,7 +52,9 @@ export function registerEnv(program: Command): void {
         );
       }),
     );
+}
 
+function registerEnvShow(env: Command): void {
   env
     .command('show')
     .argument('[env]', 'environment id or name')
@@ -58,7 +65,9 @@ export function registerEnv(program: Command): void {
         ctx.result(e, () => renderFields([['ID', e.id], ['Name', e.name], ['Public URL', e.publicUrl], ['Created', e.createdAt]]));
       }),
     );
+}
 
+function registerEnvDelete(env: Command): void {
   env
     .command('delete')
     .argument('[env]', 'environment id or name')

@@ -23,7 +23,7 @@ export function registerExport(program: Command): void {
         ].join(', ');
         if (opts.out === undefined) {
           // The fixture is the data: stdout carries it, with or without --json.
-          process.stdout.write(text);
+          ctx.io.stdout.write(text);
           if (!ctx.json) ctx.notice(`Exported ${described}`);
           return;
         }

@@ -109,16 +109,14 @@ function pretty(body: string | null): string {
 async function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: LogRecord[]): Promise<void> {
   const print = (entries: LogRecord[]) => {
     for (const e of entries) {
-      if (ctx.json) process.stdout.write(JSON.stringify(summary(e)) + '\n');
-      else process.stdout.write(row(ctx, e).join('  ') + '\n');
+      if (ctx.json) ctx.io.stdout.write(JSON.stringify(summary(e)) + '\n');
+      else ctx.io.stdout.write(row(ctx, e).join('  ') + '\n');
     }
   };
   print(initial);
   let after = initial.length ? Number(initial[initial.length - 1]!.id.slice(4)) : ctx.store.requestLog.lastSeq();
   let stopped = false;
-  const stop = () => (stopped = true);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  ctx.io.onStop(() => (stopped = true));
   while (!stopped) {
     await new Promise((r) => setTimeout(r, 200));
     const entries = ctx.store.requestLog.query({ ...query, afterSeq: after, limit: 1000 });

@@ -10,7 +10,10 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerOrg(program: Command): void {
   const org = program.command('org').description('manage organizations (your app\'s customers)');
+  for (const register of [registerOrgCreate, registerOrgList, registerOrgShow, registerOrgDelete]) register(org);
+}
 
+function registerOrgCreate(org: Command): void {
   org
     .command('create')
     .option('--env <env>', 'environment id or name')
@@ -31,7 +34,9 @@ export function registerOrg(program: Command): void {
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created organization ${created.name} (${created.id}) in ${env.name}`));
       }),
     );
+}
 
+function registerOrgList(org: Command): void {
   org
     .command('list')
     .option('--env <env>', 'only this environment (id or name)')
@@ -50,7 +55,9 @@ export function registerOrg(program: Command): void {
         );
       }),
     );
+}
 
+function registerOrgShow(org: Command): void {
   org
     .command('show')
     .argument('[org]', 'organization id or external id')
@@ -61,7 +68,9 @@ export function registerOrg(program: Command): void {
         ctx.result(o, () => describeOrganization(o));
       }),
     );
+}
 
+function registerOrgDelete(org: Command): void {
   org
     .command('delete')
     .argument('[org]', 'organization id or external id')

@@ -6,6 +6,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import type { SeedKind, SeedRemoval, SeedReport } from '../fixtures/format.js';
 import { action } from './action.js';
 import type { Context } from './context.js';
+import { readAll, type CliInput } from './io.js';
 import { renderTable } from './table.js';
 
 export function registerSeed(program: Command): void {
@@ -17,7 +18,7 @@ export function registerSeed(program: Command): void {
     .description('create or update environments, organizations, directories, users and groups from a fixture (idempotent, all or nothing)')
     .action(
       action(async (ctx, file: string, opts: { prune?: boolean; dryRun?: boolean }) => {
-        const raw = await readFixture(file);
+        const raw = await readFixture(file, ctx.io.stdin);
         const source = file === '-' ? 'stdin' : basename(file);
         // Loaded only for this command: validation and apply pull in the SCIM normalizer.
         const [{ validateFixture, countRecords }, { applyFixture }, { progressReporter }] = await Promise.all([
@@ -39,10 +40,10 @@ export function registerSeed(program: Command): void {
     );
 }
 
-async function readFixture(file: string): Promise<unknown> {
+async function readFixture(file: string, stdin: CliInput): Promise<unknown> {
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = file === '-' ? await readAll(stdin) : readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw notFoundError(`no fixture file ${file}`, 'Pass the path of a fixture JSON file, e.g. fixtures/acme.json');

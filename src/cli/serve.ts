@@ -1,16 +1,6 @@
 import { Option, type Command } from 'commander';
 import { action } from './action.js';
-
-export interface ServeOptions {
-  port: string;
-  host: string;
-  publicUrl?: string;
-  quiet?: boolean;
-  tunnel?: boolean;
-  domain?: string;
-  allowCidr?: string[];
-  rotateToken?: boolean;
-}
+import type { ServeOptions } from './serve-flags.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -34,9 +24,8 @@ export function registerServe(program: Command): void {
           await runServe(ctx, opts);
         } finally {
           // @ngrok/ngrok cannot cancel a connect in progress (a timed-out or interrupted start), and
-          // the pending native call keeps the event loop alive after the command is done. The timer is
-          // unref'd, so it fires only in that case, and exits with the code main() has already set.
-          if (opts.tunnel) setTimeout(() => process.exit(), 1000).unref();
+          // the pending native call keeps the event loop alive after the command is done.
+          if (opts.tunnel) ctx.io.exitWhenIdle?.();
         }
       }),
     );

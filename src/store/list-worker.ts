@@ -21,25 +21,27 @@ export interface Statement {
 // the main connection writes. A user function checks the deadline on every row the filter tests, so
 // an expensive scan stops itself instead of running on for minutes.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-let deadline = Infinity;
-db.function('${DEADLINE_FUNCTION}', { deterministic: false }, () => {
-  if (performance.now() > deadline) throw new Error('deadline');
-  return 1;
-});
-parentPort.on('message', ({ id, sql, params, mode, deadlineMs }) => {
-  deadline = performance.now() + deadlineMs;
-  try {
-    const statement = db.prepare(sql);
-    const result = mode === 'pluck' ? statement.pluck().get(...params) : statement.all(...params);
-    parentPort.postMessage({ id, result });
-  } catch (error) {
-    parentPort.postMessage({ id, error: { message: String(error && error.message), code: error && error.code, deadline: String(error && error.message).includes('deadline') } });
-  }
-});
+  const { parentPort, workerData } = require('node:worker_threads');
+  const Database = require(workerData.driver);
+  const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  let deadline = Infinity;
+  const statements = new Map();
+  db.function('${DEADLINE_FUNCTION}', { deterministic: false }, () => {
+    if (performance.now() > deadline) throw new Error('deadline');
+    return 1;
+  });
+  parentPort.on('message', ({ id, sql, params, mode, deadlineMs }) => {
+    deadline = performance.now() + deadlineMs;
+    try {
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+      const result = mode === 'pluck' ? statement.pluck().get(...params) : statement.all(...params);
+      parentPort.postMessage({ id, result });
+    } catch (error) {
+      parentPort.postMessage({ id, error: { message: String(error && error.message), code: error && error.code, deadline: String(error && error.message).includes('deadline') } });
+    }
+  });
 `;
 
 interface Pending {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { scimctl, scimctlJson, tempDb, type CliResult, useTempDbs } from '../helpers/cli.js';
+import { scimctl, scimctlJson, spawnScimctl, tempDb, type CliResult, useTempDbs } from '../helpers/cli.js';
 import { LATEST_VERSION } from '../../src/store/migrations.js';
 
 /** One `error:` line, at most one hint line, nothing on stdout, no stack trace, the given exit code. */
@@ -88,11 +88,11 @@ describe.concurrent('bad input: one clear line, the right exit code, nothing cha
     expectError(await run('org', 'create', '--name', 'X', '--json'), 2, 'missing required --env <env>');
   });
 
-  test('unknown commands and options are usage errors', async () => {
-    const unknown = await run('env', 'frobnicate');
+  test('unknown commands and options are usage errors (the real binary: commander output, exit 2)', async () => {
+    const unknown = await spawnScimctl(t.db, ['env', 'frobnicate']);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/^error: unknown command 'frobnicate'\n/);
-    const option = await run('org', 'list', '--bogus');
+    const option = await spawnScimctl(t.db, ['org', 'list', '--bogus']);
     expect(option).toEqual({ exitCode: 2, stdout: '', stderr: "error: unknown option '--bogus'\n(run with --help for usage)\n" });
   });
 
@@ -156,8 +156,8 @@ describe.concurrent('databases scimctl must not touch', () => {
     const before = snapshot(t.db);
     expectError(await scimctl(t.db, ['env', 'create', 'ci']), 1, `database ${t.db} is corrupt`);
     expect(snapshot(t.db)).toEqual(before);
-    // --debug adds the stack trace of the underlying SQLite error.
-    const debug = await scimctl(t.db, ['env', 'create', 'ci', '--debug']);
+    // --debug adds the stack trace of the underlying SQLite error, in the built binary too.
+    const debug = await spawnScimctl(t.db, ['env', 'create', 'ci', '--debug']);
     expect(debug.exitCode).toBe(1);
     expect(debug.stderr).toMatch(/^error: database .* is corrupt\nSqliteError: database disk image is malformed\n( {4}at .*\n)+$/);
     expect(snapshot(t.db)).toEqual(before);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { scimctl, scimctlJson, tempDb } from '../helpers/cli.js';
+import { scimctl, scimctlJson, spawnScimctl, tempDb } from '../helpers/cli.js';
 
 interface Env {
   id: string;
@@ -64,13 +64,13 @@ describe('env → org → directory lifecycle', () => {
     expect(ci.id).not.toBe(dev.id);
   });
 
-  test('env create without --json prints the id on stdout and a notice on stderr', async () => {
-    const result = await run('env', 'create', 'staging');
+  test('env create without --json prints the id on stdout and a notice on stderr (the real binary)', async () => {
+    const result = await spawnScimctl(t.db, ['env', 'create', 'staging']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^env_[0-9a-z]{26}\n$/);
     const id = result.stdout.trim();
     expect(result.stderr).toBe(`Created environment staging (${id})\n`);
-    expect(await run('env', 'delete', id, '--yes')).toEqual({ exitCode: 0, stdout: '', stderr: `Deleted environment staging (${id})\n` });
+    expect(await spawnScimctl(t.db, ['env', 'delete', id, '--yes'])).toEqual({ exitCode: 0, stdout: '', stderr: `Deleted environment staging (${id})\n` });
   });
 
   test('env list and env show (by id and by name)', async () => {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BIN, scimctl, scimctlJson, scimctlRaw, tempDb, type CliResult, useTempDbs } from '../helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import { BIN, scimctl, scimctlJson, scimctlRaw, spawnScimctl, spawnScimctlRaw, tempDb, type CliResult, useTempDbs } from '../helpers/cli.js';
 import { scimctlPty } from '../helpers/pty.js';
 
 /** stdout is one JSON document and nothing else (not even a second line); stderr is quiet. */
@@ -41,9 +42,14 @@ describe('--json: exactly one JSON document on stdout', () => {
     expect({ exitCode: piped.exitCode, stderr: piped.stderr }).toEqual({ exitCode: 0, stderr: '' });
   });
 
-  test('a failing command prints nothing on stdout', async () => {
-    const failed = await scimctl(t.db, ['env', 'show', 'nope', '--json']);
+  test('a failing command prints nothing on stdout (the real binary)', async () => {
+    const failed = await spawnScimctl(t.db, ['env', 'show', 'nope', '--json']);
     expect(failed).toEqual({ exitCode: 1, stdout: '', stderr: 'error: no environment "nope"\nSee `scimctl env list`\n' });
+  });
+
+  test('the built binary knows its version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await spawnScimctlRaw(['--version'])).toEqual({ exitCode: 0, stdout: `${version}\n`, stderr: '' });
   });
 });
 
@@ -119,9 +125,10 @@ describe.concurrent('where the database lives', () => {
     const home = join(t.dir, 'home');
     const cwd = join(t.dir, 'cwd');
     mkdirSync(cwd);
-    expect(await scimctlRaw(['env', 'create', 'dev'], { env: { ...clean, HOME: home }, cwd })).toMatchObject({ exitCode: 0 });
+    // A real process: the relative XDG_DATA_HOME must not be resolved against its working folder.
+    expect(await spawnScimctlRaw(['env', 'create', 'dev'], { env: { ...clean, HOME: home }, cwd })).toMatchObject({ exitCode: 0 });
     expect(existsSync(join(home, '.local', 'share', 'scimctl', 'scimctl.db'))).toBe(true);
-    const again = await scimctlRaw(['env', 'list', '--json'], { env: { ...clean, HOME: home, XDG_DATA_HOME: 'relative' }, cwd });
+    const again = await spawnScimctlRaw(['env', 'list', '--json'], { env: { ...clean, HOME: home, XDG_DATA_HOME: 'relative' }, cwd });
     expect(JSON.parse(again.stdout)).toMatchObject([{ name: 'dev' }]);
     expect(readdirSync(cwd)).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { scimctl, scimctlJson, tempDb } from '../helpers/cli.js';
+import { scimctl, scimctlJson, spawnScimctl, tempDb } from '../helpers/cli.js';
 
 interface Created {
   id: string;
@@ -65,9 +65,9 @@ describe('bearer tokens are shown once and stored only as a hash', () => {
     expect(shown).toMatchObject({ hasToken: true, tokenCreatedAt: rotated.tokenCreatedAt });
   });
 
-  test('token rotate without --json shows the Entra fields and the once-only warning', async () => {
+  test('token rotate without --json shows the Entra fields and the once-only warning (the real binary)', async () => {
     const before = storedHash(t.db, created.id);
-    const result = await scimctl(t.db, ['token', 'rotate', created.id, '--yes']);
+    const result = await spawnScimctl(t.db, ['token', 'rotate', created.id, '--yes']);
     expect(result.exitCode).toBe(0);
     const token = /^Secret token: (\S+)$/m.exec(result.stdout)?.[1];
     expect(token).toMatch(/^scimctl_sk_[A-Za-z0-9_-]{43}$/);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scimctl, scimctlJson, tempDb } from '../helpers/cli.js';
 import { spawnServe, type RunningServe } from '../helpers/serve.js';
 import { entraUser } from '../helpers/server.js';
+import { LOG_FLUSH_MS } from '../../src/store/request-log-buffer.js';
 
 const temp = tempDb();
 let serve: RunningServe;
@@ -60,6 +61,8 @@ describe('scimctl serve, as users run it', () => {
 
   it('logs the requests, readable with log list and log show, without the token', async () => {
     await call('GET', '/Users/scim_user_missing');
+    // serve writes its log a moment after the response; a spawned CLI used to take longer than that to start.
+    await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
     const dir = serve.ready.directories[0]!.id;
     const errors = await scimctlJson<Record<string, unknown>[]>(temp.db, ['log', 'list', '--directory', dir, '--status', '4xx']);
     expect(errors).toEqual([

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateFixture } from '../../fixtures/generate-large.mjs';
-import { scimctl, tempDb } from '../helpers/cli.js';
+import { scimctl, spawnScimctl, tempDb } from '../helpers/cli.js';
 
 const ACME = new URL('../../fixtures/acme.json', import.meta.url).pathname;
 const TOKEN = 'scimctl_sk_acme_demo_fixed_token_for_local_and_ci_only';
@@ -56,8 +56,8 @@ describe('scimctl seed', () => {
     expect(again.directories[0].id).toBe(report.directories[0].id);
   });
 
-  it('prints a directory table on stdout and a summary on stderr', async () => {
-    const result = await scimctl(temp.db, ['seed', ACME]);
+  it('prints a directory table on stdout and a summary on stderr (the real binary)', async () => {
+    const result = await spawnScimctl(temp.db, ['seed', ACME]);
     expect(result.exitCode).toBe(0);
     const [header, row] = result.stdout.trim().split('\n');
     expect(header).toMatch(/^DIRECTORY\s+ID\s+BASE URL\s+TOKEN$/);

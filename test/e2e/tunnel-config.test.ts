@@ -1,15 +1,15 @@
 import { readFileSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scimctl, tempDb } from '../helpers/cli.js';
+import { scimctl, spawnScimctl, tempDb } from '../helpers/cli.js';
 
 /** `scimctl config` for the ngrok authtoken: a 0600 file, and the token never printed back. */
 
 let tmp: ReturnType<typeof tempDb>;
 let configPath: string;
 let env: Record<string, string>;
-const run = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
-  scimctl(tmp.db, ['config', ...args], { env: { ...env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) });
+const run = (args: string[], options: { input?: string; env?: Record<string, string>; spawn?: boolean } = {}) =>
+  (options.spawn ? spawnScimctl : scimctl)(tmp.db, ['config', ...args], { env: { ...env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) });
 
 beforeEach(() => {
   tmp = tempDb();
@@ -48,10 +48,11 @@ describe('scimctl config', () => {
   });
 
   it('reads the value from stdin when it is not given (keeps it out of shell history)', async () => {
-    const set = await run(['set', 'ngrok-authtoken'], { input: 'piped_token_0123456789abcd\n' });
+    // A real pipe into the real binary.
+    const set = await run(['set', 'ngrok-authtoken'], { input: 'piped_token_0123456789abcd\n', spawn: true });
     expect(set.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(configPath, 'utf8'))['ngrok-authtoken']).toBe('piped_token_0123456789abcd');
-    expect((await run(['set', 'ngrok-authtoken'], { input: '' })).exitCode).toBe(2);
+    expect((await run(['set', 'ngrok-authtoken'], { input: '', spawn: true })).exitCode).toBe(2);
   });
 
   it('NGROK_AUTHTOKEN overrides the stored token, and says so', async () => {

@@ -49,6 +49,9 @@ function readyLine(child: ResultPromise): Promise<Ready> {
   });
 }
 
+/** serve in this process, for runs that end before anything would need a signal. */
+const serveInProcess = (args: string[], extraEnv: Record<string, string> = {}) => scimctl(tmp.db, ['serve', ...args], { env: { ...env, ...extraEnv } });
+
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
 
 describe('serve --tunnel (SCIMCTL_TUNNEL=local)', () => {
@@ -89,7 +92,7 @@ describe('serve --tunnel (SCIMCTL_TUNNEL=local)', () => {
   it('a local port already in use: exit 1, one line, nothing left running', async () => {
     const blocker = await occupy();
     const port = (blocker.address() as AddressInfo).port;
-    const result = await spawnServe(['--tunnel', '--port', String(port)], { SCIMCTL_TUNNEL: 'local' });
+    const result = await serveInProcess(['--tunnel', '--port', String(port)], { SCIMCTL_TUNNEL: 'local' });
     blocker.close();
     expect(result.exitCode).toBe(1);
     expect(String(result.stderr)).toContain(`error: port ${port} on 127.0.0.1 is already in use`);
@@ -103,7 +106,7 @@ describe('serve --tunnel (SCIMCTL_TUNNEL=local)', () => {
     [['--allow-cidr', '10.0.0.0/8'], 'error: --allow-cidr needs --tunnel'],
     [['--tunnel', '--public-url', 'https://x.example'], 'error: --public-url and --tunnel both set the public URL'],
   ])('usage error for %j: exit 2', async (args, message) => {
-    const result = await spawnServe([...args, '--port', '0'], { SCIMCTL_TUNNEL: 'local' });
+    const result = await serveInProcess([...args, '--port', '0'], { SCIMCTL_TUNNEL: 'local' });
     expect(result.exitCode).toBe(2);
     expect(String(result.stderr)).toContain(message);
     noStackTrace(String(result.stderr));
@@ -112,11 +115,11 @@ describe('serve --tunnel (SCIMCTL_TUNNEL=local)', () => {
 
 describe('serve --tunnel with the real ngrok adapter, offline', () => {
   it('no authtoken (neither NGROK_AUTHTOKEN nor config): exit 1 before anything listens', async () => {
-    const result = await spawnServe(['--tunnel', '--port', '0']);
+    const result = await serveInProcess(['--tunnel', '--port', '0']);
     expect(result.exitCode).toBe(1);
     expect(String(result.stderr)).toBe(
       'error: no ngrok authtoken: set NGROK_AUTHTOKEN or run `scimctl config set ngrok-authtoken`\n' +
-        'Get one at https://dashboard.ngrok.com/get-started/your-authtoken (a free account works); `scimctl serve` without --tunnel needs none',
+        'Get one at https://dashboard.ngrok.com/get-started/your-authtoken (a free account works); `scimctl serve` without --tunnel needs none\n',
     );
   });
 

@@ -1,0 +1,53 @@
+import { usageError } from '../core/errors.js';
+import { normalizePublicUrl } from '../core/urls.js';
+import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
+
+/** The flags of `scimctl serve`, as commander hands them over. */
+export interface ServeOptions {
+  port: string;
+  host: string;
+  publicUrl?: string;
+  quiet?: boolean;
+  tunnel?: boolean;
+  domain?: string;
+  allowCidr?: string[];
+  rotateToken?: boolean;
+}
+
+/** The flags checked and normalized. */
+export interface ServeFlags {
+  port: number;
+  host: string;
+  publicOverride: string | undefined;
+  domain: string | undefined;
+  allowCidrs: string[];
+  tunnel: boolean;
+  quiet: boolean;
+  rotateToken: boolean;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw usageError(`invalid --port "${value}": give a number from 0 to 65535`);
+  return port;
+}
+
+/** Everything the flags alone can get wrong, found before anything listens. */
+export function parseServeFlags(opts: ServeOptions): ServeFlags {
+  const port = parsePort(opts.port);
+  const publicOverride = opts.publicUrl ? normalizePublicUrl(opts.publicUrl) : undefined;
+  const domain = opts.domain !== undefined ? parseTunnelDomain(opts.domain) : undefined;
+  const allowCidrs = (opts.allowCidr ?? []).map(parseCidr);
+  if (!opts.tunnel && (domain || allowCidrs.length)) throw usageError(`${domain ? '--domain' : '--allow-cidr'} needs --tunnel`);
+  if (opts.tunnel && publicOverride) throw usageError('--public-url and --tunnel both set the public URL; pick one');
+  return {
+    port,
+    host: opts.host,
+    publicOverride,
+    domain,
+    allowCidrs,
+    tunnel: opts.tunnel ?? false,
+    quiet: opts.quiet ?? false,
+    rotateToken: opts.rotateToken ?? false,
+  };
+}

@@ -1,0 +1,69 @@
+import type { LogEntry } from '../store/index.js';
+import type { Tunnel } from '../tunnel/tunnel.js';
+import { entraSteps, tokenSource, unreservedUrlWarning } from '../tunnel/instructions.js';
+import type { Context } from './context.js';
+import { renderTable } from './table.js';
+
+export interface ServedDirectory {
+  id: string;
+  name: string | null;
+  organizationId: string;
+  baseUrl: string;
+  /** Only when serve made it: a created default directory, or --rotate-token. */
+  token?: string;
+}
+
+export interface Ready {
+  localUrl: string;
+  publicUrl: string | null;
+  tunnel: Tunnel | undefined;
+  domain: string | undefined;
+  allowCidrs: string[];
+  directories: ServedDirectory[];
+  createdId: string | undefined;
+}
+
+/** The ready output: one JSON line with --json (stable shape; documented in the README), else text. */
+export function readyOutput(ctx: Context, ready: Ready): string {
+  return (ctx.json ? JSON.stringify(readyJson(ready)) : readyText(ctx, ready)) + '\n';
+}
+/** The --json ready line. */
+function readyJson(r: Ready) {
+  const tunnel = r.tunnel ? { provider: r.tunnel.provider, domain: r.domain ?? null, allowCidrs: r.allowCidrs } : null;
+  return { url: r.localUrl, publicUrl: r.publicUrl, tunnel, directories: r.directories };
+}
+
+function readyText(ctx: Context, r: Ready): string {
+  const c = ctx.color;
+  const lines = [`${c.green('scimctl is serving SCIM 2.0')} on ${r.localUrl}${r.publicUrl && !r.tunnel ? ` (public URL ${r.publicUrl})` : ''}`];
+  if (r.tunnel) {
+    lines.push(`${c.bold('Public URL:')} ${r.publicUrl} ${c.dim(`(${r.tunnel.provider}; only the SCIM routes are reachable there)`)}`);
+    if (r.allowCidrs.length) lines.push(c.dim(`Public traffic accepted only from ${r.allowCidrs.join(', ')}`));
+  }
+  if (r.createdId) lines.push('', `Created a default directory ${r.createdId}.`);
+  lines.push('', renderTable(['DIRECTORY', 'NAME', r.tunnel ? 'TENANT URL' : 'BASE URL'], r.directories.map((d) => [c.cyan(d.id), d.name ?? '', d.baseUrl])));
+  const withTokens = r.directories.filter((d) => d.token);
+  if (withTokens.length) {
+    for (const d of withTokens) lines.push('', c.cyan(d.id), `${c.bold('Tenant URL:  ')} ${d.baseUrl}`, `${c.bold('Secret token:')} ${d.token}`);
+    lines.push('', c.yellow(withTokens.length === 1 ? 'This token is shown only this once; scimctl stores just its hash.' : 'These tokens are shown only this once; scimctl stores just their hashes.'));
+    lines.push(c.dim('Lost one? `scimctl token rotate <directory>` makes a new one (the old one stops working).'));
+  } else if (r.tunnel) {
+    lines.push('', ...tokenSource(c));
+  } else {
+    lines.push('', c.dim('Tokens are shown only when made; `scimctl token rotate <directory>` prints a new one.'));
+  }
+  if (r.tunnel) {
+    lines.push('', ...entraSteps(c));
+    if (r.tunnel.provider === 'ngrok' && !r.domain) lines.push('', unreservedUrlWarning(c));
+  }
+  lines.push('', c.dim('Requests are logged: `scimctl log list --follow`. Press Ctrl-C to stop.'));
+  return lines.join('\n');
+}
+
+/** The line per request while serving (stderr, like every notice). */
+export function requestLine(ctx: Context, entry: LogEntry): string {
+  const c = ctx.errColor;
+  const status = entry.status >= 500 ? c.red(entry.status) : entry.status >= 400 ? c.yellow(entry.status) : c.green(entry.status);
+  const query = entry.query ? c.dim('?' + entry.query) : '';
+  return `${c.dim(entry.time)} ${entry.method.padEnd(6)} ${entry.path}${query} ${status} ${c.dim(entry.durationMs.toFixed(1) + 'ms')}${entry.errorKind ? ' ' + c.yellow(entry.errorKind) : ''}`;
+}
