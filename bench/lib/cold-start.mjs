@@ -31,7 +31,6 @@ export function probeImports({ root, cli, db, runs }) {
     ['none', 'probe script alone (node bootstrap floor)'],
     ['commander', 'import commander (unbundled)'],
     ['chalk', 'import chalk (unbundled)'],
-    ['kysely', 'import kysely (unbundled; the CLI bundles it)'],
     ['better-sqlite3', 'import better-sqlite3 + open :memory: (native addon)'],
     ['better-sqlite3+db', 'better-sqlite3: open the db file, pragmas, one SELECT, checkpoint, close'],
     ['cli --version', 'bin/scimctl.js: load bundle + build program (--version)'],
