@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
-import { ConflictError, InvalidReferenceError, NotFoundError, TooExpensiveError, isBusy } from '../store/index.js';
+import { BusyError, ConflictError, InvalidReferenceError, NotFoundError, TooExpensiveError, isBusy } from '../store/index.js';
 import type { Exchanges } from './exchange.js';
 import { sendScim } from './respond.js';
 
@@ -48,6 +48,7 @@ function fromStoreError(error: unknown): ScimError | undefined {
   if (error instanceof InvalidReferenceError) return new ScimError(400, 'invalidValue', error.message);
   // RFC 7644 §3.12 tooMany: more than the server is willing to calculate or process.
   if (error instanceof TooExpensiveError) return new ScimError(400, 'tooMany', `${error.message}; narrow it with an attribute that is indexed (userName, externalId, id, or displayName for groups)`);
+  if (error instanceof BusyError && error.reason === 'searches') return new ScimError(503, undefined, `${error.message}; retry shortly`);
   if (isBusy(error)) return new ScimError(503, undefined, 'the database is busy: another scimctl command holds its write lock; retry shortly');
   return undefined;
 }

@@ -46,11 +46,17 @@ export class InvalidReferenceError extends StoreError {
   }
 }
 
-/** Another process holds the write lock: worth a retry, not a bug. */
+/** Worth a retry, not a bug: another process holds the write lock, or too many searches wait for the worker. */
 export class BusyError extends StoreError {
   readonly kind = 'busy';
-  constructor(cause?: unknown) {
-    super('the database is busy: another scimctl process holds its write lock', cause === undefined ? undefined : { cause });
+  constructor(
+    cause?: unknown,
+    readonly reason: 'lock' | 'searches' = 'lock',
+  ) {
+    super(
+      reason === 'lock' ? 'the database is busy: another scimctl process holds its write lock' : 'too many searches that scan a whole directory are waiting',
+      cause === undefined ? undefined : { cause },
+    );
     this.name = 'BusyError';
   }
 }

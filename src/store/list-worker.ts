@@ -64,7 +64,7 @@ export class ListWorker {
   ) {}
 
   run(statement: Statement): Promise<unknown> {
-    if (this.pending.size >= MAX_QUEUED) return Promise.reject(new BusyError());
+    if (this.pending.size >= MAX_QUEUED) return Promise.reject(new BusyError(undefined, 'searches'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
