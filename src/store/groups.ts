@@ -3,19 +3,15 @@ import type { MemberChanges } from '../scim/patch/members.js';
 import { InvalidReferenceError, NotFoundError } from './errors.js';
 import {
   RESOURCE_COLUMNS,
-  listResources,
-  listResourcesOffThread,
-  toResource,
   guarded,
-  type ListQuery,
-  type ListResult,
+  toResource,
   type ResourceKey,
   type ResourceRow,
-  type ResourceSnapshot,
   type StoredResource,
   type WriteGuard,
   type WriteOptions,
 } from './resources.js';
+import { ResourceRepository } from './resource-repository.js';
 import { textOrNull, type Sql } from './sql.js';
 
 export type MemberType = 'User' | 'Group';
@@ -47,8 +43,10 @@ const displayNameGuard = (directoryId: string, displayName: string): WriteGuard 
  * 100k-member group is one indexed insert, never a rewrite of the group. displayName is unique per
  * directory, case-insensitively.
  */
-export class GroupRepository {
-  constructor(private readonly sql: Sql) {}
+export class GroupRepository extends ResourceRepository {
+  constructor(sql: Sql) {
+    super(sql, 'Group', 'display_name');
+  }
 
   create(directoryId: string, attributes: Record<string, unknown>, members: readonly MemberRef[], now: string, options: WriteOptions = {}): StoredResource {
     const id = options.id ?? this.sql.ids.next('scim_group');
@@ -67,31 +65,10 @@ export class GroupRepository {
     });
   }
 
-  find(directoryId: string, id: string): StoredResource | undefined {
-    const row = this.sql.prepare(`SELECT ${RESOURCE_COLUMNS} FROM scim_groups WHERE id = ? AND directory_id = ?`).get(id, directoryId) as ResourceRow | undefined;
-    return row && toResource(row);
-  }
 
-  get(directoryId: string, id: string): StoredResource {
-    const found = this.find(directoryId, id);
-    if (!found) throw new NotFoundError('group', id);
-    return found;
-  }
 
-  /** A group of any directory, for tools the developer runs locally (never for a SCIM client). */
-  locate(id: string): StoredResource | undefined {
-    const row = this.sql.prepare(`SELECT ${RESOURCE_COLUMNS} FROM scim_groups WHERE id = ?`).get(id) as ResourceRow | undefined;
-    return row && toResource(row);
-  }
 
-  list(directoryId: string, query: ListQuery): ListResult {
-    return listResources(this.sql, 'Group', directoryId, query);
-  }
 
-  /** The same listing; one that must read the whole directory runs on the worker thread (see listResourcesOffThread). */
-  listOffThread(directoryId: string, query: ListQuery): Promise<ListResult> {
-    return listResourcesOffThread(this.sql, this.sql.listWorker(), 'Group', directoryId, query);
-  }
 
   /**
    * Apply new attributes (undefined: unchanged) and member changes, bumping the version once.
@@ -106,10 +83,6 @@ export class GroupRepository {
     });
   }
 
-  /** Deletes the group and its memberships; false when there was no such group in the directory. */
-  delete(directoryId: string, id: string): boolean {
-    return this.sql.prepare('DELETE FROM scim_groups WHERE id = ? AND directory_id = ?').run(id, directoryId).changes > 0;
-  }
 
   /** Members with their display names: users first, then groups, each in creation order. */
   members(groupId: string): Member[] {
@@ -132,12 +105,6 @@ export class GroupRepository {
     return new Map(rows.map((r) => [r.group_id, r.n]));
   }
 
-  /** Every group of the directory as seed and export compare them, in creation order. */
-  snapshot(directoryId: string): ResourceSnapshot[] {
-    return this.sql
-      .prepare('SELECT id, display_name AS name, attributes AS attributesJson FROM scim_groups WHERE directory_id = ? ORDER BY seq')
-      .all(directoryId) as ResourceSnapshot[];
-  }
 
   /** Every membership of the directory's groups, members in the order they were created (as the server lists them). */
   memberships(directoryId: string): Membership[] {
