@@ -19,8 +19,12 @@ export function normalizePublicUrl(input: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/** Where SCIM lives on a scimctl server: a directory's base URL is `<public url>/scim/v2/<directory id>`. */
+export const SCIM_PATH = '/scim/v2';
+
+/** The one place a base URL is built. */
 export function baseUrlFor(publicUrl: string, directoryId: string): string {
-  return `${publicUrl}/scim/v2/${directoryId}`;
+  return `${publicUrl}${SCIM_PATH}/${directoryId}`;
 }
 
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;

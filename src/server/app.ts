@@ -5,6 +5,7 @@ import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { Exchanges, type ScimExchange } from './exchange.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
+import { baseUrlFor, SCIM_PATH } from '../core/urls.js';
 import { badRequest } from '../scim/errors.js';
 import { entraFlagBeforePath } from '../scim/quirks/http.js';
 import { runWaitingForLock } from './lock-wait.js';
@@ -31,7 +32,6 @@ export interface AppOptions {
   localRoutes?: boolean;
 }
 
-export const SCIM_PREFIX = '/scim/v2';
 
 /** The SCIM app: no listen, no globals; everything it touches comes in through `options`. */
 export function createApp(options: AppOptions): express.Express {
@@ -52,7 +52,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('query parser', 'simple');
   if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   // One mounted function, not three: express matches the mount path again for each one.
-  app.use(`${SCIM_PREFIX}/:directoryId`, (req, res, next) => {
+  app.use(`${SCIM_PATH}/:directoryId`, (req, res, next) => {
     rewriteEntraFlag(req);
     const exchange = exchanges.open(req, req.params.directoryId as string);
     logWhenFinished(req, res, exchange);
@@ -74,7 +74,7 @@ function serverContext(options: AppOptions): ServerContext {
     groups,
     relations: { groupsOf: (userId) => users.groupsOf(userId), members: (groupId) => groups.members(groupId) },
     now: () => clock().toISOString(),
-    baseUrl: (req, exchange) => (exchange.baseUrl ??= `${origin(req)}${SCIM_PREFIX}/${exchange.directorySegment}`),
+    baseUrl: (req, exchange) => (exchange.baseUrl ??= baseUrlFor(origin(req), exchange.directorySegment)),
   };
 }
 
