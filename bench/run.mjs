@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureColdStart, probeImports, profileCli } from './lib/cold-start.mjs';
 import { copyDb, createSchema, fillDataset, removeDb } from './lib/dataset.mjs';
+import { largeRequests, probe } from './lib/large.mjs';
 import { preflight, runLoad, scenarios } from './lib/load.mjs';
 import { formatSummary, profilesIn, summariseProfiles } from './lib/profile.mjs';
 import { startServer } from './lib/servers.mjs';
@@ -269,6 +270,32 @@ if (config.sections.has('server')) {
           console.log(`\np50 ratio ${num(largest)} / ${num(config.smallScale)} users: ${ratio(q)}   target <= 1.50x   (p99 ratio ${ratio(big.p99 / r.p99)})`);
           target(`filter p50: ${num(largest)} vs ${num(config.smallScale)} users`, `${ratioAgainst(q, 1.5)} (${ms(big.p50)} vs ${ms(r.p50)})`, '<= 1.50x', badNote(big, r) ? false : q <= 1.5, badNote(big, r));
         }
+      } finally {
+        await server.stop();
+        if (!keep) removeDb(db);
+      }
+    });
+  }
+
+  const largestScale = Math.max(...config.scales);
+  if (datasets[largestScale]) {
+    await section(`Large requests at ${num(largestScale)} users (issue 11)`, async () => {
+      const ds = datasets[largestScale];
+      const db = join(OUT, `run-large-scimctl.db`);
+      copyDb(ds.path, db);
+      const server = await startServer({ ...SERVERS.scimctl(db), cwd: ROOT });
+      try {
+        const rows = [];
+        results.large = [];
+        for (const request of largeRequests(largestScale)) {
+          const r = await probe(server, ds, request);
+          results.large.push(r);
+          rows.push([r.label, ms(r.p50), ms(r.worstStall), r.statuses.join('/') + (r.ok ? '' : ' UNEXPECTED')]);
+        }
+        console.log(table([['request', 'p50', 'worst /healthz meanwhile', 'status'], ...rows]));
+        const worst = Math.max(...results.large.map((r) => r.worstStall));
+        const bad = results.large.filter((r) => !r.ok).map((r) => r.label);
+        target(`event loop: worst /healthz during large requests, ${num(largestScale)} users`, ms(worst), '<= 100 ms', bad.length ? false : worst <= 100, bad.length ? `unexpected status: ${bad.join('; ')}` : '');
       } finally {
         await server.stop();
         if (!keep) removeDb(db);
