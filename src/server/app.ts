@@ -1,10 +1,11 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { discoveryRoutes } from './discovery.js';
-import { authenticate } from './auth.js';
+import { authenticate, refuseUnauthenticated } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { Exchanges, type ScimExchange } from './exchange.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
+import { MAX_JSON_DEPTH, bytesNestDeeperThan } from '../core/json-depth.js';
 import { badRequest } from '../scim/errors.js';
 import { entraFlagBeforePath } from '../scim/quirks/http.js';
 import { runWaitingForLock } from './lock-wait.js';
@@ -79,38 +80,54 @@ function serverContext(options: AppOptions): ServerContext {
 }
 
 /**
- * Everything under one directory: the body (if any), then the token, then the route, so a wrong
- * token answers 401 whatever the path. The handler runs under the lock wait.
+ * Everything under one directory: the token, then the body (if any), then the route, so a wrong
+ * token answers 401 whatever the path or body, and costs no more than reading the headers. The
+ * handler runs under the lock wait.
  */
 function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number) {
   const checkToken = authenticate(store);
   // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed.
-  const keepRawBody = (req: IncomingMessage, _res: unknown, buffer: Buffer) => {
+  // The checks run here because this hook sees the bytes before JSON.parse does.
+  const checkRawBody = (req: IncomingMessage, _res: unknown, buffer: Buffer, encoding: string) => {
     const exchange = exchanges.of(req);
     if (exchange) exchange.rawRequestBody = buffer;
+    refuseUnparseable(buffer, encoding);
   };
-  const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: keepRawBody });
+  const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: checkRawBody });
+  const dispatch = (req: Request, res: Response, next: NextFunction, exchange: ScimExchange): void => {
+    try {
+      const found = routes.match(req.method, req.path);
+      if (!found) notFoundHandler(req);
+      exchange.resourceId = found.id;
+      const writes = req.method !== 'GET' && req.method !== 'HEAD';
+      runWaitingForLock(store, writes, () => found.handler(req, res, exchange), res, next);
+    } catch (thrown) {
+      next(thrown);
+    }
+  };
   return (req: Request, res: Response, next: NextFunction, exchange: ScimExchange): void => {
-    const route = (error?: unknown) => {
-      if (error === undefined && req.body !== undefined && nestsDeeperThan(req.body)) {
-        error = badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-      }
-      if (error !== undefined) return next(error);
-      try {
-        checkToken(req, exchange);
-        const found = routes.match(req.method, req.path);
-        if (!found) notFoundHandler(req);
-        exchange.resourceId = found.id;
-        const writes = req.method !== 'GET' && req.method !== 'HEAD';
-        runWaitingForLock(store, writes, () => found.handler(req, res, exchange), res, next);
-      } catch (thrown) {
-        next(thrown);
-      }
-    };
+    try {
+      checkToken(req, exchange);
+    } catch (unauthorized) {
+      refuseUnauthenticated(req, res, exchange, unauthorized, next);
+      return;
+    }
     // GET and DELETE carry no body; skipping the parser keeps the hottest route (Entra's match GET) lean.
-    if (req.method === 'GET' || req.method === 'DELETE') route();
-    else parseJson(req, res, route);
+    if (req.method === 'GET' || req.method === 'DELETE') dispatch(req, res, next, exchange);
+    else parseJson(req, res, (error?: unknown) => (error === undefined ? dispatch(req, res, next, exchange) : next(error)));
   };
+}
+
+/**
+ * Bodies JSON.parse must not see: nested deeper than the limit (parsing one nested millions deep
+ * blocks the event loop for seconds; the byte scan takes milliseconds) or, for UTF-8, not valid
+ * UTF-8 (the decoder would silently store U+FFFD in place of the bad bytes).
+ */
+function refuseUnparseable(buffer: Buffer, encoding: string): void {
+  if (bytesNestDeeperThan(buffer)) throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if ((encoding === 'utf-8' || encoding === 'utf8') && !isUtf8(buffer)) {
+    throw badRequest('invalidSyntax', 'request body is not valid UTF-8; send UTF-8 JSON');
+  }
 }
 
 /** See entraFlagBeforePath: the path a client appended after the flag moves back in front of it. */
