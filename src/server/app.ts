@@ -11,6 +11,7 @@ import { entraFlagBeforePath } from '../scim/quirks/http.js';
 import { runWaitingForLock } from './lock-wait.js';
 import { requestLogger } from './request-logger.js';
 import { resourceRoutes } from './resources.js';
+import { rootSearchRoutes } from './root-search.js';
 import { ScimRoutes } from './routes.js';
 import type { ServerContext } from './context.js';
 import type { LogEntry, Store } from '../store/index.js';
@@ -40,6 +41,7 @@ export function createApp(options: AppOptions): express.Express {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const routes = new ScimRoutes();
   resourceRoutes(routes, ctx);
+  rootSearchRoutes(routes, ctx);
   discoveryRoutes(routes, ctx, maxBodyBytes);
   const exchanges = new Exchanges();
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
