@@ -48,7 +48,7 @@ export function refuseUnauthenticated(req: Request, res: Response, exchange: Sci
   const finish = (complete: boolean) => {
     if (done) return;
     done = true;
-    req.off('data', onData).off('end', onEnd).off('error', onEnd).off('close', onEnd);
+    req.off('data', onData).off('end', onEnd).off('error', onCut).off('close', onCut);
     req.pause();
     const prefix = Buffer.concat(chunks, size);
     exchange.rawRequestBody = prefix.subarray(0, UNAUTHENTICATED_BODY_PREFIX);
@@ -61,5 +61,7 @@ export function refuseUnauthenticated(req: Request, res: Response, exchange: Sci
     if (size >= UNAUTHENTICATED_BODY_PREFIX) finish(false);
   };
   const onEnd = () => finish(true);
-  req.on('data', onData).on('end', onEnd).on('error', onEnd).on('close', onEnd);
+  // Closed or failed before its end: what arrived is only part of the body.
+  const onCut = () => finish(false);
+  req.on('data', onData).on('end', onEnd).on('error', onCut).on('close', onCut);
 }
