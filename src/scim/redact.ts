@@ -22,6 +22,7 @@ const NAMES = writeOnlyNames([...commonAttributes, ...allSchemas.flatMap((s) => 
 const alternation = [...NAMES].map((n) => n.replace(/[$]/g, '\\$')).join('|');
 // `\u00` too: a client may escape a letter of the name (`p\u0061ssword`), which only parsing reveals.
 const MENTION = new RegExp(`${alternation}|\\\\u00`, 'i');
+const NAMED = new RegExp(alternation, 'i');
 const CHAR = String.raw`(?:[^"\\]|\\.)`;
 const KEY = `"(?:${CHAR}*(?:${alternation})${CHAR}*|value)"`;
 const VALUE = String.raw`"${CHAR}*(?:"|$)|[^,}\]\s]+`;
@@ -88,5 +89,7 @@ function redactValue(value: unknown): boolean {
 }
 
 function redactText(text: string): string {
+  // Without the name itself (only a `\u00` escape) there is nothing to find in text that does not parse.
+  if (!NAMED.test(text)) return text;
   return text.replace(TEXT_SECRET, (_match, key: string) => `${key}"${REDACTED}"`);
 }

@@ -70,3 +70,11 @@ describe('redactWriteOnly', () => {
     expect(namesWriteOnly('emails[type eq "password"].value')).toBe(false);
   });
 });
+
+describe('redactWriteOnly on text that does not parse', () => {
+  it('leaves it alone when only an escape, not a write-only name, made it look', () => {
+    const text = String.raw`{"displayName":"Caf\u00e9","Operations":[{"value":"kept"}`;
+    expect(mayHoldWriteOnly(text)).toBe(true);
+    expect(redactWriteOnly(text)).toBe(text);
+  });
+});
