@@ -88,8 +88,8 @@ function serverContext(options: AppOptions): ServerContext {
  */
 function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number) {
   const checkToken = authenticate(store);
-  // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed.
-  // The checks run here because this hook sees the bytes before JSON.parse does.
+  // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed
+  // (unless it holds a password: see the request logger). The checks run here because this hook sees the bytes before JSON.parse does.
   const checkRawBody = (req: IncomingMessage, _res: unknown, buffer: Buffer, encoding: string) => {
     const exchange = exchanges.of(req);
     if (exchange) exchange.rawRequestBody = buffer;

@@ -18,8 +18,8 @@ export function requestLogger(store: Store, now: () => string, onLogged?: (entry
     const time = now();
     res.on('finish', () => {
       const queryAt = req.originalUrl.indexOf('?');
-      const body = loggedBody(exchange);
       try {
+        const body = loggedBody(exchange);
         const entry: LogEntry = {
           time,
           directoryId: exchange.loggedDirectoryId,
