@@ -121,15 +121,27 @@ function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges
 }
 
 /**
- * Bodies JSON.parse must not see: nested deeper than the limit (parsing one nested millions deep
- * blocks the event loop for seconds; the byte scan takes milliseconds) or, for UTF-8, not valid
- * UTF-8 (the decoder would silently store U+FFFD in place of the bad bytes).
+ * Bodies JSON.parse must not see: for UTF-8, not valid UTF-8 (the decoder would silently store
+ * U+FFFD in place of the bad bytes); nested deeper than the limit (parsing one nested millions deep
+ * blocks the event loop for seconds; the byte scan takes milliseconds).
  */
 function refuseUnparseable(buffer: Buffer, encoding: string): void {
-  if (bytesNestDeeperThan(buffer)) throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  if ((encoding === 'utf-8' || encoding === 'utf8') && !isUtf8(buffer)) {
-    throw badRequest('invalidSyntax', 'request body is not valid UTF-8; send UTF-8 JSON');
+  const utf8 = encoding === 'utf-8' || encoding === 'utf8';
+  if (utf8 && !isUtf8(buffer)) throw badRequest('invalidSyntax', 'request body is not valid UTF-8; send UTF-8 JSON');
+  if (bytesNestDeeperThan(utf8 ? buffer : utf8Of(buffer, encoding))) {
+    throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
+}
+
+/** A body in another charset (UTF-16, rarely) as UTF-8: its own bytes do not line up with ASCII brackets and quotes. */
+function utf8Of(buffer: Buffer, encoding: string): Buffer {
+  let text: string;
+  try {
+    text = new TextDecoder(encoding).decode(buffer);
+  } catch {
+    throw badRequest('invalidSyntax', `unsupported charset "${encoding}"; send UTF-8 JSON`);
+  }
+  return Buffer.from(text);
 }
 
 /** See entraFlagBeforePath: the path a client appended after the flag moves back in front of it. */

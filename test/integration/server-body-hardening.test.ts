@@ -141,6 +141,21 @@ describe('the token is checked before the body is read', () => {
     expect((await send(dir.token, 'POST', '/Users', JSON.stringify({ userName: 'ünï-😀@x.test' }))).status).toBe(201);
   });
 
+  it('a UTF-16 body is scanned as text: brackets in its strings do not count, deep nesting does', async () => {
+    const utf16 = async (text: string, charset = 'utf-16le') => {
+      const response = await fetch(`${dir.baseUrl}/Users`, { method: 'POST', headers: { Authorization: `Bearer ${dir.token}`, 'Content-Type': `application/json; charset=${charset}` }, body: Buffer.from(`\ufeff${text}`, 'utf16le') });
+      return { status: response.status, body: await response.json() };
+    };
+    const brackets = '['.repeat(100);
+    // U+0122 is the bytes 22 01 in UTF-16LE: a byte scan would take it for a closing quote.
+    expect((await utf16(JSON.stringify({ userName: 'u16@x.test', title: `\u0122${brackets}` }))).status).toBe(201);
+    const deep = await utf16(`{"userName":"deep16@x.test","x":${brackets}${']'.repeat(100)}}`);
+    expect(deep.body).toMatchObject({ status: '400', scimType: 'invalidSyntax', detail: `the request body nests deeper than ${MAX_JSON_DEPTH} levels` });
+    const unsupported = await utf16('{"userName":"u32@x.test"}', 'utf-32');
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidSyntax' });
+  });
+
   it('strings and escapes do not count as nesting', async () => {
     const brackets = '['.repeat(500);
     const res = await send(dir.token, 'POST', '/Users', JSON.stringify({ userName: 'brackets@x.test', nickName: `\\"${brackets}`, title: `"{${brackets}` }));
