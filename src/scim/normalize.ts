@@ -179,8 +179,31 @@ export function assertRequired(kind: ResourceKind, attrs: Json): void {
 }
 
 /**
+ * C0 control characters and DEL. SQLite's case-insensitive comparison, which the uniqueness indexes
+ * and filters on these attributes use, stops at a NUL byte, so `z\u0000a` and `z\u0000b` collide;
+ * the other controls have no business in a name or an id either.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** The attributes stored in indexed columns, which uniqueness and filters compare. */
+const INDEXED_STRINGS: Record<ResourceKind, readonly string[]> = {
+  User: ['userName', 'externalId', 'displayName'],
+  Group: ['displayName', 'externalId'],
+};
+
+/** Refuses control characters in the attributes that identify a resource (see CONTROL_CHARACTER). */
+export function assertNoControlCharacters(kind: ResourceKind, attrs: Json): void {
+  for (const name of INDEXED_STRINGS[kind]) {
+    const v = attrs[name];
+    if (typeof v === 'string' && CONTROL_CHARACTER.test(v)) {
+      throw badRequest('invalidValue', `${name} must not contain control characters (U+0000 to U+001F, U+007F), got ${describeValue(v)}`);
+    }
+  }
+}
+
+/**
  * Invariants every stored resource satisfies, after a POST/PUT or after PATCH: required attributes
- * present, `schemas` listing the core URN first and the enterprise URN whenever enterprise attributes
+ * present and free of control characters, `schemas` listing the core URN first and the enterprise URN whenever enterprise attributes
  * exist, no empty extension objects. Mutates and returns `attrs`.
  */
 export function finalizeAttributes(kind: ResourceKind, attrs: Json): Json {
@@ -198,6 +221,7 @@ export function finalizeAttributes(kind: ResourceKind, attrs: Json): Json {
   for (const key of Object.keys(attrs)) delete attrs[key];
   Object.assign(attrs, { schemas: ordered }, Object.fromEntries(rest));
   assertRequired(kind, attrs);
+  assertNoControlCharacters(kind, attrs);
   return attrs;
 }
 

@@ -65,13 +65,12 @@ function attr(name: string, type: AttributeType, opts: Opts = {}, subAttributes?
 const str = (name: string, opts: Opts = {}) => attr(name, 'string', opts);
 
 /** type/primary/display/value sub-attributes shared by emails, phoneNumbers, ims, photos, … */
-function multiValuedComplex(name: string, valueType: AttributeType, types: string[], extra: AttributeDef[] = []) {
+function multiValuedComplex(name: string, valueType: AttributeType, types: string[], valueOpts: Opts = {}) {
   return attr(name, 'complex', { multiValued: true }, [
-    attr('value', valueType),
+    attr('value', valueType, valueOpts),
     str('display'),
     str('type', { canonicalValues: types }),
     attr('primary', 'boolean'),
-    ...extra,
   ]);
 }
 
@@ -110,7 +109,8 @@ export const userSchema: SchemaDef = {
     multiValuedComplex('emails', 'string', ['work', 'home', 'other']),
     multiValuedComplex('phoneNumbers', 'string', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
     multiValuedComplex('ims', 'string', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
-    multiValuedComplex('photos', 'reference', ['photo', 'thumbnail']),
+    // RFC 7643 §8.7.1: a photo is a URL outside the service provider.
+    multiValuedComplex('photos', 'reference', ['photo', 'thumbnail'], { referenceTypes: ['external'] }),
     attr('addresses', 'complex', { multiValued: true }, [
       str('formatted'),
       str('streetAddress'),
@@ -164,7 +164,7 @@ export const commonAttributes: readonly AttributeDef[] = [
     str('resourceType', { caseExact: true, mutability: 'readOnly' }),
     attr('created', 'dateTime', { mutability: 'readOnly' }),
     attr('lastModified', 'dateTime', { mutability: 'readOnly' }),
-    attr('location', 'reference', { mutability: 'readOnly', caseExact: true }),
+    attr('location', 'reference', { mutability: 'readOnly', caseExact: true, referenceTypes: ['uri'] }),
     str('version', { caseExact: true, mutability: 'readOnly' }),
   ]),
 ];

@@ -1,16 +1,18 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { discoveryRoutes } from './discovery.js';
-import { authenticate } from './auth.js';
+import { authenticate, refuseUnauthenticated } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { Exchanges, type ScimExchange } from './exchange.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
+import { MAX_JSON_DEPTH, bytesNestDeeperThan } from '../core/json-depth.js';
 import { baseUrlFor, SCIM_PATH } from '../core/urls.js';
 import { badRequest } from '../scim/errors.js';
 import { entraFlagBeforePath } from '../scim/quirks/http.js';
 import { runWaitingForLock } from './lock-wait.js';
 import { requestLogger } from './request-logger.js';
 import { resourceRoutes } from './resources.js';
+import { rootSearchRoutes } from './root-search.js';
 import { ScimRoutes } from './routes.js';
 import type { ServerContext } from './context.js';
 import type { LogEntry, Store } from '../store/index.js';
@@ -39,6 +41,7 @@ export function createApp(options: AppOptions): express.Express {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const routes = new ScimRoutes();
   resourceRoutes(routes, ctx);
+  rootSearchRoutes(routes, ctx);
   discoveryRoutes(routes, ctx, maxBodyBytes);
   const exchanges = new Exchanges();
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
@@ -79,38 +82,66 @@ function serverContext(options: AppOptions): ServerContext {
 }
 
 /**
- * Everything under one directory: the body (if any), then the token, then the route, so a wrong
- * token answers 401 whatever the path. The handler runs under the lock wait.
+ * Everything under one directory: the token, then the body (if any), then the route, so a wrong
+ * token answers 401 whatever the path or body, and costs no more than reading the headers. The
+ * handler runs under the lock wait.
  */
 function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number) {
   const checkToken = authenticate(store);
-  // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed.
-  const keepRawBody = (req: IncomingMessage, _res: unknown, buffer: Buffer) => {
+  // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed
+  // (unless it holds a password: see the request logger). The checks run here because this hook sees the bytes before JSON.parse does.
+  const checkRawBody = (req: IncomingMessage, _res: unknown, buffer: Buffer, encoding: string) => {
     const exchange = exchanges.of(req);
     if (exchange) exchange.rawRequestBody = buffer;
+    refuseUnparseable(buffer, encoding);
   };
-  const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: keepRawBody });
+  const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: checkRawBody });
+  const dispatch = (req: Request, res: Response, next: NextFunction, exchange: ScimExchange): void => {
+    try {
+      const found = routes.match(req.method, req.path);
+      if (!found) notFoundHandler(req);
+      exchange.resourceId = found.id;
+      const writes = req.method !== 'GET' && req.method !== 'HEAD';
+      runWaitingForLock(store, writes, () => found.handler(req, res, exchange), res, next);
+    } catch (thrown) {
+      next(thrown);
+    }
+  };
   return (req: Request, res: Response, next: NextFunction, exchange: ScimExchange): void => {
-    const route = (error?: unknown) => {
-      if (error === undefined && req.body !== undefined && nestsDeeperThan(req.body)) {
-        error = badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-      }
-      if (error !== undefined) return next(error);
-      try {
-        checkToken(req, exchange);
-        const found = routes.match(req.method, req.path);
-        if (!found) notFoundHandler(req);
-        exchange.resourceId = found.id;
-        const writes = req.method !== 'GET' && req.method !== 'HEAD';
-        runWaitingForLock(store, writes, () => found.handler(req, res, exchange), res, next);
-      } catch (thrown) {
-        next(thrown);
-      }
-    };
+    try {
+      checkToken(req, exchange);
+    } catch (unauthorized) {
+      refuseUnauthenticated(req, res, exchange, unauthorized, next);
+      return;
+    }
     // GET and DELETE carry no body; skipping the parser keeps the hottest route (Entra's match GET) lean.
-    if (req.method === 'GET' || req.method === 'DELETE') route();
-    else parseJson(req, res, route);
+    if (req.method === 'GET' || req.method === 'DELETE') dispatch(req, res, next, exchange);
+    else parseJson(req, res, (error?: unknown) => (error === undefined ? dispatch(req, res, next, exchange) : next(error)));
   };
+}
+
+/**
+ * Bodies JSON.parse must not see: for UTF-8, not valid UTF-8 (the decoder would silently store
+ * U+FFFD in place of the bad bytes); nested deeper than the limit (parsing one nested millions deep
+ * blocks the event loop for seconds; the byte scan takes milliseconds).
+ */
+function refuseUnparseable(buffer: Buffer, encoding: string): void {
+  const utf8 = encoding === 'utf-8' || encoding === 'utf8';
+  if (utf8 && !isUtf8(buffer)) throw badRequest('invalidSyntax', 'request body is not valid UTF-8; send UTF-8 JSON');
+  if (bytesNestDeeperThan(utf8 ? buffer : utf8Of(buffer, encoding))) {
+    throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+}
+
+/** A body in another charset (UTF-16, rarely) as UTF-8: its own bytes do not line up with ASCII brackets and quotes. */
+function utf8Of(buffer: Buffer, encoding: string): Buffer {
+  let text: string;
+  try {
+    text = new TextDecoder(encoding).decode(buffer);
+  } catch {
+    throw badRequest('invalidSyntax', `unsupported charset "${encoding}"; send UTF-8 JSON`);
+  }
+  return Buffer.from(text);
 }
 
 /** See entraFlagBeforePath: the path a client appended after the flag moves back in front of it. */

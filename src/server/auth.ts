@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { tokenMatches } from '../core/tokens.js';
 import type { Store } from '../store/index.js';
@@ -26,4 +26,42 @@ export function authenticate(store: Store) {
 
 function unauthorized(detail: string): ScimError {
   return new ScimError(401, undefined, detail);
+}
+
+/** How much of an unauthenticated request's body is read, and kept in the log. */
+export const UNAUTHENTICATED_BODY_PREFIX = 1024;
+
+/**
+ * Answers a request whose token failed without reading its body: at most the first
+ * UNAUTHENTICATED_BODY_PREFIX bytes are read (for the log, to help debug a misconfigured client),
+ * then the 401 goes out with `Connection: close` so the rest is never read or parsed. Anyone can
+ * send these, so they must cost no more than their headers and fill the log with no more than a prefix.
+ */
+export function refuseUnauthenticated(req: Request, res: Response, exchange: ScimExchange, error: unknown, next: NextFunction): void {
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody) return next(error);
+  res.setHeader('Connection', 'close');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  const finish = (complete: boolean) => {
+    if (done) return;
+    done = true;
+    req.off('data', onData).off('end', onEnd).off('error', onCut).off('close', onCut);
+    req.pause();
+    const prefix = Buffer.concat(chunks, size);
+    exchange.rawRequestBody = prefix.subarray(0, UNAUTHENTICATED_BODY_PREFIX);
+    exchange.requestBodyTruncated = !complete || size > UNAUTHENTICATED_BODY_PREFIX;
+    next(error);
+  };
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= UNAUTHENTICATED_BODY_PREFIX) finish(false);
+  };
+  const onEnd = () => finish(true);
+  // Closed or failed before its end: what arrived is only part of the body.
+  const onCut = () => finish(false);
+  req.on('data', onData).on('end', onEnd).on('error', onCut).on('close', onCut);
 }

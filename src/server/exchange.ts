@@ -18,6 +18,8 @@ export class ScimExchange {
   resourceId: string | undefined = undefined;
   /** The body exactly as the client sent it, not a re-serialisation of what was parsed. */
   rawRequestBody: Buffer | string | undefined = undefined;
+  /** Only a prefix of the body was read (a request whose token failed); the log marks it. */
+  requestBodyTruncated = false;
   responseBody: string | undefined = undefined;
   errorKind: string | null = null;
   /** Worked out on first use: req.protocol re-evaluates the trust-proxy rules on every read. */

@@ -11,9 +11,41 @@ export interface Listening {
   close: () => Promise<void>;
 }
 
+/**
+ * What one slow or greedy client may hold. Node's defaults let a connection trickle its headers for
+ * about a minute, so 20,000 connections sending a byte a second exhausted the file descriptors.
+ */
+export interface ConnectionLimits {
+  /** Milliseconds a client has to send a request's headers; the connection is cut after that. */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client has to send a whole request, body included (4 MB at ~1 Mbit/s fits). */
+  requestTimeoutMs?: number;
+  /** Connections open at once; connections beyond it are closed as soon as they are accepted. */
+  maxConnections?: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: Required<ConnectionLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  maxConnections: 1_000,
+};
+
 /** Listen on host:port; a port in use is a clear error, never a false "listening". */
-export function listen(handler: RequestListener, port: number, host: string): Promise<Listening> {
-  const server = createServer({ keepAliveTimeout: 5000 }, handler);
+export function listen(handler: RequestListener, port: number, host: string, limits: ConnectionLimits = {}): Promise<Listening> {
+  const { headersTimeoutMs, requestTimeoutMs, maxConnections } = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
+  const server = createServer(
+    {
+      keepAliveTimeout: 5000,
+      headersTimeout: headersTimeoutMs,
+      // Node refuses a request timeout shorter than the headers timeout.
+      requestTimeout: Math.max(requestTimeoutMs, headersTimeoutMs),
+      // Node looks for expired requests only this often (30 s by default), so a short timeout needs
+      // a short interval to be enforced anywhere near on time.
+      connectionsCheckingInterval: Math.min(1000, Math.max(25, Math.floor(headersTimeoutMs / 4))),
+    },
+    handler,
+  );
+  server.maxConnections = maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new CliError('runtime', `port ${port} on ${host} is already in use`, 'Stop the other process, or pick another port with --port (0 picks a free one)'));

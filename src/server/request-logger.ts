@@ -1,10 +1,15 @@
 import type { Request, Response } from 'express';
 import { BufferedRequestLog, type LogEntry, type Store } from '../store/index.js';
 import type { ScimExchange } from './exchange.js';
+import { mayHoldWriteOnly, redactWriteOnly } from '../scim/redact.js';
+
+/** Appended to the logged prefix of a body that was not read in full (its token failed). */
+export const TRUNCATED_MARKER = '…[truncated: unauthenticated request]';
 
 /**
  * Writes one request_log row per SCIM request when the response finishes. Headers are not
- * stored at all, so the Authorization header (the token) can never reach the log.
+ * stored at all, so the Authorization header (the token) can never reach the log; nor can a
+ * write-only attribute such as a password (see loggedBody).
  */
 export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
   const log = new BufferedRequestLog(store, { onError: onLogError });
@@ -13,9 +18,8 @@ export function requestLogger(store: Store, now: () => string, onLogged?: (entry
     const time = now();
     res.on('finish', () => {
       const queryAt = req.originalUrl.indexOf('?');
-      const raw = exchange.rawRequestBody;
-      const body = raw === undefined ? null : String(raw);
       try {
+        const body = loggedBody(exchange);
         const entry: LogEntry = {
           time,
           directoryId: exchange.loggedDirectoryId,
@@ -37,6 +41,18 @@ export function requestLogger(store: Store, now: () => string, onLogged?: (entry
       }
     });
   };
+}
+
+/**
+ * The body as the client sent it, byte-exact, unless it holds a write-only attribute: then a
+ * re-serialisation with those values redacted. The substring test keeps ordinary bodies unparsed.
+ */
+function loggedBody(exchange: ScimExchange): string | null {
+  const raw = exchange.rawRequestBody;
+  if (raw === undefined) return null;
+  const text = String(raw);
+  const body = mayHoldWriteOnly(text) ? redactWriteOnly(text) : text;
+  return exchange.requestBodyTruncated ? body + TRUNCATED_MARKER : body;
 }
 
 function decodeQuery(query: string): string {

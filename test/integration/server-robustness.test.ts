@@ -43,7 +43,7 @@ describe('never a 500, always a SCIM Error body', () => {
   it('for bad bodies on every write route', async () => {
     for (const body of bodies) {
       const text = JSON.stringify(body);
-      for (const [method, path] of [['POST', '/Users'], ['POST', '/Groups'], ['PUT', `/Users/${userId}`], ['PUT', `/Groups/${groupId}`], ['PATCH', `/Users/${userId}`], ['PATCH', `/Groups/${groupId}`], ['POST', '/Users/.search']] as const) {
+      for (const [method, path] of [['POST', '/Users'], ['POST', '/Groups'], ['PUT', `/Users/${userId}`], ['PUT', `/Groups/${groupId}`], ['PATCH', `/Users/${userId}`], ['PATCH', `/Groups/${groupId}`], ['POST', '/Users/.search'], ['POST', '/.search']] as const) {
         check(await scim(dir, method, path, text), `${method} ${path} ${text.slice(0, 80)}`);
       }
     }

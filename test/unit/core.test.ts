@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { CliError, exitCodeFor, type CliErrorKind } from '../../src/core/errors.js';
+import { bytesNestDeeperThan, nestsDeeperThan } from '../../src/core/json-depth.js';
 import { IdGenerator, hasPrefix, looksLikeId, type IdPrefix } from '../../src/core/ids.js';
 import { generateToken, hashToken, TOKEN_PATTERN, tokenMatches } from '../../src/core/tokens.js';
 import { baseUrlFor, normalizeDomain, normalizePublicUrl } from '../../src/core/urls.js';
@@ -196,5 +197,25 @@ describe('errors', () => {
     const error = new CliError('database', 'database x is corrupt', 'a hint', cause);
     expect(error).toMatchObject({ name: 'CliError', kind: 'database', message: 'database x is corrupt', hint: 'a hint', cause });
     expect('cause' in new CliError('usage', 'm')).toBe(false);
+  });
+});
+
+describe('bytesNestDeeperThan', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  test('agrees with nestsDeeperThan on parsed values', () => {
+    for (const text of [deep(64), deep(65), `{"a":${deep(63)}}`, `{"a":${deep(64)}}`, `[{"a":[{"b":{}}]}]`, '"x"', '{}']) {
+      expect(bytesNestDeeperThan(bytes(text)), text.slice(0, 40)).toBe(nestsDeeperThan(JSON.parse(text)));
+    }
+  });
+  test('ignores brackets inside strings, honouring escaped quotes and backslashes', () => {
+    const brackets = '['.repeat(100);
+    expect(bytesNestDeeperThan(bytes(JSON.stringify({ a: brackets, b: `\\"${brackets}`, c: `\\\\${brackets}"` })))).toBe(false);
+    expect(bytesNestDeeperThan(bytes(`{"a":"\\\\",${'['.repeat(100)}`))).toBe(true);
+    expect(bytesNestDeeperThan(bytes(`{"a":"\\"${'['.repeat(100)}`))).toBe(false);
+  });
+  test('sees nesting in multi-byte UTF-8 text and unterminated input', () => {
+    expect(bytesNestDeeperThan(bytes(`{"ä€😀":${deep(64)}}`))).toBe(true);
+    expect(bytesNestDeeperThan(bytes('['.repeat(2_000_000)))).toBe(true);
   });
 });
