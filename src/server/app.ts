@@ -15,7 +15,7 @@ import { resourceRoutes } from './resources.js';
 import { rootSearchRoutes } from './root-search.js';
 import { ScimRoutes } from './routes.js';
 import type { ServerContext } from './context.js';
-import type { LogEntry, Store } from '../store/index.js';
+import type { LogBudget, LogEntry, Store } from '../store/index.js';
 
 /** Request bodies above this are refused with 413 tooLarge (a 40k-member PATCH fits comfortably). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -30,6 +30,8 @@ export interface AppOptions {
   onInternalError?: (error: unknown, req?: Request) => void;
   /** Called after each request is logged, e.g. to print a line per request. */
   onRequest?: (entry: LogEntry) => void;
+  /** How much of the request log to keep (rows and body bytes); the store's defaults otherwise. */
+  logBudget?: LogBudget;
   /** Local-only routes (health check). Off for the app a tunnel exposes: only SCIM is public. */
   localRoutes?: boolean;
 }
@@ -45,7 +47,7 @@ export function createApp(options: AppOptions): express.Express {
   discoveryRoutes(routes, ctx, maxBodyBytes);
   const exchanges = new Exchanges();
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
-  const logWhenFinished = requestLogger(options.store, ctx.now, options.onRequest, onInternalError);
+  const logWhenFinished = requestLogger(options.store, { now: ctx.now, onLogged: options.onRequest, onLogError: onInternalError, budget: options.logBudget });
   const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes);
 
   const app = express();

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { BufferedRequestLog, type LogEntry, type Store } from '../store/index.js';
+import { BufferedRequestLog, type LogBudget, type LogEntry, type Store } from '../store/index.js';
 import type { ScimExchange } from './exchange.js';
 import { mayHoldWriteOnly, redactWriteOnly } from '../scim/redact.js';
 
@@ -11,8 +11,18 @@ export const TRUNCATED_MARKER = '…[truncated: unauthenticated request]';
  * stored at all, so the Authorization header (the token) can never reach the log; nor can a
  * write-only attribute such as a password (see loggedBody).
  */
-export function requestLogger(store: Store, now: () => string, onLogged?: (entry: LogEntry) => void, onLogError?: (error: unknown) => void) {
-  const log = new BufferedRequestLog(store, { onError: onLogError });
+export interface RequestLoggerOptions {
+  now: () => string;
+  /** Hears of each row once it is queued, e.g. to print a line per request. */
+  onLogged?: ((entry: LogEntry) => void) | undefined;
+  /** Hears of rows that could not be written. */
+  onLogError?: ((error: unknown) => void) | undefined;
+  /** How much of the log to keep; the store's defaults otherwise. */
+  budget?: LogBudget | undefined;
+}
+
+export function requestLogger(store: Store, { now, onLogged, onLogError, budget }: RequestLoggerOptions) {
+  const log = new BufferedRequestLog(store, { onError: onLogError, budget });
   return (req: Request, res: Response, exchange: ScimExchange): void => {
     const started = performance.now();
     const time = now();

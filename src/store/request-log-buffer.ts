@@ -19,15 +19,15 @@ export interface LogStore {
 export interface BufferedLogOptions {
   /** Hears of rows that could not be written (a full disk, say), at most once per LOG_REPORT_INTERVAL_MS; the server carries on. */
   onError?: (error: Error) => void;
-  budget?: LogBudget;
+  budget?: LogBudget | undefined;
   now?: () => number;
 }
 
 /**
  * Rows are buffered and written in one transaction at most LOG_FLUSH_MS after the first of them
  * (or at LOG_FLUSH_ROWS), so they land a few milliseconds after the response; the store's close
- * flushes. The log is pruned to its budget every 1,000 rows, or sooner when a twentieth of the byte
- * budget has been written since the last prune.
+ * flushes. The log is pruned to its budget every 1,000 rows (a tenth of a smaller row budget), or
+ * sooner when a twentieth of the byte budget has been written since the last prune.
  */
 export class BufferedRequestLog {
   private pending: LogEntry[] = [];
@@ -72,7 +72,8 @@ export class BufferedRequestLog {
     try {
       this.bytesSincePrune += this.store.requestLog.append(entries);
       this.rowsSincePrune += entries.length;
-      if (this.rowsSincePrune >= 1000 || this.bytesSincePrune >= this.budget.maxBytes / 20) {
+      // A tenth of the row budget (at most 1,000 rows) or a twentieth of the byte budget since the last prune.
+      if (this.rowsSincePrune >= Math.min(1000, Math.ceil(this.budget.maxRows / 10)) || this.bytesSincePrune >= this.budget.maxBytes / 20) {
         this.store.requestLog.prune(this.budget);
         this.rowsSincePrune = this.bytesSincePrune = 0;
       }

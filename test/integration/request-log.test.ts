@@ -65,3 +65,13 @@ it('while another process holds the write lock: reads work, writes answer 503 wi
   expect(internal).toEqual([]);
   expect((await scim(dir!, 'POST', '/Users', entraUser('unblocked'))).status).toBe(201);
 });
+
+it('keeps the log within the budget the app is given', async () => {
+  server = await startTestServer(1, { logBudget: { maxRows: 5, maxBytes: 1_000_000 } });
+  const [dir] = server.directories;
+  for (let i = 0; i < 12; i++) expect((await scim(dir!, 'GET', `/Users?count=${i}`)).status).toBe(200);
+  await afterFlush();
+  const rows = rawDb(server.store).prepare('SELECT query FROM request_log ORDER BY seq').pluck().all();
+  expect(rows.length).toBeLessThanOrEqual(5);
+  expect(rows.at(-1)).toBe('count=11');
+});
