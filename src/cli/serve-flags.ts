@@ -12,6 +12,7 @@ export interface ServeOptions {
   domain?: string;
   allowCidr?: string[];
   rotateToken?: boolean;
+  shutdownTimeout?: string;
 }
 
 /** The flags checked and normalized. */
@@ -24,12 +25,20 @@ export interface ServeFlags {
   tunnel: boolean;
   quiet: boolean;
   rotateToken: boolean;
+  /** How long in-flight requests get after the first stop signal, before every connection is cut. */
+  shutdownTimeoutMs: number;
 }
 
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw usageError(`invalid --port "${value}": give a number from 0 to 65535`);
   return port;
+}
+
+export function parseShutdownTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds > 3600) throw usageError(`invalid --shutdown-timeout "${value}": give a number of seconds from 0 to 3600`);
+  return Math.round(seconds * 1000);
 }
 
 /** Everything the flags alone can get wrong, found before anything listens. */
@@ -49,5 +58,6 @@ export function parseServeFlags(opts: ServeOptions): ServeFlags {
     tunnel: opts.tunnel ?? false,
     quiet: opts.quiet ?? false,
     rotateToken: opts.rotateToken ?? false,
+    shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),
   };
 }

@@ -52,9 +52,9 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
     try {
       await announce(ctx, flags, serving);
       await stop;
-      if (!ctx.json) ctx.notice('Shutting down: finishing in-flight requests…');
+      if (!ctx.json) ctx.notice(`Shutting down: finishing in-flight requests (up to ${flags.shutdownTimeoutMs / 1000} s; Ctrl-C again to stop at once)…`);
     } finally {
-      await shutdown(ctx, serving);
+      await shutdown(ctx, serving, flags.shutdownTimeoutMs);
     }
   } finally {
     signal?.dispose();
@@ -133,7 +133,7 @@ async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Prom
 }
 
 /** Tunnel, then local server; the database is closed by action(). */
-async function shutdown(ctx: Context, serving: Serving): Promise<void> {
+async function shutdown(ctx: Context, serving: Serving, deadlineMs: number): Promise<void> {
   const { store, server, tunnel } = serving;
   // The last bookkeeping writes may wait for another process's lock again: nothing is left to stall.
   store.waitOnLock();
@@ -143,7 +143,7 @@ async function shutdown(ctx: Context, serving: Serving): Promise<void> {
     store.servers.setPublicUrl(process.pid, null);
     if (!ctx.json) ctx.notice('Tunnel closed.');
   }
-  await server.close();
+  await server.close(deadlineMs);
   store.servers.unregister(process.pid);
 }
 
