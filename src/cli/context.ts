@@ -45,7 +45,11 @@ export class Context {
   }
 
   get store(): Store {
-    this.openedStore ??= openStore(this.dbPath);
+    if (!this.openedStore) {
+      this.openedStore = openStore(this.dbPath);
+      // Like the config file's warning: the database holds what IdPs provisioned. Once per command.
+      if (this.openedStore.readableByOthers) this.notice(`warning: ${this.dbPath} is readable by other users; run \`chmod 600 ${this.dbPath}\``);
+    }
     return this.openedStore;
   }
 

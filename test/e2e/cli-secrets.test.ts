@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { scimctl, scimctlJson, spawnScimctl, tempDb } from '../helpers/cli.js';
@@ -84,5 +84,25 @@ describe('bearer tokens are shown once and stored only as a hash', () => {
       stdout: '',
       stderr: 'error: no SCIM directory "scim_directory_nope"\nSee `scimctl directory list`\n',
     });
+  });
+});
+
+describe('a database file other users can read', () => {
+  const t = tempDb();
+  afterAll(() => t.cleanup());
+
+  test.skipIf(process.platform === 'win32')('is named in one warning on stderr per command, never on stdout', async () => {
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    chmodSync(t.db, 0o644);
+    const warning = `warning: ${t.db} is readable by other users; run \`chmod 600 ${t.db}\`\n`;
+    const listed = await scimctl(t.db, ['env', 'list', '--json']);
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stderr).toBe(warning);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+    const human = await scimctl(t.db, ['env', 'list']);
+    expect(human.stderr).toBe(warning);
+    expect(human.stdout).not.toContain('warning');
+    chmodSync(t.db, 0o600);
+    expect((await scimctl(t.db, ['env', 'list'])).stderr).toBe('');
   });
 });
