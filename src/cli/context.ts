@@ -79,6 +79,12 @@ export class Context {
     return this.prompting(() => input({ message, required: true, ...(validate ? { validate } : {}) }, this.promptStreams));
   }
 
+  /** A secret typed at a masked prompt; Ctrl-C cancels like every other prompt. */
+  async password(message: string, validate: (value: string) => true | string): Promise<string> {
+    const { password } = await import('@inquirer/prompts');
+    return this.prompting(() => password({ message, mask: '*', validate }, this.promptStreams));
+  }
+
   async select(message: string, choices: Choice[], empty: string): Promise<string> {
     if (choices.length === 0) throw new CliError('not-found', empty);
     const { select } = await import('@inquirer/prompts');

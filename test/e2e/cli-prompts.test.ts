@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { scimctlJson, useTempDbs } from '../helpers/cli.js';
 import { scimctlPty } from '../helpers/pty.js';
@@ -88,6 +89,21 @@ describe.concurrent('prompts at a terminal', () => {
     expect(exitCode, screen).toBe(130);
     expect(screen).toContain('error: cancelled; nothing was changed\n');
     expect(await scimctlJson(t.db, ['org', 'list'])).toEqual([]);
+  });
+
+  test('config set ngrok-authtoken: an empty answer asks again; Ctrl-C cancels like every prompt', async () => {
+    const t = temp();
+    const env = { SCIMCTL_CONFIG: `${t.dir}/config.json`, NGROK_AUTHTOKEN: '' };
+    const session = scimctlPty(t.db, ['config', 'set', 'ngrok-authtoken'], env);
+    await session.waitFor('ngrok-authtoken:');
+    session.type(ENTER);
+    await session.waitFor('give one word without spaces');
+    session.type('half\u0003');
+    const { exitCode, screen } = await session.exit();
+    expect(exitCode, screen).toBe(130);
+    expect(screen).toContain('error: cancelled; nothing was changed\n');
+    expect(screen).not.toContain('unexpected');
+    expect(existsSync(env.SCIMCTL_CONFIG)).toBe(false);
   });
 
   test('--json never prompts, even at a terminal', async () => {
