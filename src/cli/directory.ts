@@ -6,7 +6,7 @@ import { findOrganization, pickDirectory, pickOrganization } from './pickers.js'
 
 export function registerDirectory(program: Command): void {
   const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
-  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryDelete]) register(directory);
+  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryRename, registerDirectoryDelete]) register(directory);
 }
 
 function registerDirectoryCreate(directory: Command): void {
@@ -65,6 +65,22 @@ function registerDirectoryShow(directory: Command): void {
             ['Created', d.createdAt],
           ]),
         );
+      }),
+    );
+}
+
+function registerDirectoryRename(directory: Command): void {
+  directory
+    .command('rename')
+    .argument('<dir>', 'directory id')
+    .argument('<name>', 'the new name, unique within its organization')
+    .description('rename a directory (export and seed match directories by name)')
+    .action(
+      action(async (ctx, ref: string, name: string) => {
+        const d = await pickDirectory(ctx, ref, 'argument <dir>');
+        ctx.store.directories.rename(d.id, name);
+        ctx.result(ctx.store.directories.get(d.id), () => '');
+        if (!ctx.json) ctx.notice(`Renamed SCIM directory ${d.id} to "${name}"`);
       }),
     );
 }

@@ -52,6 +52,7 @@ export class DirectoryRepository {
     const id = this.sql.ids.next('scim_directory');
     this.sql.transaction(() => {
       this.checkTokenFree(hashToken(token), undefined);
+      this.checkNameFree(input.organizationId, input.name ?? null, undefined);
       this.sql
         .prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, input.organizationId, input.name ?? null, hashToken(token), now, now);
@@ -106,12 +107,26 @@ export class DirectoryRepository {
   }
 
   rename(id: string, name: string | null): void {
-    if (this.sql.prepare('UPDATE scim_directories SET name = ? WHERE id = ?').run(name, id).changes === 0) throw new NotFoundError('directory', id);
+    this.sql.transaction(() => {
+      const org = this.sql.prepare('SELECT organization_id FROM scim_directories WHERE id = ?').pluck().get(id) as string | undefined;
+      if (org === undefined) throw new NotFoundError('directory', id);
+      this.checkNameFree(org, name, id);
+      this.sql.prepare('UPDATE scim_directories SET name = ? WHERE id = ?').run(name, id);
+    });
   }
 
   /** Deletes its users, groups and logged requests with it. */
   delete(id: string): void {
     this.sql.prepare('DELETE FROM scim_directories WHERE id = ?').run(id);
+  }
+
+  /** A name identifies a directory within its organization (export and seed match directories by it). */
+  private checkNameFree(organizationId: string, name: string | null, ownId: string | undefined): void {
+    if (name === null) return;
+    const owner = this.sql.prepare('SELECT id FROM scim_directories WHERE organization_id = ? AND name = ? AND id IS NOT ?').pluck().get(organizationId, name, ownId ?? null) as string | undefined;
+    if (owner !== undefined) {
+      throw new ConflictError('directory', 'name', name, `organization ${organizationId} already has a SCIM directory named "${name}" (${owner}); pick another name`, owner);
+    }
   }
 
   /** A token identifies one directory: giving a second directory the same one would make it ambiguous. */
