@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { invalidError, notFoundError } from '../core/errors.js';
+import { invalidError, notFoundError, usageError } from '../core/errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import type { SeedKind, SeedRemoval, SeedReport } from '../fixtures/format.js';
 import { action } from './action.js';
@@ -41,6 +41,8 @@ export function registerSeed(program: Command): void {
 }
 
 async function readFixture(file: string, stdin: CliInput): Promise<unknown> {
+  // A terminal is not a fixture: reading it would wait for typed JSON (or fail with EAGAIN).
+  if (file === '-' && stdin.isTTY) throw usageError('seed - reads a fixture from standard input, but nothing is piped in', 'Pipe one in (`scimctl seed - < fixture.json`), or pass the file path');
   let text: string;
   try {
     text = file === '-' ? await readAll(stdin) : readFileSync(file, 'utf8');
@@ -104,10 +106,13 @@ function summary(ctx: Context, report: SeedReport): string {
     `  ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged${report.dryRun ? c.yellow(' (dry run: nothing was written)') : ''}`,
   ];
   if (report.removals.length > 0) {
+    const what = `what the fixture does not list (${describeRemovals(report)})`;
     lines.push(
-      report.prune
-        ? `Removed what the fixture does not list (${describeRemovals(report)}):`
-        : c.yellow(`Would remove what the fixture does not list (${describeRemovals(report)}); seed with --prune to remove it:`),
+      !report.prune
+        ? c.yellow(`Would remove ${what}; seed with --prune to remove it:`)
+        : report.dryRun
+          ? c.yellow(`Would remove ${what}; run without --dry-run to remove it:`)
+          : `Removed ${what}:`,
     );
     const shown = report.removals.slice(0, 10);
     for (const r of shown) lines.push(`  ${removalLine(r)}`);
