@@ -3,6 +3,7 @@ import { action } from './action.js';
 import { renderFields, renderTable } from './table.js';
 import { normalizeDomain } from '../core/urls.js';
 import { usageError } from '../core/errors.js';
+import { looksLikeId } from '../core/ids.js';
 import type { Organization } from '../store/index.js';
 import { pickEnvironment, pickOrganization } from './pickers.js';
 
@@ -25,11 +26,14 @@ function registerOrgCreate(org: Command): void {
       action(async (ctx, opts: { env?: string; name?: string; externalId?: string; domain: string[] }) => {
         // Check the flags before prompting or opening (and so creating) the database.
         const domains = opts.domain.map(normalizeDomain);
+        const externalId = opts.externalId?.trim();
+        // Every lookup tries ids first: an external id shaped like one could never be looked up by.
+        if (externalId && looksLikeId(externalId)) throw usageError(`invalid --external-id "${externalId}": it has the shape of a scimctl id, so it could never be looked up`, 'Use your app\'s own id for this customer');
         const env = await pickEnvironment(ctx, opts.env);
         const name = await ctx.need(opts.name, '--name <name>', () => ctx.input('Organization name'));
         const trimmed = name.trim();
         if (!trimmed) throw usageError('an organization needs a non-empty --name');
-        const created = ctx.store.organizations.create({ environmentId: env.id, name: trimmed, externalId: opts.externalId?.trim(), domains });
+        const created = ctx.store.organizations.create({ environmentId: env.id, name: trimmed, externalId, domains });
         ctx.result(created, () => created.id);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created organization ${created.name} (${created.id}) in ${env.name}`));
       }),

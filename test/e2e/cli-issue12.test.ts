@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { memoryIo } from '../helpers/memory-io.js';
 import { scimctl, scimctlJson, useTempDbs } from '../helpers/cli.js';
 
 /** Defects reported in issue #12, each with the behaviour users get now. */
@@ -59,5 +62,53 @@ describe('seed --prune --dry-run', () => {
     const real = await scimctl(t.db, ['seed', less, '--prune']);
     expect(real.stderr).toContain('Removed what the fixture does not list (1 directory):\n');
     expect(await scimctlJson<Dir[]>(t.db, ['directory', 'list'])).toHaveLength(0);
+  });
+});
+
+describe('seed - on a terminal', () => {
+  const temp = useTempDbs();
+
+  test('says to pipe a fixture instead of waiting or failing with EAGAIN', async () => {
+    const t = temp();
+    const run = memoryIo();
+    // A terminal with nothing typed: reading it would never end.
+    run.io.stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const exitCode = await runCli(['--db', t.db, 'seed', '-'], run.io);
+    expect({ exitCode, stdout: run.stdout(), stderr: run.stderr() }).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'error: seed - reads a fixture from standard input, but nothing is piped in\nPipe one in (`scimctl seed - < fixture.json`), or pass the file path\n',
+    });
+  });
+});
+
+describe('external ids shaped like scimctl ids', () => {
+  const temp = useTempDbs();
+  const idShaped = 'org_01m8s8f8agnyqzp4ebfebsqrk4';
+
+  test('are refused by org create (they could never be looked up)', async () => {
+    const t = temp();
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    const created = await scimctl(t.db, ['org', 'create', '--env', 'dev', '--name', 'F', '--external-id', idShaped]);
+    expect(created).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `error: invalid --external-id "${idShaped}": it has the shape of a scimctl id, so it could never be looked up\nUse your app's own id for this customer\n`,
+    });
+    expect(await scimctlJson(t.db, ['org', 'list'])).toEqual([]);
+    // An id-like prefix alone is fine (org_fake is a plausible id of your own app): show and export both find it.
+    await scimctlJson(t.db, ['org', 'create', '--env', 'dev', '--name', 'F', '--external-id', 'org_fake']);
+    expect((await scimctl(t.db, ['org', 'show', 'org_fake'])).exitCode).toBe(0);
+    expect((await scimctl(t.db, ['export', 'org_fake'])).exitCode).toBe(0);
+  });
+
+  test('are refused in a fixture', async () => {
+    const t = temp();
+    const fixture = { version: 1, environments: [{ name: 'dev', organizations: [{ key: 'acme', name: 'Acme', externalId: idShaped }] }] };
+    const file = join(t.dir, 'f.json');
+    writeFileSync(file, JSON.stringify(fixture));
+    const seeded = await scimctl(t.db, ['seed', file]);
+    expect(seeded.exitCode).toBe(1);
+    expect(seeded.stderr).toContain(`external id "${idShaped}" has the shape of a scimctl id`);
   });
 });
