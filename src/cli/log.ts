@@ -44,9 +44,9 @@ export function registerLog(program: Command): void {
     .command('list')
     .option('--directory <dir>', 'only requests to this directory')
     .option('--status <status>', 'only this status (404) or class (4xx)')
-    .option('--limit <n>', 'how many of the newest requests', '50')
+    .option('--limit <n>', 'how many of the most recent requests to show', '50')
     .option('-f, --follow', 'keep printing new requests as they arrive (with --json: one JSON object per line)')
-    .description('list logged requests, newest first (bodies: see log show)')
+    .description('list the most recent logged requests, oldest first so the newest is last, like tail and kubectl logs (--json: same order; bodies: see log show)')
     .action(
       action(async (ctx, opts: { directory?: string; status?: string; limit: string; follow?: boolean }) => {
         const directoryId = opts.directory ? ctx.store.directories.get(opts.directory).id : undefined;

@@ -112,3 +112,14 @@ describe('external ids shaped like scimctl ids', () => {
     expect(seeded.stderr).toContain(`external id "${idShaped}" has the shape of a scimctl id`);
   });
 });
+
+describe('log list --help', () => {
+  const temp = useTempDbs();
+
+  test('describes the order it prints in: the newest last', async () => {
+    const help = await scimctl(temp().db, ['log', 'list', '--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('oldest first so the newest is last');
+    expect(help.stdout).not.toContain('newest first');
+  });
+});
