@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import type { Context } from './context.js';
 import { renderFields, renderTable } from './table.js';
 import { pasteIntoEntra } from './entra-hint.js';
 import { findOrganization, pickDirectory, pickOrganization } from './pickers.js';
@@ -7,6 +8,11 @@ import { findOrganization, pickDirectory, pickOrganization } from './pickers.js'
 export function registerDirectory(program: Command): void {
   const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
   for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryRename, registerDirectoryDelete]) register(directory);
+}
+
+/** Base URLs follow a running serve; without one, say that nothing answers at them yet. */
+function noServeNotice(ctx: Context): void {
+  if (!ctx.json && ctx.store.servers.live().length === 0) ctx.notice(ctx.errColor.dim('No `scimctl serve` is running on this database: start one to serve these base URLs.'));
 }
 
 function registerDirectoryCreate(directory: Command): void {
@@ -39,6 +45,7 @@ function registerDirectoryList(directory: Command): void {
             ? ctx.color.dim('No SCIM directories. Create one with `scimctl directory create --org <org>`.')
             : renderTable(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.organizationId, d.baseUrl])),
         );
+        if (dirs.length) noServeNotice(ctx);
       }),
     );
 }
@@ -65,6 +72,7 @@ function registerDirectoryShow(directory: Command): void {
             ['Created', d.createdAt],
           ]),
         );
+        noServeNotice(ctx);
       }),
     );
 }

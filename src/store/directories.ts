@@ -9,7 +9,10 @@ export interface Directory {
   organizationId: string;
   environmentId: string;
   name: string | null;
-  /** Where an IdP reaches it now: a running serve's public URL beats the environment's own. */
+  /**
+   * Where an IdP reaches it now: a running serve's public URL beats the environment's own; a running
+   * serve's local URL (its real port) beats an environment URL on this machine.
+   */
   baseUrl: string;
   hasToken: boolean;
   tokenCreatedAt: string | null;
@@ -65,13 +68,13 @@ export class DirectoryRepository {
     const rows = this.sql
       .prepare(`${SELECT_DIRECTORIES} WHERE (@org IS NULL OR d.organization_id = @org) AND (@env IS NULL OR o.environment_id = @env) ORDER BY d.created_at, d.id`)
       .all({ org: filter.organizationId ?? null, env: filter.environmentId ?? null }) as DirectoryRow[];
-    const override = this.servers.livePublicUrl();
-    return rows.map((row) => toDirectory(row, override));
+    const live = this.servers.liveOrigins();
+    return rows.map((row) => toDirectory(row, live));
   }
 
   findById(id: string): Directory | undefined {
     const row = this.sql.prepare(`${SELECT_DIRECTORIES} WHERE d.id = ?`).get(id) as DirectoryRow | undefined;
-    return row && toDirectory(row, this.servers.livePublicUrl());
+    return row && toDirectory(row, this.servers.liveOrigins());
   }
 
   get(id: string): Directory {
@@ -138,13 +141,17 @@ export class DirectoryRepository {
   }
 }
 
-function toDirectory(row: DirectoryRow, livePublicUrl: string | null): Directory {
+/** An environment URL on this machine (the default http://localhost:8080) means "wherever serve listens". */
+const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+function toDirectory(row: DirectoryRow, live: { publicUrl: string | null; localUrl: string | null }): Directory {
+  const origin = live.publicUrl ?? (live.localUrl && LOOPBACK.test(row.public_url) ? live.localUrl : row.public_url);
   return {
     id: row.id,
     organizationId: row.organization_id,
     environmentId: row.environment_id,
     name: row.name,
-    baseUrl: baseUrlFor(livePublicUrl ?? row.public_url, row.id),
+    baseUrl: baseUrlFor(origin, row.id),
     hasToken: row.has_token === 1,
     tokenCreatedAt: row.token_created_at,
     createdAt: row.created_at,

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { memoryIo } from '../helpers/memory-io.js';
+import { spawnServe } from '../helpers/serve.js';
 import { scimctl, scimctlJson, useTempDbs } from '../helpers/cli.js';
 
 /** Defects reported in issue #12, each with the behaviour users get now. */
@@ -101,16 +102,6 @@ describe('external ids shaped like scimctl ids', () => {
     expect((await scimctl(t.db, ['org', 'show', 'org_fake'])).exitCode).toBe(0);
     expect((await scimctl(t.db, ['export', 'org_fake'])).exitCode).toBe(0);
   });
-
-  test('are refused in a fixture', async () => {
-    const t = temp();
-    const fixture = { version: 1, environments: [{ name: 'dev', organizations: [{ key: 'acme', name: 'Acme', externalId: idShaped }] }] };
-    const file = join(t.dir, 'f.json');
-    writeFileSync(file, JSON.stringify(fixture));
-    const seeded = await scimctl(t.db, ['seed', file]);
-    expect(seeded.exitCode).toBe(1);
-    expect(seeded.stderr).toContain(`external id "${idShaped}" has the shape of a scimctl id`);
-  });
 });
 
 describe('log list --help', () => {
@@ -121,5 +112,26 @@ describe('log list --help', () => {
     expect(help.exitCode).toBe(0);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('oldest first so the newest is last');
     expect(help.stdout).not.toContain('newest first');
+  });
+});
+
+describe('base URLs while a serve runs on the database', () => {
+  const temp = useTempDbs();
+
+  test('use the port serve --port 0 actually listens on; without a serve, say none is running', async () => {
+    const t = temp();
+    const serve = await spawnServe(t.db);
+    try {
+      const [dir] = await scimctlJson<Dir[]>(t.db, ['directory', 'list']);
+      expect(dir!.baseUrl).toBe(`${serve.ready.url}/scim/v2/${dir!.id}`);
+      const shown = await scimctl(t.db, ['directory', 'show', dir!.id]);
+      expect(shown.stdout).toContain(`${serve.ready.url}/scim/v2/${dir!.id}`);
+      expect(shown.stderr).toBe('');
+    } finally {
+      await serve.stop();
+    }
+    const listed = await scimctl(t.db, ['directory', 'list']);
+    expect(listed.stdout).toContain('http://localhost:8080/scim/v2/');
+    expect(listed.stderr).toBe('No `scimctl serve` is running on this database: start one to serve these base URLs.\n');
   });
 });

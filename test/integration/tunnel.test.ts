@@ -203,7 +203,8 @@ describe('serve --tunnel (local fake, real public app)', () => {
     tunnel.simulate({ status: 'closed', message: 'stopped from the ngrok dashboard or API' });
     await run.stderr.until((t) => t.includes('tunnel: closed'));
     const other = openStore(tmp.db);
-    for (const d of other.directories.list()) expect(d.baseUrl).toBe(`http://localhost:8080/scim/v2/${d.id}`);
+    // No public URL any more: base URLs name where the still-running local server listens.
+    for (const d of other.directories.list()) expect(d.baseUrl).toBe(`${ready.url}/scim/v2/${d.id}`);
     other.close();
     expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
     await run.stop();
