@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { usageError, CliError } from '../core/errors.js';
 import { openStore, type Store } from '../store/index.js';
@@ -8,6 +9,11 @@ export interface GlobalOptions {
   db?: string;
   json?: boolean;
   debug?: boolean;
+}
+
+export interface CommandTraits {
+  /** Only commands that make things (env create, seed, serve) create a missing database. */
+  createsDatabase?: boolean;
 }
 
 export interface Choice {
@@ -27,12 +33,19 @@ export class Context {
   readonly interactive: boolean;
   readonly color: ChalkInstance;
   readonly errColor: ChalkInstance;
+  /** The --db the user gave, repeated in every `scimctl …` command we suggest. */
+  private readonly dbFlag: string | undefined;
   private openedStore: Store | undefined;
 
-  constructor(options: GlobalOptions, readonly io: CliIo) {
+  constructor(
+    options: GlobalOptions,
+    readonly io: CliIo,
+    private readonly traits: CommandTraits = {},
+  ) {
     this.json = options.json ?? false;
     this.debug = options.debug ?? false;
     this.dbPath = options.db ?? defaultDatabasePath(io.env);
+    this.dbFlag = options.db;
     this.interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
     const plain = noColor(io.env);
     this.color = new Chalk({ level: !plain && io.stdout.isTTY ? 1 : 0 });
@@ -46,6 +59,10 @@ export class Context {
 
   get store(): Store {
     if (!this.openedStore) {
+      // A mistyped --db must not turn into a new empty database that "has no environments".
+      if (!this.traits.createsDatabase && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
+        throw new CliError('not-found', `no scimctl database at ${this.dbPath}`, 'Check --db (or SCIMCTL_DB); `scimctl env create <name>`, `scimctl seed` and `scimctl serve` create one');
+      }
       this.openedStore = openStore(this.dbPath);
       // Like the config file's warning: the database holds what IdPs provisioned. Once per command.
       if (this.openedStore.readableByOthers) this.notice(`warning: ${this.dbPath} is readable by other users; run \`chmod 600 ${this.dbPath}\``);
@@ -58,13 +75,30 @@ export class Context {
     if (this.json) this.io.stdout.write(JSON.stringify(data, null, 2) + '\n');
     else {
       const text = human();
-      if (text) this.io.stdout.write(text + '\n');
+      if (text) this.io.stdout.write(this.withDb(text) + '\n');
     }
+  }
+
+  /** A list: its rows on stdout, or (when there are none) what to do about it on stderr. */
+  list<T>(items: T[], empty: string, render: (items: T[]) => string): void {
+    if (!this.json && items.length === 0) this.notice(this.errColor.dim(empty));
+    else this.result(items, () => render(items));
   }
 
   /** Success notices and hints: stderr, so stdout stays clean data. */
   notice(message: string): void {
-    this.io.stderr.write(message + '\n');
+    this.io.stderr.write(this.withDb(message) + '\n');
+  }
+
+  /**
+   * A suggested command works on the database this one used: with --db given, every `scimctl …` in
+   * backticks gets that --db (with SCIMCTL_DB or the default, the suggestion finds it by itself).
+   */
+  withDb(text: string): string {
+    if (this.dbFlag === undefined) return text;
+    const flag = `\`scimctl --db ${shellQuote(this.dbFlag)} `;
+    // `scimctl config …` reads no database.
+    return text.replace(/`scimctl (?!--db |config )/g, () => flag);
   }
 
   /** A value from a flag; else a prompt on a TTY; else a usage error naming the flag. */
@@ -112,4 +146,9 @@ export class Context {
   close(): void {
     this.openedStore?.close();
   }
+}
+
+/** A path as a POSIX shell reads it back: bare when it is safe, else in single quotes. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

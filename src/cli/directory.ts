@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action } from './action.js';
 import type { Context } from './context.js';
 import { renderFields, renderTable } from './table.js';
-import { pasteIntoEntra } from './entra-hint.js';
+import { pasteIntoEntra, tokenShownOnce } from './entra-hint.js';
 import { findOrganization, pickDirectory, pickOrganization } from './pickers.js';
 
 export function registerDirectory(program: Command): void {
@@ -12,7 +12,7 @@ export function registerDirectory(program: Command): void {
 
 /** Base URLs follow a running serve; without one, say that nothing answers at them yet. */
 function noServeNotice(ctx: Context): void {
-  if (!ctx.json && ctx.store.servers.live().length === 0) ctx.notice(ctx.errColor.dim('No `scimctl serve` is running on this database: start one to serve these base URLs.'));
+  if (!ctx.json && ctx.store.servers.live().length === 0) ctx.notice(ctx.errColor.dim('No serve is running on this database; `scimctl serve` serves these base URLs.'));
 }
 
 function registerDirectoryCreate(directory: Command): void {
@@ -26,6 +26,7 @@ function registerDirectoryCreate(directory: Command): void {
         const org = await pickOrganization(ctx, opts.org);
         const { directory: dir, token } = ctx.store.directories.create({ organizationId: org.id, name: opts.name });
         ctx.result({ ...dir, token }, () => pasteIntoEntra(ctx, dir.baseUrl, token));
+        tokenShownOnce(ctx);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created SCIM directory ${dir.id} for ${org.name}`));
       }),
     );
@@ -40,10 +41,8 @@ function registerDirectoryList(directory: Command): void {
       action(async (ctx, opts: { org?: string }) => {
         const org = opts.org ? findOrganization(ctx.store, opts.org) : undefined;
         const dirs = ctx.store.directories.list({ organizationId: org?.id });
-        ctx.result(dirs, () =>
-          dirs.length === 0
-            ? ctx.color.dim('No SCIM directories. Create one with `scimctl directory create --org <org>`.')
-            : renderTable(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.organizationId, d.baseUrl])),
+        ctx.list(dirs, 'No SCIM directories. Create one with `scimctl directory create --org <org>`.', () =>
+          renderTable(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.organizationId, d.baseUrl])),
         );
         if (dirs.length) noServeNotice(ctx);
       }),

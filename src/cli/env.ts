@@ -34,7 +34,7 @@ function registerEnvCreate(env: Command): void {
         const created = ctx.store.environments.create({ name, publicUrl });
         ctx.result(created, () => created.id);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created environment ${created.name} (${created.id})`));
-      }),
+      }, { createsDatabase: true }),
     );
 }
 
@@ -45,10 +45,8 @@ function registerEnvList(env: Command): void {
     .action(
       action(async (ctx) => {
         const envs = ctx.store.environments.list();
-        ctx.result(envs, () =>
-          envs.length === 0
-            ? ctx.color.dim('No environments. Create one with `scimctl env create <name>`.')
-            : renderTable(['ID', 'NAME', 'PUBLIC URL', 'CREATED'], envs.map((e) => [ctx.color.cyan(e.id), e.name, e.publicUrl, e.createdAt])),
+        ctx.list(envs, 'No environments. Create one with `scimctl env create <name>`.', () =>
+          renderTable(['ID', 'NAME', 'PUBLIC URL', 'CREATED'], envs.map((e) => [ctx.color.cyan(e.id), e.name, e.publicUrl, e.createdAt])),
         );
       }),
     );

@@ -54,9 +54,7 @@ export function registerLog(program: Command): void {
         const limit = parsePositiveInt(opts.limit, '--limit');
         const entries = ctx.store.requestLog.query({ directoryId, status, limit }).reverse();
         if (!opts.follow) {
-          ctx.result(entries.map(summary), () =>
-            entries.length === 0 ? ctx.color.dim('No requests logged yet.') : renderTable(HEADERS, entries.map((e) => row(ctx, e))),
-          );
+          ctx.list(entries.map(summary), 'No requests logged yet.', () => renderTable(HEADERS, entries.map((e) => row(ctx, e))));
           return;
         }
         await follow(ctx, { directoryId, status, limit }, entries);

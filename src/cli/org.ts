@@ -49,13 +49,11 @@ function registerOrgList(org: Command): void {
       action(async (ctx, opts: { env?: string }) => {
         const env = opts.env ? ctx.store.environments.get(opts.env) : undefined;
         const orgs = ctx.store.organizations.list(env?.id);
-        ctx.result(orgs, () =>
-          orgs.length === 0
-            ? ctx.color.dim('No organizations. Create one with `scimctl org create --env <env> --name <name>`.')
-            : renderTable(
-                ['ID', 'NAME', 'EXTERNAL ID', 'DOMAINS', 'ENVIRONMENT'],
-                orgs.map((o) => [ctx.color.cyan(o.id), o.name, o.externalId ?? '', o.domains.join(', '), o.environmentId]),
-              ),
+        ctx.list(orgs, 'No organizations. Create one with `scimctl org create --env <env> --name <name>`.', () =>
+          renderTable(
+            ['ID', 'NAME', 'EXTERNAL ID', 'DOMAINS', 'ENVIRONMENT'],
+            orgs.map((o) => [ctx.color.cyan(o.id), o.name, o.externalId ?? '', o.domains.join(', '), o.environmentId]),
+          ),
         );
       }),
     );

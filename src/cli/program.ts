@@ -76,7 +76,7 @@ function report(raw: unknown, program: ScimctlProgram, debug: boolean): number {
   const current = program.context;
   const error = current ? fromStoreError(raw, current.dbPath) : raw;
   const red = current?.errColor.red ?? ((s: string) => s);
-  const write = (line: string) => program.io.stderr.write(line + '\n');
+  const write = (line: string) => program.io.stderr.write((current ? current.withDb(line) : line) + '\n');
   if (error instanceof CliError) {
     write(`${red('error:')} ${error.message}`);
     if (error.hint) write(error.hint);

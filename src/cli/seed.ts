@@ -36,7 +36,7 @@ export function registerSeed(program: Command): void {
         }
         ctx.result(report, () => directoryTable(ctx, report));
         if (!ctx.json) ctx.notice(summary(ctx, report));
-      }),
+      }, { createsDatabase: true }),
     );
 }
 
@@ -70,7 +70,7 @@ async function readFixture(file: string, stdin: CliInput): Promise<unknown> {
 }
 
 function directoryTable(ctx: Context, report: SeedReport): string {
-  if (report.directories.length === 0) return ctx.color.dim('The fixture has no directories.');
+  if (report.directories.length === 0) return '';
   const c = ctx.color;
   return renderTable(
     ['DIRECTORY', 'ID', 'BASE URL', 'TOKEN'],

@@ -10,7 +10,7 @@ import { resolveAuthtoken } from './config.js';
 import type { Context } from './context.js';
 import type { CliIo } from './io.js';
 import { parseServeFlags, type ServeFlags, type ServeOptions } from './serve-flags.js';
-import { readyOutput, requestLine, type ServedDirectory } from './serve-ready.js';
+import { printReady, requestLine, type ServedDirectory } from './serve-ready.js';
 
 export interface ServeDeps {
   /** Resolves when serve should stop; by default the first stop request from io (SIGINT or SIGTERM). */
@@ -126,7 +126,7 @@ async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Prom
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }
   const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id };
-  ctx.io.stdout.write(readyOutput(ctx, ready));
+  printReady(ctx, ready);
   // Start-up writes are done: from here on a held lock must not stall the event loop (the server
   // retries SCIM requests on timers; the request log keeps its rows until the lock is free).
   store.failFastOnLock();

@@ -28,6 +28,6 @@ export function registerServe(program: Command): void {
           // the pending native call keeps the event loop alive after the command is done.
           if (opts.tunnel) ctx.io.exitWhenIdle?.();
         }
-      }),
+      }, { createsDatabase: true }),
     );
 }

@@ -48,13 +48,13 @@ describe.concurrent('bad input: one clear line, the right exit code, nothing cha
   const run = (...args: string[]) => scimctl(t.db, args);
 
   test('unknown environment, organization and directory', async () => {
-    expectError(await run('env', 'show', 'nope'), 1, 'no environment "nope"', 'See `scimctl env list`');
+    expectError(await run('env', 'show', 'nope'), 1, 'no environment "nope"', `See \`scimctl --db ${t.db} env list\``);
     expectError(await run('org', 'create', '--env', 'env_nope', '--name', 'X'), 1, 'no environment "env_nope"');
     expectError(await run('org', 'list', '--env', 'nope'), 1, 'no environment "nope"');
-    expectError(await run('org', 'show', 'nope'), 1, 'no organization "nope"', 'See `scimctl org list`');
+    expectError(await run('org', 'show', 'nope'), 1, 'no organization "nope"', `See \`scimctl --db ${t.db} org list\``);
     expectError(await run('directory', 'create', '--org', 'Acme'), 1, 'no organization "Acme"'); // a name is not an id
     expectError(await run('directory', 'list', '--org', 'nope'), 1, 'no organization "nope"');
-    expectError(await run('directory', 'show', 'scim_directory_nope'), 1, 'no SCIM directory "scim_directory_nope"', 'See `scimctl directory list`');
+    expectError(await run('directory', 'show', 'scim_directory_nope'), 1, 'no SCIM directory "scim_directory_nope"', `See \`scimctl --db ${t.db} directory list\``);
     expectError(await run('directory', 'delete', 'nope', '--yes'), 1, 'no SCIM directory "nope"');
     expectError(await run('env', 'delete', 'nope', '--yes'), 1, 'no environment "nope"');
     expectError(await run('org', 'delete', 'nope', '--yes'), 1, 'no organization "nope"');
@@ -166,15 +166,15 @@ describe.concurrent('databases scimctl must not touch', () => {
   test('a location where no folder can be made', async () => {
     // Root ignores file modes, but not /proc. (Node's own recursive mkdir spins forever here.)
     expectError(
-      await scimctl('/proc/scimctl-test/x.db', ['env', 'list']),
+      await scimctl('/proc/scimctl-test/x.db', ['env', 'create', 'dev']),
       1,
       'cannot create the folder for database /proc/scimctl-test/x.db: folders cannot be made there',
       'Choose a writable location with --db or SCIMCTL_DB',
     );
-    expectError(await scimctl('/proc/scimctl-test.db', ['env', 'list']), 1, 'cannot open database /proc/scimctl-test.db: cannot be opened');
+    expectError(await scimctl('/proc/scimctl-test.db', ['env', 'create', 'dev']), 1, 'cannot open database /proc/scimctl-test.db: cannot be opened');
     const t = temp();
     writeFileSync(join(t.dir, 'file'), '');
-    expectError(await scimctl(join(t.dir, 'file', 'x.db'), ['env', 'list']), 1, /^error: cannot create the folder for database .*: a part of the path is not a folder$/);
+    expectError(await scimctl(join(t.dir, 'file', 'x.db'), ['env', 'create', 'dev']), 1, /^error: cannot create the folder for database .*: a part of the path is not a folder$/);
   });
 
   test('--db pointing at a folder', async () => {
@@ -193,12 +193,16 @@ describe.concurrent('databases scimctl must not touch', () => {
     expect(existsSync(join(t.dir, 'sub'))).toBe(false);
   });
 
-  test('missing parent folders are created; an empty database lists nothing, successfully', async () => {
+  test('a read command on a path with no database says so, exit 1, and creates nothing; a write command creates it with its folders', async () => {
     const t = temp();
     const db = join(t.dir, 'a', 'b', 'c', 'scimctl.db');
-    expect(await scimctl(db, ['org', 'list', '--json'])).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
+    const missing = { exitCode: 1, stdout: '', stderr: `error: no scimctl database at ${db}\nCheck --db (or SCIMCTL_DB); \`scimctl --db ${db} env create <name>\`, \`scimctl --db ${db} seed\` and \`scimctl --db ${db} serve\` create one\n` };
+    expect(await scimctl(db, ['env', 'list'])).toEqual(missing);
+    expect(await scimctl(db, ['org', 'list', '--json'])).toEqual(missing);
+    expect(existsSync(join(t.dir, 'a'))).toBe(false);
+    expect((await scimctl(db, ['env', 'create', 'dev'])).exitCode).toBe(0);
     expect(existsSync(db)).toBe(true);
-    expect(await scimctl(db, ['env', 'list'])).toEqual({ exitCode: 0, stdout: 'No environments. Create one with `scimctl env create <name>`.\n', stderr: '' });
     expect(await scimctl(db, ['directory', 'list', '--json'])).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
+    expect(await scimctl(db, ['org', 'list'])).toEqual({ exitCode: 0, stdout: '', stderr: `No organizations. Create one with \`scimctl --db ${db} org create --env <env> --name <name>\`.\n` });
   });
 });

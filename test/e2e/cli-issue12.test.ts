@@ -78,7 +78,7 @@ describe('seed - on a terminal', () => {
     expect({ exitCode, stdout: run.stdout(), stderr: run.stderr() }).toEqual({
       exitCode: 2,
       stdout: '',
-      stderr: 'error: seed - reads a fixture from standard input, but nothing is piped in\nPipe one in (`scimctl seed - < fixture.json`), or pass the file path\n',
+      stderr: `error: seed - reads a fixture from standard input, but nothing is piped in\nPipe one in (\`scimctl --db ${t.db} seed - < fixture.json\`), or pass the file path\n`,
     });
   });
 });
@@ -132,6 +132,75 @@ describe('base URLs while a serve runs on the database', () => {
     }
     const listed = await scimctl(t.db, ['directory', 'list']);
     expect(listed.stdout).toContain('http://localhost:8080/scim/v2/');
-    expect(listed.stderr).toBe('No `scimctl serve` is running on this database: start one to serve these base URLs.\n');
+    expect(listed.stderr).toBe(`No serve is running on this database; \`scimctl --db ${t.db} serve\` serves these base URLs.\n`);
   });
 });
+
+describe('hints repeat the --db the user gave', () => {
+  const temp = useTempDbs();
+
+  test('in notices, in errors, and in serve\'s hints', async () => {
+    const t = temp();
+    const db = join(t.dir, 'my data.db');
+    await scimctlJson(db, ['env', 'create', 'dev']);
+    await scimctlJson(db, ['org', 'create', '--env', 'dev', '--name', 'Acme', '--external-id', 'acme']);
+    const created = await scimctl(db, ['directory', 'create', '--org', 'acme']);
+    expect(created.stderr).toContain(`\`scimctl --db '${db}' token rotate <directory>\``);
+    const missing = await scimctl(db, ['directory', 'show', 'scim_directory_nope']);
+    expect(missing.stderr).toContain(`See \`scimctl --db '${db}' directory list\``);
+    // Without --db, the suggestion is left as it is.
+    const bare = await scimctlRawIn(['directory', 'show', 'scim_directory_nope'], { SCIMCTL_DB: db });
+    expect(bare.stderr).toContain('See `scimctl directory list`');
+
+    const run = memoryIo();
+    const serving = runCli(['--db', db, 'serve', '--port', '0'], run.io);
+    await until(() => run.stderr().includes('Press Ctrl-C'));
+    run.stop();
+    expect(await serving).toBe(0);
+    expect(run.stderr()).toContain(`\`scimctl --db '${db}' log list --follow\``);
+    // Only the data on stdout: the base URL table.
+    expect(run.stdout()).toMatch(/^\nDIRECTORY\s+NAME\s+BASE URL\nscim_directory_\w+\s+http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/scim_directory_\w+\n$/);
+  });
+});
+
+describe('notices go to stderr; stdout is data only', () => {
+  const temp = useTempDbs();
+
+  test('empty lists, the token warning and a cut-off list leave stdout clean; --limit 0 lists all', async () => {
+    const t = temp();
+    const empty = await scimctl(t.db, ['env', 'create', 'dev']);
+    expect(empty.exitCode).toBe(0);
+    expect(await scimctl(t.db, ['org', 'list'])).toEqual({ exitCode: 0, stdout: '', stderr: 'No organizations. Create one with `scimctl --db ' + t.db + ' org create --env <env> --name <name>`.\n' });
+    expect((await scimctl(t.db, ['seed', ACME])).exitCode).toBe(0);
+    const [dir] = await scimctlJson<Dir[]>(t.db, ['directory', 'list']);
+    const rotated = await scimctl(t.db, ['token', 'rotate', dir!.id, '--yes']);
+    expect(rotated.stdout).toMatch(/^Tenant URL:\s+http\S+\nSecret token: scimctl_sk_\S+\n$/);
+    expect(rotated.stderr).toContain('This token is shown only this once');
+    const none = await scimctl(t.db, ['user', 'list', '--directory', dir!.id, '--filter', 'userName eq "nobody"']);
+    expect(none).toEqual({ exitCode: 0, stdout: '', stderr: 'No users match.\n' });
+
+    const cut = await scimctl(t.db, ['user', 'list', '--directory', dir!.id, '--limit', '2', '--json']);
+    expect(JSON.parse(cut.stdout)).toHaveLength(2);
+    expect(cut.stderr).toBe('Showing 2 of 6 users; pass --limit 0 for all, or a larger --limit.\n');
+    const human = await scimctl(t.db, ['user', 'list', '--directory', dir!.id, '--limit', '2']);
+    expect(human.stdout.trim().split('\n')).toHaveLength(3);
+    expect(human.stderr).toBe(cut.stderr);
+    const all = await scimctl(t.db, ['user', 'list', '--directory', dir!.id, '--limit', '0', '--json']);
+    expect(JSON.parse(all.stdout)).toHaveLength(6);
+    expect(all.stderr).toBe('');
+  });
+});
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function scimctlRawIn(args: string[], env: Record<string, string>) {
+  const run = memoryIo({ env });
+  const exitCode = await runCli(args, run.io);
+  return { exitCode, stdout: run.stdout(), stderr: run.stderr() };
+}

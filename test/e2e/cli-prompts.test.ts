@@ -51,9 +51,12 @@ describe.concurrent('prompts at a terminal', () => {
 
   test('org create without --env, and no environment to pick, says how to make one', async () => {
     const t = temp();
+    // A database with no environment left in it.
+    await scimctlJson(t.db, ['env', 'create', 'gone']);
+    await scimctlJson(t.db, ['env', 'delete', 'gone', '--yes']);
     const { exitCode, screen } = await scimctlPty(t.db, ['org', 'create', '--name', 'Acme']).exit();
     expect(exitCode).toBe(1);
-    expect(screen).toBe('error: there are no environments yet; create one with `scimctl env create <name>`\n');
+    expect(screen).toBe(`error: there are no environments yet; create one with \`scimctl --db ${t.db} env create <name>\`\n`);
   });
 
   test('env delete without --yes asks; "n" keeps the environment, "y" deletes it', async () => {

@@ -72,8 +72,12 @@ describe('bearer tokens are shown once and stored only as a hash', () => {
     const token = /^Secret token: (\S+)$/m.exec(result.stdout)?.[1];
     expect(token).toMatch(/^scimctl_sk_[A-Za-z0-9_-]{43}$/);
     expect(result.stdout).toContain(`Tenant URL:   ${created.baseUrl}\n`);
-    expect(result.stdout).toContain('This token is shown only this once');
-    expect(result.stderr).toBe(`Rotated the token of ${created.id}; update the Secret token in your IdP\n`);
+    expect(result.stdout).toBe(`Tenant URL:   ${created.baseUrl}\nSecret token: ${token}\n`);
+    expect(result.stderr).toBe(
+      'This token is shown only this once; scimctl stores just its hash.\n' +
+        `Lost it? \`scimctl --db ${t.db} token rotate <directory>\` makes a new one (the old one stops working).\n` +
+        `Rotated the token of ${created.id}; update the Secret token in your IdP\n`,
+    );
     expect(storedHash(t.db, created.id)).toBe(sha256(token!));
     expect(storedHash(t.db, created.id)).not.toBe(before);
   });
@@ -82,7 +86,7 @@ describe('bearer tokens are shown once and stored only as a hash', () => {
     expect(await scimctl(t.db, ['token', 'rotate', 'scim_directory_nope', '--yes'])).toEqual({
       exitCode: 1,
       stdout: '',
-      stderr: 'error: no SCIM directory "scim_directory_nope"\nSee `scimctl directory list`\n',
+      stderr: `error: no SCIM directory "scim_directory_nope"\nSee \`scimctl --db ${t.db} directory list\`\n`,
     });
   });
 });

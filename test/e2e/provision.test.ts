@@ -102,7 +102,7 @@ describe('scimctl serve, as users run it', () => {
     expect(bad.stderr).toMatch(/^error: Invalid filter at position \d+/);
     const badLimit = await scimctl(temp.db, ['user', 'list', '--directory', dir, '--limit', '1.5']);
     expect(badLimit.exitCode).toBe(2);
-    expect(badLimit.stderr).toBe('error: invalid --limit "1.5": give a whole number of at least 1\n');
+    expect(badLimit.stderr).toBe('error: invalid --limit "1.5": give a whole number (0 for no limit)\n');
   });
 
   it('does not show the token again on the next start, and stops cleanly on SIGTERM', async () => {

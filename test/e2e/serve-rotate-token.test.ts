@@ -25,11 +25,14 @@ function serve(args: string[]) {
 /** Resolves with stdout once it contains `marker`. */
 function until(child: ResultPromise, marker: string): Promise<string> {
   return new Promise((resolve, reject) => {
+    // Both streams, as a terminal shows them: the data is on stdout, the hints on stderr.
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes(marker)) resolve(out);
-    });
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
     void child.then((r) => reject(new Error(`serve exited ${r.exitCode}: ${String(r.stderr)}`)));
   });
 }

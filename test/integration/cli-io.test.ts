@@ -75,6 +75,7 @@ describe('runCli reads only from its io', () => {
 describe('runCli stops when its io says so', () => {
   it('log list --follow ends on a stop request, exit 0', async () => {
     const t = temp();
+    await scimctl(t.db, ['env', 'create', 'dev']);
     const run = start(['--db', t.db, 'log', 'list', '--follow', '--json']);
     await new Promise((resolve) => setTimeout(resolve, 250));
     run.stop();
