@@ -2,7 +2,8 @@ import { CliError } from '../core/errors.js';
 import { createApp, type AppOptions } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
 import { baseUrlFor } from '../core/urls.js';
-import { ensureDefaultDirectory, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { defaultDirectory } from './serve-default.js';
 import { missingAuthtoken } from '../tunnel/ngrok-errors.js';
 import { createTunnel } from '../tunnel/select.js';
 import type { Tunnel, TunnelStatusEvent } from '../tunnel/tunnel.js';
@@ -118,7 +119,7 @@ function tunnelStatus(ctx: Context, store: Store, server: Listening, urls: { tun
 async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Promise<void> {
   const { store, server, tunnel, publicUrl } = serving;
   const { port, domain, allowCidrs } = flags;
-  const created = ensureDefaultDirectory(store, flags.publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
+  const created = await defaultDirectory(ctx, flags.publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
   const origin = publicUrl ?? server.url;
   const directories: ServedDirectory[] = [];
   for (const d of store.directories.list()) {

@@ -204,3 +204,23 @@ async function scimctlRawIn(args: string[], env: Record<string, string>) {
   const exitCode = await runCli(args, run.io);
   return { exitCode, stdout: run.stdout(), stderr: run.stderr() };
 }
+
+describe('serve on a database with an environment but no directory', () => {
+  const temp = useTempDbs();
+
+  test('makes the default directory in that environment, not in a new `default` one', async () => {
+    const t = temp();
+    const dev = await scimctlJson<{ id: string }>(t.db, ['env', 'create', 'dev']);
+    const run = memoryIo();
+    const serving = runCli(['--db', t.db, 'serve', '--port', '0', '--json'], run.io);
+    await until(() => run.stdout().includes('\n'));
+    run.stop();
+    expect(await serving).toBe(0);
+    const ready = JSON.parse(run.stdout()) as { directories: { id: string; token?: string }[] };
+    expect(ready.directories).toHaveLength(1);
+    expect(ready.directories[0]!.token).toMatch(/^scimctl_sk_/);
+    expect((await scimctlJson<{ name: string }[]>(t.db, ['env', 'list'])).map((e) => e.name)).toEqual(['dev']);
+    const [dir] = await scimctlJson<{ id: string; environmentId: string; name: string }[]>(t.db, ['directory', 'list']);
+    expect(dir).toMatchObject({ id: ready.directories[0]!.id, environmentId: dev.id, name: 'default' });
+  });
+});
