@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import { safeJson } from './text.js';
 import { renderTable } from './table.js';
 import { listRendered, memberCounts, showRendered } from './resources.js';
 import { pickDirectory } from './pickers.js';
@@ -36,7 +37,7 @@ export function registerGroup(program: Command): void {
     .action(
       action(async (ctx, id: string) => {
         const resource = await showRendered(ctx, 'Group', id);
-        ctx.result(resource, () => JSON.stringify(resource, null, 2));
+        ctx.result(resource, () => safeJson(JSON.stringify(resource, null, 2)));
       }),
     );
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import { escapeControls, safeJson } from './text.js';
 import { renderFields, renderTable } from './table.js';
 import { notFoundError, usageError } from '../core/errors.js';
 import type { LogQuery, LogRecord } from '../store/index.js';
@@ -97,9 +98,10 @@ export function registerLog(program: Command): void {
 function pretty(body: string | null): string {
   if (!body) return '(none)';
   try {
-    return JSON.stringify(JSON.parse(body), null, 2);
+    return safeJson(JSON.stringify(JSON.parse(body), null, 2));
   } catch {
-    return body;
+    // Whatever a client sent: its lines kept, any other control character shown, not obeyed.
+    return body.split('\n').map(escapeControls).join('\n');
   }
 }
 

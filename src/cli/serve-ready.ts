@@ -3,6 +3,7 @@ import type { Tunnel } from '../tunnel/tunnel.js';
 import { entraSteps, tokenSource, unreservedUrlWarning } from '../tunnel/instructions.js';
 import type { Context } from './context.js';
 import { renderTable } from './table.js';
+import { escapeControls } from './text.js';
 
 export interface ServedDirectory {
   id: string;
@@ -81,6 +82,7 @@ function hints(ctx: Context, r: Ready, tokens: number): string[] {
 export function requestLine(ctx: Context, entry: LogEntry): string {
   const c = ctx.errColor;
   const status = entry.status >= 500 ? c.red(entry.status) : entry.status >= 400 ? c.yellow(entry.status) : c.green(entry.status);
-  const query = entry.query ? c.dim('?' + entry.query) : '';
-  return `${c.dim(entry.time)} ${entry.method.padEnd(6)} ${entry.path}${query} ${status} ${c.dim(entry.durationMs.toFixed(1) + 'ms')}${entry.errorKind ? ' ' + c.yellow(entry.errorKind) : ''}`;
+  // The path and query are the client's: escaped, so a request cannot write to our terminal.
+  const query = entry.query ? c.dim('?' + escapeControls(entry.query)) : '';
+  return `${c.dim(entry.time)} ${escapeControls(entry.method).padEnd(6)} ${escapeControls(entry.path)}${query} ${status} ${c.dim(entry.durationMs.toFixed(1) + 'ms')}${entry.errorKind ? ' ' + c.yellow(entry.errorKind) : ''}`;
 }

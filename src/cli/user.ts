@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import { safeJson } from './text.js';
 import { renderTable } from './table.js';
 import { listRendered, showRendered } from './resources.js';
 import { pickDirectory } from './pickers.js';
@@ -39,7 +40,7 @@ export function registerUser(program: Command): void {
     .action(
       action(async (ctx, id: string) => {
         const resource = await showRendered(ctx, 'User', id);
-        ctx.result(resource, () => JSON.stringify(resource, null, 2));
+        ctx.result(resource, () => safeJson(JSON.stringify(resource, null, 2)));
       }),
     );
 }
