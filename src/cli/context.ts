@@ -4,6 +4,7 @@ import { usageError, CliError } from '../core/errors.js';
 import { openStore, type Store } from '../store/index.js';
 import { noColor, type CliIo } from './io.js';
 import { defaultDatabasePath } from './paths.js';
+import { USAGE_HINT } from './options.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -104,7 +105,7 @@ export class Context {
   /** A value from a flag; else a prompt on a TTY; else a usage error naming the flag. */
   async need<T>(value: T | undefined, flag: string, ask: () => Promise<T>): Promise<T> {
     if (value !== undefined) return value;
-    if (!this.interactive || this.json) throw usageError(`missing required ${flag}`, 'Run with --help to see the usage');
+    if (!this.interactive || this.json) throw usageError(`missing required ${flag}`, USAGE_HINT);
     return ask();
   }
 

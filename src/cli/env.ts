@@ -4,6 +4,7 @@ import { renderFields, renderTable } from './table.js';
 import { DEFAULT_PUBLIC_URL, normalizePublicUrl } from '../core/urls.js';
 import { validateEnvironmentName } from '../core/names.js';
 import { pickEnvironment } from './pickers.js';
+import { flagValue } from './options.js';
 
 export function registerEnv(program: Command): void {
   const env = program.command('env').description('manage environments (namespaces such as "development" or "ci")');
@@ -19,7 +20,7 @@ function registerEnvCreate(env: Command): void {
     .action(
       action(async (ctx, nameArg: string | undefined, opts: { publicUrl: string }) => {
         // Check the flags before prompting or opening (and so creating) the database.
-        const publicUrl = normalizePublicUrl(opts.publicUrl);
+        const publicUrl = flagValue('--public-url', opts.publicUrl, normalizePublicUrl);
         if (nameArg !== undefined) validateEnvironmentName(nameArg);
         const name = await ctx.need(nameArg, 'argument <name>', () =>
           ctx.input('Environment name', (v) => {

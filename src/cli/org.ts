@@ -6,6 +6,7 @@ import { usageError } from '../core/errors.js';
 import { looksLikeId } from '../core/ids.js';
 import type { Organization } from '../store/index.js';
 import { pickEnvironment, pickOrganization } from './pickers.js';
+import { flagValue } from './options.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -25,7 +26,7 @@ function registerOrgCreate(org: Command): void {
     .action(
       action(async (ctx, opts: { env?: string; name?: string; externalId?: string; domain: string[] }) => {
         // Check the flags before prompting or opening (and so creating) the database.
-        const domains = opts.domain.map(normalizeDomain);
+        const domains = opts.domain.map((d) => flagValue('--domain', d, normalizeDomain));
         const externalId = opts.externalId?.trim();
         // Every lookup tries ids first: an external id shaped like one could never be looked up by.
         if (externalId && looksLikeId(externalId)) throw usageError(`invalid --external-id "${externalId}": it has the shape of a scimctl id, so it could never be looked up`, 'Use your app\'s own id for this customer');

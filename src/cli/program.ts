@@ -16,6 +16,7 @@ import { registerSeed } from './seed.js';
 import { registerExport } from './export.js';
 import { registerToken } from './token.js';
 import { registerUser } from './user.js';
+import { USAGE_HINT } from './options.js';
 
 /** Commander's own colour rule (NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, else the terminal), read from io. */
 function commanderColors(env: CliIo['env'], stream: CliOutput): boolean {
@@ -43,7 +44,7 @@ export function buildProgram(io: CliIo): ScimctlProgram {
     .addOption(new Option('--db <path>', 'SQLite database file (default: $SCIMCTL_DB, else $XDG_DATA_HOME/scimctl/scimctl.db, else ~/.local/share/scimctl/scimctl.db)'))
     .option('--json', 'print one JSON document on stdout, for scripts')
     .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(USAGE_HINT)
     .exitOverride();
   const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerConfig];
   for (const register of nouns) register(program);

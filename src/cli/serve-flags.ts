@@ -1,6 +1,7 @@
 import { usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
+import { flagValue } from './options.js';
 
 /** The flags of `scimctl serve`, as commander hands them over. */
 export interface ServeOptions {
@@ -44,7 +45,7 @@ export function parseShutdownTimeout(value: string): number {
 /** Everything the flags alone can get wrong, found before anything listens. */
 export function parseServeFlags(opts: ServeOptions): ServeFlags {
   const port = parsePort(opts.port);
-  const publicOverride = opts.publicUrl ? normalizePublicUrl(opts.publicUrl) : undefined;
+  const publicOverride = opts.publicUrl ? flagValue('--public-url', opts.publicUrl, normalizePublicUrl) : undefined;
   const domain = opts.domain !== undefined ? parseTunnelDomain(opts.domain) : undefined;
   const allowCidrs = (opts.allowCidr ?? []).map(parseCidr);
   if (!opts.tunnel && (domain || allowCidrs.length)) throw usageError(`${domain ? '--domain' : '--allow-cidr'} needs --tunnel`);

@@ -1,4 +1,5 @@
-import { CliError } from '../core/errors.js';
+import { CliError, usageError } from '../core/errors.js';
+import { USAGE_HINT } from './options.js';
 import { createApp, type AppOptions } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
 import { baseUrlFor } from '../core/urls.js';
@@ -74,7 +75,11 @@ async function start(ctx: Context, flags: ServeFlags, tunnel: Tunnel | undefined
     onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
   };
   // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
-  const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host);
+  const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host).catch((error: unknown) => {
+    // Only listening can tell a bad --host; say it in the words of every other bad flag value.
+    if (error instanceof CliError && error.kind === 'usage') throw usageError(`invalid --host "${flags.host}": no such local address`, USAGE_HINT);
+    throw error;
+  });
 
   if (tunnel) {
     if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel…`));

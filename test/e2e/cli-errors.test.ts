@@ -67,18 +67,19 @@ describe.concurrent('bad input: one clear line, the right exit code, nothing cha
   });
 
   test('invalid URLs, domains and names', async () => {
-    expectError(await run('env', 'create', 'x', '--public-url', 'notaurl'), 1, 'invalid URL "notaurl"', 'Give an absolute http(s) URL, e.g. https://scim.example.test');
-    expectError(await run('env', 'create', 'x', '--public-url', 'ftp://x'), 1, 'invalid URL "ftp://x": only http and https are supported');
-    expectError(await run('env', 'create', 'x', '--public-url', 'https://x.test/?a=1'), 1, 'invalid URL "https://x.test/?a=1": a public URL has no query, fragment or credentials');
-    expectError(await run('org', 'create', '--env', 'dev', '--name', 'X', '--domain', 'not a domain'), 1, 'invalid domain "not a domain"', 'Give a DNS name such as example.com');
-    expectError(await run('org', 'create', '--env', 'dev', '--name', 'X', '--domain', 'ok.com', '--domain', '1.2.3.4'), 1, 'invalid domain "1.2.3.4"');
+    // A bad flag value is a usage error (exit 2), worded like every other: invalid --flag "value": why.
+    expectError(await run('env', 'create', 'x', '--public-url', 'notaurl'), 2, 'invalid --public-url "notaurl"', 'Give an absolute http(s) URL, e.g. https://scim.example.test');
+    expectError(await run('env', 'create', 'x', '--public-url', 'ftp://x'), 2, 'invalid --public-url "ftp://x": only http and https are supported');
+    expectError(await run('env', 'create', 'x', '--public-url', 'https://x.test/?a=1'), 2, 'invalid --public-url "https://x.test/?a=1": a public URL has no query, fragment or credentials');
+    expectError(await run('org', 'create', '--env', 'dev', '--name', 'X', '--domain', 'not a domain'), 2, 'invalid --domain "not a domain"', 'Give a DNS name such as example.com');
+    expectError(await run('org', 'create', '--env', 'dev', '--name', 'X', '--domain', 'ok.com', '--domain', '1.2.3.4'), 2, 'invalid --domain "1.2.3.4"');
     const nameHint = 'Use letters, digits, ".", "_" or "-" (up to 63 characters), not starting with "env_"';
     for (const name of ['bad/name', 'env_x', 'a'.repeat(64)]) expectError(await run('env', 'create', name), 1, `invalid environment name "${name}"`, nameHint);
     expectError(await run('org', 'create', '--env', 'dev', '--name', '   '), 2, 'an organization needs a non-empty --name');
   });
 
   test('a missing required flag without a TTY is a usage error naming the flag', async () => {
-    expectError(await run('org', 'create', '--name', 'X'), 2, 'missing required --env <env>', 'Run with --help to see the usage');
+    expectError(await run('org', 'create', '--name', 'X'), 2, 'missing required --env <env>', 'Run with --help for usage');
     expectError(await run('org', 'create', '--env', 'dev'), 2, 'missing required --name <name>');
     expectError(await run('directory', 'create'), 2, 'missing required --org <org>');
     expectError(await run('env', 'create'), 2, 'missing required argument <name>');
@@ -93,7 +94,7 @@ describe.concurrent('bad input: one clear line, the right exit code, nothing cha
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/^error: unknown command 'frobnicate'\n/);
     const option = await spawnScimctl(t.db, ['org', 'list', '--bogus']);
-    expect(option).toEqual({ exitCode: 2, stdout: '', stderr: "error: unknown option '--bogus'\n(run with --help for usage)\n" });
+    expect(option).toEqual({ exitCode: 2, stdout: '', stderr: "error: unknown option '--bogus'\nRun with --help for usage\n" });
   });
 
   test('deletes without --yes and without a TTY are refused', async () => {
@@ -186,10 +187,10 @@ describe.concurrent('databases scimctl must not touch', () => {
   test('a failed command on a new path creates no database', async () => {
     const t = temp();
     const db = join(t.dir, 'sub', 'x.db');
-    expectError(await scimctl(db, ['env', 'create', 'x', '--public-url', 'notaurl']), 1, /invalid URL/);
+    expectError(await scimctl(db, ['env', 'create', 'x', '--public-url', 'notaurl']), 2, /invalid --public-url/);
     expectError(await scimctl(db, ['env', 'create', 'env_x']), 1, /invalid environment name/);
     expectError(await scimctl(db, ['org', 'create', '--name', 'X']), 2, /missing required --env/);
-    expectError(await scimctl(db, ['org', 'create', '--domain', 'x y']), 1, /invalid domain/);
+    expectError(await scimctl(db, ['org', 'create', '--domain', 'x y']), 2, /invalid --domain/);
     expect(existsSync(join(t.dir, 'sub'))).toBe(false);
   });
 

@@ -224,3 +224,47 @@ describe('serve on a database with an environment but no directory', () => {
     expect(dir).toMatchObject({ id: ready.directories[0]!.id, environmentId: dev.id, name: 'default' });
   });
 });
+
+describe('text an IdP controls', () => {
+  const temp = useTempDbs();
+
+  test('is escaped in human output (no title rewrite, no clear screen, no fake row), JSON-escaped in --json', async () => {
+    const t = temp();
+    const evil = '\u001b]0;pwned\u0007\u001b[2J\nfake row\u009b';
+    const fixture = JSON.parse(readFileSync(ACME, 'utf8'));
+    const dir = fixture.environments[0].organizations[0].directories[0];
+    dir.users[0].displayName = evil;
+    dir.groups[0].displayName = `Team${evil}`;
+    const file = join(t.dir, 'evil.json');
+    writeFileSync(file, JSON.stringify(fixture));
+    expect((await scimctl(t.db, ['seed', file])).exitCode).toBe(0);
+    const [d] = await scimctlJson<Dir[]>(t.db, ['directory', 'list']);
+    const shown = '^[]0;pwned^G^[[2J^Jfake row\\x9b';
+    const users = await scimctl(t.db, ['user', 'list', '--directory', d!.id]);
+    expect(users.stdout).toContain(shown);
+    expect(users.stdout.trim().split('\n')).toHaveLength(1 + 6); // the header and six users: no extra row
+    const groups = await scimctl(t.db, ['group', 'list', '--directory', d!.id]);
+    expect(groups.stdout).toContain(`Team${shown}`);
+    const [alice] = await scimctlJson<{ id: string; displayName: string }[]>(t.db, ['user', 'list', '--directory', d!.id]);
+    expect(alice!.displayName).toBe(evil);
+    const one = await scimctl(t.db, ['user', 'show', alice!.id]);
+    for (const output of [users.stdout, groups.stdout, one.stdout]) expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe('invalid flag values', () => {
+  const temp = useTempDbs();
+
+  test('are usage errors (exit 2) in one wording, with one usage hint', async () => {
+    const t = temp();
+    expect(await scimctl(t.db, ['serve', '--public-url', 'notaurl'])).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'error: invalid --public-url "notaurl"\nGive an absolute http(s) URL, e.g. https://scim.example.test\n',
+    });
+    const host = await scimctl(t.db, ['serve', '--host', '256.1.1.1', '--port', '0']);
+    expect(host).toEqual({ exitCode: 2, stdout: '', stderr: 'error: invalid --host "256.1.1.1": no such local address\nRun with --help for usage\n' });
+    expect(await scimctl(t.db, ['serve', '--port', 'x'])).toMatchObject({ exitCode: 2, stderr: 'error: invalid --port "x": give a number from 0 to 65535\n' });
+    expect(await scimctl(t.db, ['env', 'list', '--bogus'])).toMatchObject({ exitCode: 2, stderr: "error: unknown option '--bogus'\nRun with --help for usage\n" });
+  });
+});

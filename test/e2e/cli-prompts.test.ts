@@ -113,6 +113,6 @@ describe.concurrent('prompts at a terminal', () => {
     const t = temp();
     const { exitCode, screen } = await scimctlPty(t.db, ['env', 'create', '--json']).exit();
     expect(exitCode).toBe(2);
-    expect(screen).toBe('error: missing required argument <name>\nRun with --help to see the usage\n');
+    expect(screen).toBe('error: missing required argument <name>\nRun with --help for usage\n');
   });
 });
