@@ -3,7 +3,7 @@ import { action } from './action.js';
 import { safeJson } from './text.js';
 import { renderTable } from './table.js';
 import { listRendered, memberCounts, showRendered } from './resources.js';
-import { pickDirectory } from './pickers.js';
+import { pickReadDirectory } from './pickers.js';
 import { parseListLimit } from './options.js';
 
 export function registerGroup(program: Command): void {
@@ -17,7 +17,7 @@ export function registerGroup(program: Command): void {
     .description('list the groups of a directory (--json leaves members out; see group show)')
     .action(
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
-        const dir = await pickDirectory(ctx, opts.directory);
+        const dir = await pickReadDirectory(ctx, opts.directory);
         const { total, resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, parseListLimit(opts.limit));
         const counts = memberCounts(ctx, resources.map((g) => String(g.id)));
         ctx.list(resources, opts.filter ? 'No groups match.' : 'No groups yet.', () =>
@@ -32,11 +32,12 @@ export function registerGroup(program: Command): void {
 
   group
     .command('show')
-    .argument('<id>', 'group id (scim_group_…)')
+    .argument('<group>', 'group id (scim_group_…), or its displayName')
+    .option('--directory <dir>', 'where to look the displayName up (needed when there are several directories)')
     .description('show one group with its members')
     .action(
-      action(async (ctx, id: string) => {
-        const resource = await showRendered(ctx, 'Group', id);
+      action(async (ctx, ref: string, opts: { directory?: string }) => {
+        const resource = await showRendered(ctx, 'Group', ref, opts.directory);
         ctx.result(resource, () => safeJson(JSON.stringify(resource, null, 2)));
       }),
     );

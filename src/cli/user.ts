@@ -3,7 +3,7 @@ import { action } from './action.js';
 import { safeJson } from './text.js';
 import { renderTable } from './table.js';
 import { listRendered, showRendered } from './resources.js';
-import { pickDirectory } from './pickers.js';
+import { pickReadDirectory } from './pickers.js';
 import { parseListLimit } from './options.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -19,7 +19,7 @@ export function registerUser(program: Command): void {
     .description('list the users of a directory')
     .action(
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
-        const dir = await pickDirectory(ctx, opts.directory);
+        const dir = await pickReadDirectory(ctx, opts.directory);
         const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, parseListLimit(opts.limit));
         ctx.list(resources, opts.filter ? 'No users match.' : 'No users yet.', () => {
           const rows = resources.map((u) => {
@@ -35,11 +35,12 @@ export function registerUser(program: Command): void {
 
   user
     .command('show')
-    .argument('<id>', 'user id (scim_user_…)')
+    .argument('<user>', 'user id (scim_user_…), or its userName')
+    .option('--directory <dir>', 'where to look the userName up (needed when there are several directories)')
     .description('show one user as the SCIM server returns it')
     .action(
-      action(async (ctx, id: string) => {
-        const resource = await showRendered(ctx, 'User', id);
+      action(async (ctx, ref: string, opts: { directory?: string }) => {
+        const resource = await showRendered(ctx, 'User', ref, opts.directory);
         ctx.result(resource, () => safeJson(JSON.stringify(resource, null, 2)));
       }),
     );
