@@ -8,7 +8,7 @@ import { flagValue } from './options.js';
 
 export function registerEnv(program: Command): void {
   const env = program.command('env').description('manage environments (namespaces such as "development" or "ci")');
-  for (const register of [registerEnvCreate, registerEnvList, registerEnvShow, registerEnvDelete]) register(env);
+  for (const register of [registerEnvCreate, registerEnvList, registerEnvShow, registerEnvUpdate, registerEnvDelete]) register(env);
 }
 
 function registerEnvCreate(env: Command): void {
@@ -62,6 +62,25 @@ function registerEnvShow(env: Command): void {
       action(async (ctx, ref: string | undefined) => {
         const e = await pickEnvironment(ctx, ref, 'argument <env>');
         ctx.result(e, () => renderFields([['ID', e.id], ['Name', e.name], ['Public URL', e.publicUrl], ['Created', e.createdAt]]));
+      }),
+    );
+}
+
+function registerEnvUpdate(env: Command): void {
+  env
+    .command('update')
+    .argument('<env>', 'environment id or name')
+    .requiredOption('--public-url <url>', 'the URL the SCIM server is reached at, used in base URLs')
+    .description("change an environment's public URL")
+    .addHelpText('after', '\nExample:\n  scimctl env update dev --public-url https://scim.example.test')
+    .action(
+      action(async (ctx, ref: string, opts: { publicUrl: string }) => {
+        const publicUrl = flagValue('--public-url', opts.publicUrl, normalizePublicUrl);
+        const e = await pickEnvironment(ctx, ref, 'argument <env>');
+        ctx.store.environments.setPublicUrl(e.id, publicUrl);
+        const updated = ctx.store.environments.get(e.id);
+        ctx.result(updated, () => '');
+        if (!ctx.json) ctx.notice(`Updated environment ${e.name}: public URL ${publicUrl}`);
       }),
     );
 }

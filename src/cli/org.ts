@@ -12,7 +12,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerOrg(program: Command): void {
   const org = program.command('org').description('manage organizations (your app\'s customers)');
-  for (const register of [registerOrgCreate, registerOrgList, registerOrgShow, registerOrgDelete]) register(org);
+  for (const register of [registerOrgCreate, registerOrgList, registerOrgShow, registerOrgUpdate, registerOrgDelete]) register(org);
 }
 
 function registerOrgCreate(org: Command): void {
@@ -69,6 +69,47 @@ function registerOrgShow(org: Command): void {
       action(async (ctx, ref: string | undefined) => {
         const o = await pickOrganization(ctx, ref, 'argument <org>');
         ctx.result(o, () => describeOrganization(o));
+      }),
+    );
+}
+
+interface OrgUpdate {
+  name?: string;
+  externalId?: string;
+  addDomain: string[];
+  removeDomain: string[];
+}
+
+function registerOrgUpdate(org: Command): void {
+  org
+    .command('update')
+    .argument('<org>', 'organization id or external id')
+    .option('--name <name>', 'a new display name')
+    .option('--external-id <id>', 'a new external id ("" removes it)')
+    .option('--add-domain <domain>', 'add a domain (repeatable)', collect, [])
+    .option('--remove-domain <domain>', 'remove a domain (repeatable)', collect, [])
+    .description("change an organization's name, external id or domains (all or nothing)")
+    .addHelpText('after', '\nExample:\n  scimctl org update acme --name "Acme Corp" --add-domain acme.example')
+    .action(
+      action(async (ctx, ref: string, opts: OrgUpdate) => {
+        const add = opts.addDomain.map((d) => flagValue('--add-domain', d, normalizeDomain));
+        const remove = opts.removeDomain.map((d) => flagValue('--remove-domain', d, normalizeDomain));
+        const name = opts.name?.trim();
+        const externalId = opts.externalId?.trim();
+        if (opts.name !== undefined && !name) throw usageError('an organization needs a non-empty --name');
+        if (externalId && looksLikeId(externalId)) throw usageError(`invalid --external-id "${externalId}": it has the shape of a scimctl id, so it could never be looked up`);
+        if (name === undefined && externalId === undefined && !add.length && !remove.length) throw usageError('nothing to change', 'Pass --name, --external-id, --add-domain or --remove-domain');
+        const o = await pickOrganization(ctx, ref, 'argument <org>');
+        const store = ctx.store;
+        store.transaction(() => {
+          if (name !== undefined) store.organizations.rename(o.id, name);
+          if (externalId !== undefined) store.organizations.setExternalId(o.id, externalId || null);
+          for (const domain of remove) store.organizations.removeDomain(o.id, domain);
+          for (const domain of add) store.organizations.addDomain(o.environmentId, o.id, domain);
+        });
+        const updated = store.organizations.get(o.id);
+        ctx.result(updated, () => describeOrganization(updated));
+        if (!ctx.json) ctx.notice(`Updated organization ${updated.name} (${updated.id})`);
       }),
     );
 }
