@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import type { Context } from './context.js';
+import { warnIfServing } from './delete-impact.js';
 import { renderFields, renderTable } from './table.js';
 import { pasteIntoEntra, tokenShownOnce } from './entra-hint.js';
 import { findOrganization, pickDirectory, pickOrganization } from './pickers.js';
@@ -101,7 +102,9 @@ function registerDirectoryDelete(directory: Command): void {
     .action(
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const d = await pickDirectory(ctx, ref, 'argument <dir>');
-        await ctx.confirm(`Delete SCIM directory ${d.id} with its users, groups and request log`, opts.yes);
+        const details = ctx.store.directories.details(d.id);
+        warnIfServing(ctx, [d]);
+        await ctx.confirm(`Delete SCIM directory ${d.id}${d.name ? ` (${d.name})` : ''} with its ${details.userCount} users, ${details.groupCount} groups and request log`, opts.yes);
         ctx.store.directories.delete(d.id);
         ctx.result({ id: d.id, deleted: true }, () => '');
         if (!ctx.json) ctx.notice(`Deleted SCIM directory ${d.id}`);

@@ -5,6 +5,7 @@ import { DEFAULT_PUBLIC_URL, normalizePublicUrl } from '../core/urls.js';
 import { validateEnvironmentName } from '../core/names.js';
 import { pickEnvironment } from './pickers.js';
 import { flagValue } from './options.js';
+import { warnIfServing, whatGoes } from './delete-impact.js';
 
 export function registerEnv(program: Command): void {
   const env = program.command('env').description('manage environments (namespaces such as "development" or "ci")');
@@ -94,7 +95,10 @@ function registerEnvDelete(env: Command): void {
     .action(
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const e = await pickEnvironment(ctx, ref, 'argument <env>');
-        await ctx.confirm(`Delete environment ${e.name} (${e.id}) and everything in it`, opts.yes);
+        const directories = ctx.store.directories.list({ environmentId: e.id });
+        const orgs = ctx.store.organizations.list(e.id).length;
+        warnIfServing(ctx, directories);
+        await ctx.confirm(`Delete environment ${e.name} (${e.id}) with its ${whatGoes(ctx, directories, [`${orgs} organization${orgs === 1 ? '' : 's'}`])}`, opts.yes);
         ctx.store.environments.delete(e.id);
         ctx.result({ id: e.id, deleted: true }, () => '');
         if (!ctx.json) ctx.notice(`Deleted environment ${e.name} (${e.id})`);

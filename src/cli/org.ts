@@ -7,6 +7,7 @@ import { looksLikeId } from '../core/ids.js';
 import type { Organization } from '../store/index.js';
 import { pickEnvironment, pickOrganization } from './pickers.js';
 import { flagValue } from './options.js';
+import { warnIfServing, whatGoes } from './delete-impact.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -123,7 +124,9 @@ function registerOrgDelete(org: Command): void {
     .action(
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const o = await pickOrganization(ctx, ref, 'argument <org>');
-        await ctx.confirm(`Delete organization ${o.name} (${o.id}) and its directories`, opts.yes);
+        const directories = ctx.store.directories.list({ organizationId: o.id });
+        warnIfServing(ctx, directories);
+        await ctx.confirm(`Delete organization ${o.name} (${o.id}) with its ${whatGoes(ctx, directories)}`, opts.yes);
         ctx.store.organizations.delete(o.id);
         ctx.result({ id: o.id, deleted: true }, () => '');
         if (!ctx.json) ctx.notice(`Deleted organization ${o.name} (${o.id})`);

@@ -98,9 +98,10 @@ describe.concurrent('bad input: one clear line, the right exit code, nothing cha
   });
 
   test('deletes without --yes and without a TTY are refused', async () => {
-    expectError(await run('env', 'delete', 'dev'), 2, `Delete environment dev (${ids.env}) and everything in it needs confirmation`, 'Pass --yes to confirm');
-    expectError(await run('org', 'delete', 'acme'), 2, `Delete organization Acme (${ids.org}) and its directories needs confirmation`);
-    expectError(await run('directory', 'delete', ids.dir), 2, /^error: Delete SCIM directory scim_directory_\w+ with its users, groups and request log needs confirmation$/);
+    // The question says what goes with it, counted.
+    expectError(await run('env', 'delete', 'dev'), 2, `Delete environment dev (${ids.env}) with its 1 organization, 1 SCIM directory, 0 users and 0 groups needs confirmation`, 'Pass --yes to confirm');
+    expectError(await run('org', 'delete', 'acme'), 2, `Delete organization Acme (${ids.org}) with its 1 SCIM directory, 0 users and 0 groups needs confirmation`);
+    expectError(await run('directory', 'delete', ids.dir), 2, /^error: Delete SCIM directory scim_directory_\w+ with its 0 users, 0 groups and request log needs confirmation$/);
     expectError(await run('directory', 'delete', ids.dir, '--json'), 2, /needs confirmation$/);
   });
 });

@@ -37,3 +37,24 @@ describe('update commands', () => {
     expect(await scimctl(t.db, ['org', 'update', 'acme-corp'])).toMatchObject({ exitCode: 2, stderr: 'error: nothing to change\nPass --name, --external-id, --add-domain or --remove-domain\n' });
   });
 });
+
+describe('deletes while serve runs', () => {
+  const temp = useTempDbs();
+
+  test('warn that IdPs using it will get 404s, and count what goes', async () => {
+    const t = temp();
+    const { spawnServe } = await import('../helpers/serve.js');
+    const serve = await spawnServe(t.db);
+    try {
+      const [dir] = serve.ready.directories;
+      const refused = await scimctl(t.db, ['directory', 'delete', dir!.id]);
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toBe(
+        `warning: scimctl serve (pid ${serve.process.pid}) is running on this database; IdPs provisioning to what you delete will get 404s\n` +
+          `error: Delete SCIM directory ${dir!.id} (default) with its 0 users, 0 groups and request log needs confirmation\nPass --yes to confirm\n`,
+      );
+    } finally {
+      await serve.stop();
+    }
+  });
+});
