@@ -16,6 +16,7 @@ import { registerSeed } from './seed.js';
 import { registerExport } from './export.js';
 import { registerToken } from './token.js';
 import { registerUser } from './user.js';
+import { registerStatus } from './status.js';
 import { USAGE_HINT } from './options.js';
 
 /** Commander's own colour rule (NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, else the terminal), read from io. */
@@ -46,7 +47,7 @@ export function buildProgram(io: CliIo): ScimctlProgram {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(USAGE_HINT)
     .exitOverride();
-  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerConfig];
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerStatus, registerConfig];
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();

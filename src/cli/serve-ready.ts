@@ -50,7 +50,10 @@ function readyJson(r: Ready) {
 
 function banner(ctx: Context, r: Ready): string[] {
   const c = ctx.errColor;
-  const lines = [`${c.green('scimctl is serving SCIM 2.0')} on ${r.localUrl}${r.publicUrl && !r.tunnel ? ` (public URL ${r.publicUrl})` : ''}`];
+  const lines = [
+    `${c.green('scimctl is serving SCIM 2.0')} on ${r.localUrl}${r.publicUrl && !r.tunnel ? ` (public URL ${r.publicUrl})` : ''}`,
+    c.dim(`Database: ${ctx.dbPath}`),
+  ];
   if (r.tunnel) {
     lines.push(`${c.bold('Public URL:')} ${r.publicUrl} ${c.dim(`(${r.tunnel.provider}; only the SCIM routes are reachable there)`)}`);
     if (r.allowCidrs.length) lines.push(c.dim(`Public traffic accepted only from ${r.allowCidrs.join(', ')}`));

@@ -158,6 +158,7 @@ describe('hints repeat the --db the user gave', () => {
     run.stop();
     expect(await serving).toBe(0);
     expect(run.stderr()).toContain(`\`scimctl --db '${db}' log list --follow\``);
+    expect(run.stderr()).toContain(`\nDatabase: ${db}\n`); // the banner names the database it serves
     // Only the data on stdout: the base URL table.
     expect(run.stdout()).toMatch(/^\nDIRECTORY\s+NAME\s+BASE URL\nscim_directory_\w+\s+http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/scim_directory_\w+\n$/);
   });

@@ -68,7 +68,7 @@ describe('serve --rotate-token', () => {
 describe('serve --tunnel shutdown', () => {
   it('Ctrl-C closes the tunnel, then the server; exit 0', async () => {
     const child = serve(['--tunnel', '--rotate-token']);
-    const text = await until(child, 'Ctrl-C', 'Secret token:');
+    const text = await until(child, 'Ctrl-C', 'Secret token: scimctl_');
     expect(text).toMatch(/Tenant URL: +http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/scim_directory_/);
     expect(text).toMatch(/Secret token: scimctl_/);
     child.kill('SIGINT');
