@@ -7,6 +7,14 @@ import { scimctl, scimctlJson, spawnScimctl, tempDb, type CliResult, useTempDbs 
 import { LATEST_VERSION } from '../../src/store/migrations.js';
 
 /** One `error:` line, at most one hint line, nothing on stdout, no stack trace, the given exit code. */
+/** Under --json an error is one JSON line on stderr: {"error": {"kind", "message", "hint"?}}. */
+function expectJsonError(result: CliResult, exitCode: number, error: Record<string, unknown>): void {
+  expect(result.stderr.endsWith('\n') && result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(JSON.parse(result.stderr)).toEqual({ error });
+  expect(result.stdout).toBe('');
+  expect(result.exitCode).toBe(exitCode);
+}
+
 function expectError(result: CliResult, exitCode: number, message: string | RegExp, hint?: string): void {
   const lines = result.stderr.split('\n');
   expect(lines.pop(), 'stderr ends with a newline').toBe('');
@@ -86,7 +94,7 @@ describe.concurrent('bad input: one clear line, the right exit code, nothing cha
     expectError(await run('env', 'show'), 2, 'missing required argument <env>');
     expectError(await run('token', 'rotate', '--yes'), 2, 'missing required argument <dir>');
     // --json never prompts, even where it could.
-    expectError(await run('org', 'create', '--name', 'X', '--json'), 2, 'missing required --env <env>');
+    expectJsonError(await run('org', 'create', '--name', 'X', '--json'), 2, { kind: 'usage', message: 'missing required --env <env>', hint: 'Run with --help for usage' });
   });
 
   test('unknown commands and options are usage errors (the real binary: commander output, exit 2)', async () => {
@@ -102,7 +110,7 @@ describe.concurrent('bad input: one clear line, the right exit code, nothing cha
     expectError(await run('env', 'delete', 'dev'), 2, `Delete environment dev (${ids.env}) with its 1 organization, 1 SCIM directory, 0 users and 0 groups needs confirmation`, 'Pass --yes to confirm');
     expectError(await run('org', 'delete', 'acme'), 2, `Delete organization Acme (${ids.org}) with its 1 SCIM directory, 0 users and 0 groups needs confirmation`);
     expectError(await run('directory', 'delete', ids.dir), 2, /^error: Delete SCIM directory scim_directory_\w+ with its 0 users, 0 groups and request log needs confirmation$/);
-    expectError(await run('directory', 'delete', ids.dir, '--json'), 2, /needs confirmation$/);
+    expectJsonError(await run('directory', 'delete', ids.dir, '--json'), 2, { kind: 'usage', message: expect.stringMatching(/needs confirmation$/), hint: 'Pass --yes to confirm' });
   });
 });
 
@@ -200,7 +208,8 @@ describe.concurrent('databases scimctl must not touch', () => {
     const db = join(t.dir, 'a', 'b', 'c', 'scimctl.db');
     const missing = { exitCode: 1, stdout: '', stderr: `error: no scimctl database at ${db}\nCheck --db (or SCIMCTL_DB); \`scimctl --db ${db} env create <name>\`, \`scimctl --db ${db} seed\` and \`scimctl --db ${db} serve\` create one\n` };
     expect(await scimctl(db, ['env', 'list'])).toEqual(missing);
-    expect(await scimctl(db, ['org', 'list', '--json'])).toEqual(missing);
+    const asJson = await scimctl(db, ['org', 'list', '--json']);
+    expect(JSON.parse(asJson.stderr)).toEqual({ error: { kind: 'not-found', message: `no scimctl database at ${db}`, hint: missing.stderr.split('\n')[1] } });
     expect(existsSync(join(t.dir, 'a'))).toBe(false);
     expect((await scimctl(db, ['env', 'create', 'dev'])).exitCode).toBe(0);
     expect(existsSync(db)).toBe(true);

@@ -44,7 +44,10 @@ describe('--json: exactly one JSON document on stdout', () => {
 
   test('a failing command prints nothing on stdout (the real binary)', async () => {
     const failed = await spawnScimctl(t.db, ['env', 'show', 'nope', '--json']);
-    expect(failed).toEqual({ exitCode: 1, stdout: '', stderr: `error: no environment "nope"\nSee \`scimctl --db ${t.db} env list\`\n` });
+    // The error itself is JSON too, on stderr: {"error": {"kind", "message", "hint"}}.
+    expect(failed).toEqual({ exitCode: 1, stdout: '', stderr: JSON.stringify({ error: { kind: 'not-found', message: 'no environment "nope"', hint: `See \`scimctl --db ${t.db} env list\`` } }) + '\n' });
+    const unknown = await scimctl(t.db, ['env', 'list', '--bogus', '--json']);
+    expect(unknown).toEqual({ exitCode: 2, stdout: '', stderr: JSON.stringify({ error: { kind: 'usage', message: "unknown option '--bogus'", hint: 'Run with --help for usage' } }) + '\n' });
   });
 
   test('the built binary knows its version', async () => {

@@ -114,6 +114,6 @@ describe.concurrent('prompts at a terminal', () => {
     const t = temp();
     const { exitCode, screen } = await scimctlPty(t.db, ['env', 'create', '--json']).exit();
     expect(exitCode).toBe(2);
-    expect(screen).toBe('error: missing required argument <name>\nRun with --help for usage\n');
+    expect(JSON.parse(screen)).toEqual({ error: { kind: 'usage', message: 'missing required argument <name>', hint: 'Run with --help for usage' } });
   });
 });
