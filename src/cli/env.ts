@@ -73,7 +73,6 @@ function registerEnvUpdate(env: Command): void {
     .argument('<env>', 'environment id or name')
     .requiredOption('--public-url <url>', 'the URL the SCIM server is reached at, used in base URLs')
     .description("change an environment's public URL")
-    .addHelpText('after', '\nExample:\n  scimctl env update dev --public-url https://scim.example.test')
     .action(
       action(async (ctx, ref: string, opts: { publicUrl: string }) => {
         const publicUrl = flagValue('--public-url', opts.publicUrl, normalizePublicUrl);

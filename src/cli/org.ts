@@ -90,7 +90,6 @@ function registerOrgUpdate(org: Command): void {
     .option('--add-domain <domain>', 'add a domain (repeatable)', collect, [])
     .option('--remove-domain <domain>', 'remove a domain (repeatable)', collect, [])
     .description("change an organization's name, external id or domains (all or nothing)")
-    .addHelpText('after', '\nExample:\n  scimctl org update acme --name "Acme Corp" --add-domain acme.example')
     .action(
       action(async (ctx, ref: string, opts: OrgUpdate) => {
         const add = opts.addDomain.map((d) => flagValue('--add-domain', d, normalizeDomain));

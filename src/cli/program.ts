@@ -17,6 +17,7 @@ import { registerExport } from './export.js';
 import { registerToken } from './token.js';
 import { registerUser } from './user.js';
 import { registerStatus } from './status.js';
+import { finishCommand } from './examples.js';
 import { USAGE_HINT } from './options.js';
 
 /** Commander's own colour rule (NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, else the terminal), read from io. */
@@ -41,6 +42,8 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     // Under --json, runCli reports commander's errors as JSON instead.
     ...(jsonErrors ? { outputError: () => undefined } : {}),
   });
+  // Every subcommand's --help lists --db, --json and --debug too (commander copies this setting).
+  program.configureHelp({ showGlobalOptions: true });
   program
     .description('A local SCIM 2.0 server and toolkit for testing provisioning from Microsoft Entra ID and Okta')
     .version(VERSION)
@@ -53,6 +56,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();
+    finishCommand(cmd);
     cmd.commands.forEach(inherit);
   });
   return program;

@@ -15,7 +15,6 @@ export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('show the database in use, the serves running on it and what it holds')
-    .addHelpText('after', '\nExample:\n  scimctl status --json')
     .action(
       action(async (ctx) => {
         const status = read(ctx);
