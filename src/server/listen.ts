@@ -33,7 +33,7 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
         url: `http://${shownHost}:${address.port}`,
         close: (deadlineMs?: number) =>
           new Promise<void>((done) => {
-            // A stalled half-sent request would otherwise hold close() for requestTimeout (5 min).
+            // A stalled half-sent request would otherwise hold close() until the request timeout.
             const cutOff = deadlineMs === undefined ? undefined : setTimeout(() => server.closeAllConnections(), deadlineMs);
             server.close(() => {
               clearTimeout(cutOff);
