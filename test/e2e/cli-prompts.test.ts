@@ -110,6 +110,22 @@ describe.concurrent('prompts at a terminal', () => {
     expect(existsSync(env.SCIMCTL_CONFIG)).toBe(false);
   });
 
+  test('serve on a database with several environments and no directory asks where to make it', async () => {
+    const t = temp();
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    const staging = await scimctlJson<Env>(t.db, ['env', 'create', 'staging']);
+    const session = scimctlPty(t.db, ['serve', '--port', '0']);
+    await session.waitFor('create the default one in which environment?');
+    session.type(`\u001b[B${ENTER}`); // down to staging
+    await session.waitFor('Press Ctrl-C to stop');
+    session.type('\u0003');
+    const { exitCode, screen } = await session.exit();
+    expect(exitCode, screen).toBe(0);
+    const [dir] = await scimctlJson<{ environmentId: string }[]>(t.db, ['directory', 'list']);
+    expect(dir!.environmentId).toBe(staging.id);
+    expect((await scimctlJson<Env[]>(t.db, ['env', 'list'])).map((e) => e.name)).toEqual(['dev', 'staging']);
+  });
+
   test('--json never prompts, even at a terminal', async () => {
     const t = temp();
     const { exitCode, screen } = await scimctlPty(t.db, ['env', 'create', '--json']).exit();
