@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { openStore } from '../store/index.js';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { invalidError, notFoundError, usageError } from '../core/errors.js';
@@ -30,7 +31,13 @@ export function registerSeed(program: Command): void {
         let report: SeedReport;
         try {
           const plan = validateFixture(raw, source, reporter.progress);
-          report = applyFixture(ctx.store, plan, { source, prune: opts.prune, dryRun: opts.dryRun, progress: reporter.progress });
+          // A dry run must not create the database it reports on: with none yet, it runs against an empty one in memory.
+          const scratch = opts.dryRun && !existsSync(ctx.dbPath) ? openStore(':memory:') : undefined;
+          try {
+            report = applyFixture(scratch ?? ctx.store, plan, { source, prune: opts.prune, dryRun: opts.dryRun, progress: reporter.progress });
+          } finally {
+            scratch?.close();
+          }
         } finally {
           reporter.done();
         }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
@@ -267,5 +267,17 @@ describe('invalid flag values', () => {
     expect(host).toEqual({ exitCode: 2, stdout: '', stderr: 'error: invalid --host "256.1.1.1": no such local address\nRun with --help for usage\n' });
     expect(await scimctl(t.db, ['serve', '--port', 'x'])).toMatchObject({ exitCode: 2, stderr: 'error: invalid --port "x": give a number from 0 to 65535\n' });
     expect(await scimctl(t.db, ['env', 'list', '--bogus'])).toMatchObject({ exitCode: 2, stderr: "error: unknown option '--bogus'\nRun with --help for usage\n" });
+  });
+});
+
+describe('seed --dry-run on a path with no database', () => {
+  const temp = useTempDbs();
+
+  test('reports what it would create, and creates no database', async () => {
+    const t = temp();
+    const dry = await scimctl(t.db, ['seed', ACME, '--dry-run', '--json']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, changed: true, summary: { created: 13 } });
+    expect(existsSync(t.db)).toBe(false);
   });
 });
