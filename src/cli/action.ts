@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { Context, type GlobalOptions } from './context.js';
+import { Context, type CommandTraits, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 
 export type Action<A extends unknown[]> = (ctx: Context, ...args: A) => Promise<void>;
@@ -25,11 +25,11 @@ export function programOf(command: Command): ScimctlProgram {
 }
 
 /** Wraps a command action: builds the Context from the global options and always closes the database. */
-export function action<A extends unknown[]>(fn: Action<A>) {
+export function action<A extends unknown[]>(fn: Action<A>, traits: CommandTraits = {}) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const program = programOf(command);
-    const ctx = new Context(command.optsWithGlobals<GlobalOptions>(), program.io);
+    const ctx = new Context(command.optsWithGlobals<GlobalOptions>(), program.io, traits);
     program.context = ctx;
     try {
       await fn(ctx, ...(args.slice(0, -1) as A));

@@ -74,13 +74,20 @@ function effective(key: Key, config: ConfigFile, env: CliIo['env']): { value: st
   return { value, source: fromEnv ? 'env' : raw ? 'config' : null };
 }
 
+const ONE_WORD = 'give one word without spaces';
+const isOneWord = (value: string) => value !== '' && !/\s/.test(value);
+
 async function readValue(ctx: Context, key: Key): Promise<string> {
   if (ctx.interactive && !ctx.json) {
-    const { password } = await import('@inquirer/prompts');
-    return password({ message: `${key}:`, mask: '*' }, ctx.promptStreams);
+    // An empty or spaced answer asks again, rather than failing after the prompt said ✔.
+    return ctx.password(`${key}:`, (value) => isOneWord(value.trim()) || ONE_WORD);
   }
   // Piped, so the secret stays out of shell history and `ps`: `echo "$TOKEN" | scimctl config set …`.
-  return readAll(ctx.io.stdin);
+  const piped = await readAll(ctx.io.stdin);
+  if (!piped.trim()) {
+    throw usageError(`no value for ${key}: nothing was given on stdin`, `Pass it as an argument, pipe it (\`echo "$TOKEN" | scimctl config set ${key}\`), or run this in a terminal to type it`);
+  }
+  return piped;
 }
 
 export function registerConfig(program: Command): void {
@@ -98,7 +105,7 @@ function registerSet(config: Command): void {
       action(async (ctx, rawKey: string, given: string | undefined) => {
         const key = checkKey(rawKey);
         const value = (given ?? (await readValue(ctx, key))).trim();
-        if (!value || /\s/.test(value)) throw usageError(`invalid value for ${key}: give one word without spaces`);
+        if (!isOneWord(value)) throw usageError(`invalid value for ${key}: ${ONE_WORD}`);
         const path = configFilePath(ctx.io.env);
         writeConfig({ ...readConfig(path), [key]: value }, path);
         ctx.result({ key, set: true, path }, () => '');

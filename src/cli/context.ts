@@ -1,13 +1,20 @@
+import { existsSync } from 'node:fs';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { usageError, CliError } from '../core/errors.js';
 import { openStore, type Store } from '../store/index.js';
 import { noColor, type CliIo } from './io.js';
 import { defaultDatabasePath } from './paths.js';
+import { USAGE_HINT } from './options.js';
 
 export interface GlobalOptions {
   db?: string;
   json?: boolean;
   debug?: boolean;
+}
+
+export interface CommandTraits {
+  /** Only commands that make things (env create, seed, serve) create a missing database. */
+  createsDatabase?: boolean;
 }
 
 export interface Choice {
@@ -27,12 +34,19 @@ export class Context {
   readonly interactive: boolean;
   readonly color: ChalkInstance;
   readonly errColor: ChalkInstance;
+  /** The --db the user gave, repeated in every `scimctl …` command we suggest. */
+  private readonly dbFlag: string | undefined;
   private openedStore: Store | undefined;
 
-  constructor(options: GlobalOptions, readonly io: CliIo) {
+  constructor(
+    options: GlobalOptions,
+    readonly io: CliIo,
+    private readonly traits: CommandTraits = {},
+  ) {
     this.json = options.json ?? false;
     this.debug = options.debug ?? false;
     this.dbPath = options.db ?? defaultDatabasePath(io.env);
+    this.dbFlag = options.db;
     this.interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
     const plain = noColor(io.env);
     this.color = new Chalk({ level: !plain && io.stdout.isTTY ? 1 : 0 });
@@ -45,7 +59,15 @@ export class Context {
   }
 
   get store(): Store {
-    this.openedStore ??= openStore(this.dbPath);
+    if (!this.openedStore) {
+      // A mistyped --db must not turn into a new empty database that "has no environments".
+      if (!this.traits.createsDatabase && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
+        throw new CliError('not-found', `no scimctl database at ${this.dbPath}`, 'Check --db (or SCIMCTL_DB); `scimctl env create <name>`, `scimctl seed` and `scimctl serve` create one');
+      }
+      this.openedStore = openStore(this.dbPath);
+      // Like the config file's warning: the database holds what IdPs provisioned. Once per command.
+      if (this.openedStore.readableByOthers) this.notice(`warning: ${this.dbPath} is readable by other users; run \`chmod 600 ${this.dbPath}\``);
+    }
     return this.openedStore;
   }
 
@@ -54,25 +76,48 @@ export class Context {
     if (this.json) this.io.stdout.write(JSON.stringify(data, null, 2) + '\n');
     else {
       const text = human();
-      if (text) this.io.stdout.write(text + '\n');
+      if (text) this.io.stdout.write(this.withDb(text) + '\n');
     }
+  }
+
+  /** A list: its rows on stdout, or (when there are none) what to do about it on stderr. */
+  list<T>(items: T[], empty: string, render: (items: T[]) => string): void {
+    if (!this.json && items.length === 0) this.notice(this.errColor.dim(empty));
+    else this.result(items, () => render(items));
   }
 
   /** Success notices and hints: stderr, so stdout stays clean data. */
   notice(message: string): void {
-    this.io.stderr.write(message + '\n');
+    this.io.stderr.write(this.withDb(message) + '\n');
+  }
+
+  /**
+   * A suggested command works on the database this one used: with --db given, every `scimctl …` in
+   * backticks gets that --db (with SCIMCTL_DB or the default, the suggestion finds it by itself).
+   */
+  withDb(text: string): string {
+    if (this.dbFlag === undefined) return text;
+    const flag = `\`scimctl --db ${shellQuote(this.dbFlag)} `;
+    // `scimctl config …` reads no database.
+    return text.replace(/`scimctl (?!--db |config )/g, () => flag);
   }
 
   /** A value from a flag; else a prompt on a TTY; else a usage error naming the flag. */
   async need<T>(value: T | undefined, flag: string, ask: () => Promise<T>): Promise<T> {
     if (value !== undefined) return value;
-    if (!this.interactive || this.json) throw usageError(`missing required ${flag}`, 'Run with --help to see the usage');
+    if (!this.interactive || this.json) throw usageError(`missing required ${flag}`, USAGE_HINT);
     return ask();
   }
 
   async input(message: string, validate?: (value: string) => true | string): Promise<string> {
     const { input } = await import('@inquirer/prompts');
     return this.prompting(() => input({ message, required: true, ...(validate ? { validate } : {}) }, this.promptStreams));
+  }
+
+  /** A secret typed at a masked prompt; Ctrl-C cancels like every other prompt. */
+  async password(message: string, validate: (value: string) => true | string): Promise<string> {
+    const { password } = await import('@inquirer/prompts');
+    return this.prompting(() => password({ message, mask: '*', validate }, this.promptStreams));
   }
 
   async select(message: string, choices: Choice[], empty: string): Promise<string> {
@@ -102,4 +147,9 @@ export class Context {
   close(): void {
     this.openedStore?.close();
   }
+}
+
+/** A path as a POSIX shell reads it back: bare when it is safe, else in single quotes. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -1,12 +1,19 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import type { Context } from './context.js';
+import { warnIfServing } from './delete-impact.js';
 import { renderFields, renderTable } from './table.js';
-import { pasteIntoEntra } from './entra-hint.js';
+import { pasteIntoEntra, tokenShownOnce } from './entra-hint.js';
 import { findOrganization, pickDirectory, pickOrganization } from './pickers.js';
 
 export function registerDirectory(program: Command): void {
   const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
-  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryDelete]) register(directory);
+  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryRename, registerDirectoryDelete]) register(directory);
+}
+
+/** Base URLs follow a running serve; without one, say that nothing answers at them yet. */
+function noServeNotice(ctx: Context): void {
+  if (!ctx.json && ctx.store.servers.live().length === 0) ctx.notice(ctx.errColor.dim('No serve is running on this database; `scimctl serve` serves these base URLs.'));
 }
 
 function registerDirectoryCreate(directory: Command): void {
@@ -20,6 +27,7 @@ function registerDirectoryCreate(directory: Command): void {
         const org = await pickOrganization(ctx, opts.org);
         const { directory: dir, token } = ctx.store.directories.create({ organizationId: org.id, name: opts.name });
         ctx.result({ ...dir, token }, () => pasteIntoEntra(ctx, dir.baseUrl, token));
+        tokenShownOnce(ctx);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Created SCIM directory ${dir.id} for ${org.name}`));
       }),
     );
@@ -34,11 +42,10 @@ function registerDirectoryList(directory: Command): void {
       action(async (ctx, opts: { org?: string }) => {
         const org = opts.org ? findOrganization(ctx.store, opts.org) : undefined;
         const dirs = ctx.store.directories.list({ organizationId: org?.id });
-        ctx.result(dirs, () =>
-          dirs.length === 0
-            ? ctx.color.dim('No SCIM directories. Create one with `scimctl directory create --org <org>`.')
-            : renderTable(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.organizationId, d.baseUrl])),
+        ctx.list(dirs, 'No SCIM directories. Create one with `scimctl directory create --org <org>`.', () =>
+          renderTable(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.organizationId, d.baseUrl])),
         );
+        if (dirs.length) noServeNotice(ctx);
       }),
     );
 }
@@ -65,6 +72,23 @@ function registerDirectoryShow(directory: Command): void {
             ['Created', d.createdAt],
           ]),
         );
+        noServeNotice(ctx);
+      }),
+    );
+}
+
+function registerDirectoryRename(directory: Command): void {
+  directory
+    .command('rename')
+    .argument('<dir>', 'directory id')
+    .argument('<name>', 'the new name, unique within its organization')
+    .description('rename a directory (export and seed match directories by name)')
+    .action(
+      action(async (ctx, ref: string, name: string) => {
+        const d = await pickDirectory(ctx, ref, 'argument <dir>');
+        ctx.store.directories.rename(d.id, name);
+        ctx.result(ctx.store.directories.get(d.id), () => '');
+        if (!ctx.json) ctx.notice(`Renamed SCIM directory ${d.id} to "${name}"`);
       }),
     );
 }
@@ -78,7 +102,9 @@ function registerDirectoryDelete(directory: Command): void {
     .action(
       action(async (ctx, ref: string | undefined, opts: { yes?: boolean }) => {
         const d = await pickDirectory(ctx, ref, 'argument <dir>');
-        await ctx.confirm(`Delete SCIM directory ${d.id} with its users, groups and request log`, opts.yes);
+        const details = ctx.store.directories.details(d.id);
+        warnIfServing(ctx, [d]);
+        await ctx.confirm(`Delete SCIM directory ${d.id}${d.name ? ` (${d.name})` : ''} with its ${details.userCount} users, ${details.groupCount} groups and request log`, opts.yes);
         ctx.store.directories.delete(d.id);
         ctx.result({ id: d.id, deleted: true }, () => '');
         if (!ctx.json) ctx.notice(`Deleted SCIM directory ${d.id}`);

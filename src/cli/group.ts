@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import { safeJson } from './text.js';
 import { renderTable } from './table.js';
 import { listRendered, memberCounts, showRendered } from './resources.js';
-import { pickDirectory } from './pickers.js';
-import { parsePositiveInt } from './options.js';
+import { pickReadDirectory } from './pickers.js';
+import { parseListLimit } from './options.js';
 
 export function registerGroup(program: Command): void {
   const group = program.command('group').description('read the groups IdPs have provisioned');
@@ -12,32 +13,32 @@ export function registerGroup(program: Command): void {
     .command('list')
     .option('--directory <dir>', 'directory id')
     .option('--filter <filter>', 'a SCIM filter, e.g. \'displayName sw "Sales"\'')
-    .option('--limit <n>', 'at most this many groups', '1000')
+    .option('--limit <n>', 'at most this many groups; 0 for all', '1000')
     .description('list the groups of a directory (--json leaves members out; see group show)')
     .action(
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
-        const dir = await pickDirectory(ctx, opts.directory);
-        const { resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, parsePositiveInt(opts.limit, '--limit'));
+        const dir = await pickReadDirectory(ctx, opts.directory);
+        const { total, resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, parseListLimit(opts.limit));
         const counts = memberCounts(ctx, resources.map((g) => String(g.id)));
-        ctx.result(resources, () =>
-          resources.length === 0
-            ? ctx.color.dim(opts.filter ? 'No groups match.' : 'No groups yet.')
-            : renderTable(
-                ['ID', 'DISPLAY NAME', 'EXTERNAL ID', 'MEMBERS'],
-                resources.map((g) => [ctx.color.cyan(String(g.id)), String(g.displayName), String(g.externalId ?? ''), String(counts.get(String(g.id)) ?? 0)]),
-              ),
+        ctx.list(resources, opts.filter ? 'No groups match.' : 'No groups yet.', () =>
+          renderTable(
+            ['ID', 'DISPLAY NAME', 'EXTERNAL ID', 'MEMBERS'],
+            resources.map((g) => [ctx.color.cyan(String(g.id)), String(g.displayName), String(g.externalId ?? ''), String(counts.get(String(g.id)) ?? 0)]),
+          ),
         );
+        if (total > resources.length) ctx.notice(ctx.errColor.yellow(`Showing ${resources.length} of ${total} groups; pass --limit 0 for all, or a larger --limit.`));
       }),
     );
 
   group
     .command('show')
-    .argument('<id>', 'group id (scim_group_…)')
+    .argument('<group>', 'group id (scim_group_…), or its displayName')
+    .option('--directory <dir>', 'where to look the displayName up (needed when there are several directories)')
     .description('show one group with its members')
     .action(
-      action(async (ctx, id: string) => {
-        const resource = await showRendered(ctx, 'Group', id);
-        ctx.result(resource, () => JSON.stringify(resource, null, 2));
+      action(async (ctx, ref: string, opts: { directory?: string }) => {
+        const resource = await showRendered(ctx, 'Group', ref, opts.directory);
+        ctx.result(resource, () => safeJson(JSON.stringify(resource, null, 2)));
       }),
     );
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import { escapeControls, safeJson } from './text.js';
 import { renderFields, renderTable } from './table.js';
 import { notFoundError, usageError } from '../core/errors.js';
 import type { LogQuery, LogRecord } from '../store/index.js';
@@ -44,9 +45,9 @@ export function registerLog(program: Command): void {
     .command('list')
     .option('--directory <dir>', 'only requests to this directory')
     .option('--status <status>', 'only this status (404) or class (4xx)')
-    .option('--limit <n>', 'how many of the newest requests', '50')
+    .option('--limit <n>', 'how many of the most recent requests to show', '50')
     .option('-f, --follow', 'keep printing new requests as they arrive (with --json: one JSON object per line)')
-    .description('list logged requests, newest first (bodies: see log show)')
+    .description('list the most recent logged requests, oldest first so the newest is last, like tail and kubectl logs (--json: same order; bodies: see log show)')
     .action(
       action(async (ctx, opts: { directory?: string; status?: string; limit: string; follow?: boolean }) => {
         const directoryId = opts.directory ? ctx.store.directories.get(opts.directory).id : undefined;
@@ -54,9 +55,7 @@ export function registerLog(program: Command): void {
         const limit = parsePositiveInt(opts.limit, '--limit');
         const entries = ctx.store.requestLog.query({ directoryId, status, limit }).reverse();
         if (!opts.follow) {
-          ctx.result(entries.map(summary), () =>
-            entries.length === 0 ? ctx.color.dim('No requests logged yet.') : renderTable(HEADERS, entries.map((e) => row(ctx, e))),
-          );
+          ctx.list(entries.map(summary), 'No requests logged yet.', () => renderTable(HEADERS, entries.map((e) => row(ctx, e))));
           return;
         }
         await follow(ctx, { directoryId, status, limit }, entries);
@@ -99,9 +98,10 @@ export function registerLog(program: Command): void {
 function pretty(body: string | null): string {
   if (!body) return '(none)';
   try {
-    return JSON.stringify(JSON.parse(body), null, 2);
+    return safeJson(JSON.stringify(JSON.parse(body), null, 2));
   } catch {
-    return body;
+    // Whatever a client sent: its lines kept, any other control character shown, not obeyed.
+    return body.split('\n').map(escapeControls).join('\n');
   }
 }
 

@@ -1,8 +1,32 @@
-import { usageError } from '../core/errors.js';
+import { CliError, usageError } from '../core/errors.js';
+
+/** The one hint after every usage error: commander's own and ours. */
+export const USAGE_HINT = 'Run with --help for usage';
 
 /** A flag that takes a whole number of at least 1, e.g. --limit. */
 export function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw usageError(`invalid ${flag} "${value}": give a whole number of at least 1`);
   return n;
+}
+
+/** A list's --limit: a whole number, or 0 for no limit (every row). */
+export function parseListLimit(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw usageError(`invalid --limit "${value}": give a whole number (0 for no limit)`);
+  return n === 0 ? Number.MAX_SAFE_INTEGER : n;
+}
+
+/**
+ * A flag's value checked by a shared parser (a URL, a domain): its complaint becomes a usage error
+ * (exit 2) naming the flag, worded like every other bad flag value: invalid --flag "value": why.
+ */
+export function flagValue<T>(flag: string, value: string, parse: (value: string) => T): T {
+  try {
+    return parse(value);
+  } catch (error) {
+    if (!(error instanceof CliError) || error.kind !== 'invalid') throw error;
+    const reason = error.message.replace(/^invalid [^"]*"[^"]*"(: )?/, '');
+    throw usageError(`invalid ${flag} "${value}"${reason ? `: ${reason}` : ''}`, error.hint);
+  }
 }

@@ -34,12 +34,30 @@ const directories: Picker<Directory> = {
   label: 'SCIM directory',
   empty: 'there are no SCIM directories yet; create one with `scimctl directory create`',
   choices: async (ctx) => ctx.store.directories.list().map((d) => ({ name: `${d.name ?? d.id} (${d.id})`, value: d.id })),
-  find: async (ctx, ref) => ctx.store.directories.get(ref),
+  find: async (ctx, ref) => findDirectory(ctx.store, ref),
 };
 
 export const pickEnvironment = (ctx: Context, ref: string | undefined, flag = '--env <env>') => pick(ctx, ref, flag, environments);
 export const pickOrganization = (ctx: Context, ref: string | undefined, flag = '--org <org>') => pick(ctx, ref, flag, organizations);
 export const pickDirectory = (ctx: Context, ref: string | undefined, flag = '--directory <dir>') => pick(ctx, ref, flag, directories);
+
+/** For reading (user list, group list): with one directory in the database there is nothing to ask. */
+export async function pickReadDirectory(ctx: Context, ref: string | undefined): Promise<Directory> {
+  if (ref === undefined) {
+    const all = ctx.store.directories.list();
+    if (all.length === 1) return all[0]!;
+  }
+  return pickDirectory(ctx, ref);
+}
+
+/** A directory by id, or by name when exactly one directory has it. */
+export function findDirectory(store: Store, ref: string): Directory {
+  const byId = store.directories.findById(ref);
+  if (byId) return byId;
+  const named = store.directories.list().filter((d) => d.name === ref);
+  if (named.length > 1) throw usageError(`${named.length} SCIM directories are named "${ref}" (${named.map((d) => d.id).join(', ')})`, 'Use the directory id');
+  return named[0] ?? store.directories.get(ref);
+}
 
 /** An organization by id, or by external id when exactly one organization (of any environment) has it. */
 export function findOrganization(store: Store, ref: string): Organization {

@@ -1,4 +1,6 @@
-import { notFoundError } from '../core/errors.js';
+import { notFoundError, usageError } from '../core/errors.js';
+import { looksLikeId } from '../core/ids.js';
+import { findDirectory } from './pickers.js';
 import { parseProjection } from '../scim/projection.js';
 import { renderResource, type RelationReader } from '../scim/render.js';
 import type { ResourceKind } from '../scim/schemas.js';
@@ -20,12 +22,31 @@ export async function listRendered(ctx: Context, kind: ResourceKind, directoryRe
   return { total: result.total, resources: result.resources.map((r) => renderResource(kind, r, directory.baseUrl, relations, projection)) };
 }
 
-export async function showRendered(ctx: Context, kind: ResourceKind, id: string) {
-  const resource = repository(ctx, kind).locate(id);
-  if (!resource) throw notFoundError(`no ${kind.toLowerCase()} "${id}"`, `See \`scimctl ${kind.toLowerCase()} list --directory <dir>\``);
+/**
+ * One user or group as GET /Users/{id} answers: by id, or by userName (a group: displayName) within
+ * --directory, or within the only directory there is.
+ */
+export async function showRendered(ctx: Context, kind: ResourceKind, ref: string, directoryRef?: string) {
+  const resource = repository(ctx, kind).locate(ref) ?? (await byName(ctx, kind, ref, directoryRef));
+  if (!resource) throw notFoundError(`no ${kind.toLowerCase()} "${ref}"`, `See \`scimctl ${kind.toLowerCase()} list --directory <dir>\``);
   const directory = ctx.store.directories.get(resource.directoryId);
   // Exactly what GET /Users/{id} or /Groups/{id} answers.
   return renderResource(kind, resource, directory.baseUrl, relationsOf(ctx));
+}
+
+async function byName(ctx: Context, kind: ResourceKind, name: string, directoryRef: string | undefined) {
+  if (looksLikeId(name)) return undefined;
+  const directories = directoryRef ? [findDirectory(ctx.store, directoryRef)] : ctx.store.directories.list();
+  if (directories.length > 1) {
+    throw usageError(`"${name}" is not a ${kind.toLowerCase()} id; to find it by name, say which directory`, 'Pass --directory <dir>');
+  }
+  const [directory] = directories;
+  if (!directory) return undefined;
+  // SCIM filter strings are JSON strings: JSON.stringify quotes and escapes the name exactly.
+  const attribute = kind === 'User' ? 'userName' : 'displayName';
+  const found = repository(ctx, kind).list(directory.id, { filter: parseFilter(`${attribute} eq ${JSON.stringify(name)}`), startIndex: 1, count: 2 });
+  if (found.total > 1) throw usageError(`${found.total} ${kind.toLowerCase()}s of ${directory.id} have ${attribute} "${name}"`, `Use the ${kind.toLowerCase()} id`);
+  return found.resources[0];
 }
 
 /** Member counts of the listed groups, in one query. */

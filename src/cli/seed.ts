@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { openStore } from '../store/index.js';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { invalidError, notFoundError } from '../core/errors.js';
+import { invalidError, notFoundError, usageError } from '../core/errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
 import type { SeedKind, SeedRemoval, SeedReport } from '../fixtures/format.js';
 import { action } from './action.js';
@@ -30,17 +31,25 @@ export function registerSeed(program: Command): void {
         let report: SeedReport;
         try {
           const plan = validateFixture(raw, source, reporter.progress);
-          report = applyFixture(ctx.store, plan, { source, prune: opts.prune, dryRun: opts.dryRun, progress: reporter.progress });
+          // A dry run must not create the database it reports on: with none yet, it runs against an empty one in memory.
+          const scratch = opts.dryRun && !existsSync(ctx.dbPath) ? openStore(':memory:') : undefined;
+          try {
+            report = applyFixture(scratch ?? ctx.store, plan, { source, prune: opts.prune, dryRun: opts.dryRun, progress: reporter.progress });
+          } finally {
+            scratch?.close();
+          }
         } finally {
           reporter.done();
         }
         ctx.result(report, () => directoryTable(ctx, report));
         if (!ctx.json) ctx.notice(summary(ctx, report));
-      }),
+      }, { createsDatabase: true }),
     );
 }
 
 async function readFixture(file: string, stdin: CliInput): Promise<unknown> {
+  // A terminal is not a fixture: reading it would wait for typed JSON (or fail with EAGAIN).
+  if (file === '-' && stdin.isTTY) throw usageError('seed - reads a fixture from standard input, but nothing is piped in', 'Pipe one in (`scimctl seed - < fixture.json`), or pass the file path');
   let text: string;
   try {
     text = file === '-' ? await readAll(stdin) : readFileSync(file, 'utf8');
@@ -68,7 +77,7 @@ async function readFixture(file: string, stdin: CliInput): Promise<unknown> {
 }
 
 function directoryTable(ctx: Context, report: SeedReport): string {
-  if (report.directories.length === 0) return ctx.color.dim('The fixture has no directories.');
+  if (report.directories.length === 0) return '';
   const c = ctx.color;
   return renderTable(
     ['DIRECTORY', 'ID', 'BASE URL', 'TOKEN'],
@@ -104,10 +113,13 @@ function summary(ctx: Context, report: SeedReport): string {
     `  ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged${report.dryRun ? c.yellow(' (dry run: nothing was written)') : ''}`,
   ];
   if (report.removals.length > 0) {
+    const what = `what the fixture does not list (${describeRemovals(report)})`;
     lines.push(
-      report.prune
-        ? `Removed what the fixture does not list (${describeRemovals(report)}):`
-        : c.yellow(`Would remove what the fixture does not list (${describeRemovals(report)}); seed with --prune to remove it:`),
+      !report.prune
+        ? c.yellow(`Would remove ${what}; seed with --prune to remove it:`)
+        : report.dryRun
+          ? c.yellow(`Would remove ${what}; run without --dry-run to remove it:`)
+          : `Removed ${what}:`,
     );
     const shown = report.removals.slice(0, 10);
     for (const r of shown) lines.push(`  ${removalLine(r)}`);

@@ -1,6 +1,7 @@
 import { usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
+import { flagValue } from './options.js';
 
 /** The flags of `scimctl serve`, as commander hands them over. */
 export interface ServeOptions {
@@ -12,6 +13,7 @@ export interface ServeOptions {
   domain?: string;
   allowCidr?: string[];
   rotateToken?: boolean;
+  shutdownTimeout?: string;
 }
 
 /** The flags checked and normalized. */
@@ -24,6 +26,8 @@ export interface ServeFlags {
   tunnel: boolean;
   quiet: boolean;
   rotateToken: boolean;
+  /** How long in-flight requests get after the first stop signal, before every connection is cut. */
+  shutdownTimeoutMs: number;
 }
 
 export function parsePort(value: string): number {
@@ -32,10 +36,16 @@ export function parsePort(value: string): number {
   return port;
 }
 
+export function parseShutdownTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds > 3600) throw usageError(`invalid --shutdown-timeout "${value}": give a number of seconds from 0 to 3600`);
+  return Math.round(seconds * 1000);
+}
+
 /** Everything the flags alone can get wrong, found before anything listens. */
 export function parseServeFlags(opts: ServeOptions): ServeFlags {
   const port = parsePort(opts.port);
-  const publicOverride = opts.publicUrl ? normalizePublicUrl(opts.publicUrl) : undefined;
+  const publicOverride = opts.publicUrl ? flagValue('--public-url', opts.publicUrl, normalizePublicUrl) : undefined;
   const domain = opts.domain !== undefined ? parseTunnelDomain(opts.domain) : undefined;
   const allowCidrs = (opts.allowCidr ?? []).map(parseCidr);
   if (!opts.tunnel && (domain || allowCidrs.length)) throw usageError(`${domain ? '--domain' : '--allow-cidr'} needs --tunnel`);
@@ -49,5 +59,6 @@ export function parseServeFlags(opts: ServeOptions): ServeFlags {
     tunnel: opts.tunnel ?? false,
     quiet: opts.quiet ?? false,
     rotateToken: opts.rotateToken ?? false,
+    shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),
   };
 }

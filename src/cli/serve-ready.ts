@@ -3,6 +3,7 @@ import type { Tunnel } from '../tunnel/tunnel.js';
 import { entraSteps, tokenSource, unreservedUrlWarning } from '../tunnel/instructions.js';
 import type { Context } from './context.js';
 import { renderTable } from './table.js';
+import { escapeControls } from './text.js';
 
 export interface ServedDirectory {
   id: string;
@@ -23,29 +24,49 @@ export interface Ready {
   createdId: string | undefined;
 }
 
-/** The ready output: one JSON line with --json (stable shape; documented in the README), else text. */
-export function readyOutput(ctx: Context, ready: Ready): string {
-  return (ctx.json ? JSON.stringify(readyJson(ready)) : readyText(ctx, ready)) + '\n';
+/**
+ * The ready output: one JSON line with --json (stable shape; documented in the README). Else the
+ * data (the directories' base URLs and any new tokens) on stdout and everything around it on stderr,
+ * so `scimctl serve > urls.txt` keeps just the data.
+ */
+export function printReady(ctx: Context, ready: Ready): void {
+  if (ctx.json) {
+    ctx.io.stdout.write(JSON.stringify(readyJson(ready)) + '\n');
+    return;
+  }
+  const out = (lines: string[]) => ctx.io.stdout.write(ctx.withDb(lines.join('\n')) + '\n');
+  ctx.notice(banner(ctx, ready).join('\n'));
+  out(['', renderTable(['DIRECTORY', 'NAME', ready.tunnel ? 'TENANT URL' : 'BASE URL'], ready.directories.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.baseUrl]))]);
+  const withTokens = ready.directories.filter((d) => d.token);
+  for (const d of withTokens) out(['', ctx.color.cyan(d.id), `${ctx.color.bold('Tenant URL:  ')} ${d.baseUrl}`, `${ctx.color.bold('Secret token:')} ${d.token}`]);
+  ctx.notice(hints(ctx, ready, withTokens.length).join('\n'));
 }
+
 /** The --json ready line. */
 function readyJson(r: Ready) {
   const tunnel = r.tunnel ? { provider: r.tunnel.provider, domain: r.domain ?? null, allowCidrs: r.allowCidrs } : null;
   return { url: r.localUrl, publicUrl: r.publicUrl, tunnel, directories: r.directories };
 }
 
-function readyText(ctx: Context, r: Ready): string {
-  const c = ctx.color;
-  const lines = [`${c.green('scimctl is serving SCIM 2.0')} on ${r.localUrl}${r.publicUrl && !r.tunnel ? ` (public URL ${r.publicUrl})` : ''}`];
+function banner(ctx: Context, r: Ready): string[] {
+  const c = ctx.errColor;
+  const lines = [
+    `${c.green('scimctl is serving SCIM 2.0')} on ${r.localUrl}${r.publicUrl && !r.tunnel ? ` (public URL ${r.publicUrl})` : ''}`,
+    c.dim(`Database: ${ctx.dbPath}`),
+  ];
   if (r.tunnel) {
     lines.push(`${c.bold('Public URL:')} ${r.publicUrl} ${c.dim(`(${r.tunnel.provider}; only the SCIM routes are reachable there)`)}`);
     if (r.allowCidrs.length) lines.push(c.dim(`Public traffic accepted only from ${r.allowCidrs.join(', ')}`));
   }
   if (r.createdId) lines.push('', `Created a default directory ${r.createdId}.`);
-  lines.push('', renderTable(['DIRECTORY', 'NAME', r.tunnel ? 'TENANT URL' : 'BASE URL'], r.directories.map((d) => [c.cyan(d.id), d.name ?? '', d.baseUrl])));
-  const withTokens = r.directories.filter((d) => d.token);
-  if (withTokens.length) {
-    for (const d of withTokens) lines.push('', c.cyan(d.id), `${c.bold('Tenant URL:  ')} ${d.baseUrl}`, `${c.bold('Secret token:')} ${d.token}`);
-    lines.push('', c.yellow(withTokens.length === 1 ? 'This token is shown only this once; scimctl stores just its hash.' : 'These tokens are shown only this once; scimctl stores just their hashes.'));
+  return lines;
+}
+
+function hints(ctx: Context, r: Ready, tokens: number): string[] {
+  const c = ctx.errColor;
+  const lines: string[] = [];
+  if (tokens) {
+    lines.push('', c.yellow(tokens === 1 ? 'This token is shown only this once; scimctl stores just its hash.' : 'These tokens are shown only this once; scimctl stores just their hashes.'));
     lines.push(c.dim('Lost one? `scimctl token rotate <directory>` makes a new one (the old one stops working).'));
   } else if (r.tunnel) {
     lines.push('', ...tokenSource(c));
@@ -57,13 +78,14 @@ function readyText(ctx: Context, r: Ready): string {
     if (r.tunnel.provider === 'ngrok' && !r.domain) lines.push('', unreservedUrlWarning(c));
   }
   lines.push('', c.dim('Requests are logged: `scimctl log list --follow`. Press Ctrl-C to stop.'));
-  return lines.join('\n');
+  return lines;
 }
 
 /** The line per request while serving (stderr, like every notice). */
 export function requestLine(ctx: Context, entry: LogEntry): string {
   const c = ctx.errColor;
   const status = entry.status >= 500 ? c.red(entry.status) : entry.status >= 400 ? c.yellow(entry.status) : c.green(entry.status);
-  const query = entry.query ? c.dim('?' + entry.query) : '';
-  return `${c.dim(entry.time)} ${entry.method.padEnd(6)} ${entry.path}${query} ${status} ${c.dim(entry.durationMs.toFixed(1) + 'ms')}${entry.errorKind ? ' ' + c.yellow(entry.errorKind) : ''}`;
+  // The path and query are the client's: escaped, so a request cannot write to our terminal.
+  const query = entry.query ? c.dim('?' + escapeControls(entry.query)) : '';
+  return `${c.dim(entry.time)} ${escapeControls(entry.method).padEnd(6)} ${escapeControls(entry.path)}${query} ${status} ${c.dim(entry.durationMs.toFixed(1) + 'ms')}${entry.errorKind ? ' ' + c.yellow(entry.errorKind) : ''}`;
 }

@@ -1,8 +1,10 @@
-import { CliError } from '../core/errors.js';
+import { CliError, usageError } from '../core/errors.js';
+import { USAGE_HINT } from './options.js';
 import { createApp, type AppOptions } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
 import { baseUrlFor } from '../core/urls.js';
-import { ensureDefaultDirectory, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { defaultDirectory } from './serve-default.js';
 import { missingAuthtoken } from '../tunnel/ngrok-errors.js';
 import { createTunnel } from '../tunnel/select.js';
 import type { Tunnel, TunnelStatusEvent } from '../tunnel/tunnel.js';
@@ -10,7 +12,7 @@ import { resolveAuthtoken } from './config.js';
 import type { Context } from './context.js';
 import type { CliIo } from './io.js';
 import { parseServeFlags, type ServeFlags, type ServeOptions } from './serve-flags.js';
-import { readyOutput, requestLine, type ServedDirectory } from './serve-ready.js';
+import { printReady, requestLine, type ServedDirectory } from './serve-ready.js';
 
 export interface ServeDeps {
   /** Resolves when serve should stop; by default the first stop request from io (SIGINT or SIGTERM). */
@@ -52,9 +54,9 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
     try {
       await announce(ctx, flags, serving);
       await stop;
-      if (!ctx.json) ctx.notice('Shutting down: finishing in-flight requests…');
+      if (!ctx.json) ctx.notice(`Shutting down: finishing in-flight requests (up to ${flags.shutdownTimeoutMs / 1000} s; Ctrl-C again to stop at once)…`);
     } finally {
-      await shutdown(ctx, serving);
+      await shutdown(ctx, serving, flags.shutdownTimeoutMs);
     }
   } finally {
     signal?.dispose();
@@ -73,7 +75,11 @@ async function start(ctx: Context, flags: ServeFlags, tunnel: Tunnel | undefined
     onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
   };
   // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
-  const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host);
+  const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host).catch((error: unknown) => {
+    // Only listening can tell a bad --host; say it in the words of every other bad flag value.
+    if (error instanceof CliError && error.kind === 'usage') throw usageError(`invalid --host "${flags.host}": no such local address`, USAGE_HINT);
+    throw error;
+  });
 
   if (tunnel) {
     if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel…`));
@@ -118,7 +124,7 @@ function tunnelStatus(ctx: Context, store: Store, server: Listening, urls: { tun
 async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Promise<void> {
   const { store, server, tunnel, publicUrl } = serving;
   const { port, domain, allowCidrs } = flags;
-  const created = ensureDefaultDirectory(store, flags.publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
+  const created = await defaultDirectory(ctx, flags.publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
   const origin = publicUrl ?? server.url;
   const directories: ServedDirectory[] = [];
   for (const d of store.directories.list()) {
@@ -126,14 +132,14 @@ async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Prom
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }
   const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id };
-  ctx.io.stdout.write(readyOutput(ctx, ready));
+  printReady(ctx, ready);
   // Start-up writes are done: from here on a held lock must not stall the event loop (the server
   // retries SCIM requests on timers; the request log keeps its rows until the lock is free).
   store.failFastOnLock();
 }
 
 /** Tunnel, then local server; the database is closed by action(). */
-async function shutdown(ctx: Context, serving: Serving): Promise<void> {
+async function shutdown(ctx: Context, serving: Serving, deadlineMs: number): Promise<void> {
   const { store, server, tunnel } = serving;
   // The last bookkeeping writes may wait for another process's lock again: nothing is left to stall.
   store.waitOnLock();
@@ -143,7 +149,7 @@ async function shutdown(ctx: Context, serving: Serving): Promise<void> {
     store.servers.setPublicUrl(process.pid, null);
     if (!ctx.json) ctx.notice('Tunnel closed.');
   }
-  await server.close();
+  await server.close(deadlineMs);
   store.servers.unregister(process.pid);
 }
 

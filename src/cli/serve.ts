@@ -16,6 +16,7 @@ export function registerServe(program: Command): void {
     .option('--allow-cidr <cidr>', 'with --tunnel: accept public traffic only from this IP range (repeatable)', collect)
     .option('--rotate-token', 'print a new bearer token for every served directory at start (the old tokens stop working at once)')
     .option('-q, --quiet', 'do not print a line per request')
+    .option('--shutdown-timeout <seconds>', 'on Ctrl-C or SIGTERM, how long in-flight requests get before every connection is closed (a second signal stops at once)', '5')
     .action(
       action(async (ctx, opts: ServeOptions) => {
         // The server (express) loads only for this command, keeping other commands' start-up fast.
@@ -27,6 +28,6 @@ export function registerServe(program: Command): void {
           // the pending native call keeps the event loop alive after the command is done.
           if (opts.tunnel) ctx.io.exitWhenIdle?.();
         }
-      }),
+      }, { createsDatabase: true }),
     );
 }

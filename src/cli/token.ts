@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
-import { pasteIntoEntra } from './entra-hint.js';
+import { pasteIntoEntra, tokenShownOnce } from './entra-hint.js';
 import { pickDirectory } from './pickers.js';
 
 export function registerToken(program: Command): void {
@@ -19,6 +19,7 @@ export function registerToken(program: Command): void {
         ctx.result({ id: d.id, baseUrl: d.baseUrl, token: rotated.token, tokenCreatedAt: rotated.tokenCreatedAt }, () =>
           pasteIntoEntra(ctx, d.baseUrl, rotated.token),
         );
+        tokenShownOnce(ctx);
         if (!ctx.json) ctx.notice(ctx.errColor.green(`Rotated the token of ${d.id}; update the Secret token in your IdP`));
       }),
     );

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import { safeJson } from './text.js';
 import { renderTable } from './table.js';
 import { listRendered, showRendered } from './resources.js';
-import { pickDirectory } from './pickers.js';
-import { parsePositiveInt } from './options.js';
+import { pickReadDirectory } from './pickers.js';
+import { parseListLimit } from './options.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -14,32 +15,33 @@ export function registerUser(program: Command): void {
     .command('list')
     .option('--directory <dir>', 'directory id')
     .option('--filter <filter>', 'a SCIM filter, e.g. \'userName sw "a"\' or \'active eq false\'')
-    .option('--limit <n>', 'at most this many users', '1000')
+    .option('--limit <n>', 'at most this many users; 0 for all', '1000')
     .description('list the users of a directory')
     .action(
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
-        const dir = await pickDirectory(ctx, opts.directory);
-        const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, parsePositiveInt(opts.limit, '--limit'));
-        ctx.result(resources, () => {
-          if (resources.length === 0) return ctx.color.dim(opts.filter ? 'No users match.' : 'No users yet.');
+        const dir = await pickReadDirectory(ctx, opts.directory);
+        const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, parseListLimit(opts.limit));
+        ctx.list(resources, opts.filter ? 'No users match.' : 'No users yet.', () => {
           const rows = resources.map((u) => {
             const ext = (u[ENTERPRISE] ?? {}) as Record<string, unknown>;
             return [ctx.color.cyan(String(u.id)), String(u.userName), String(u.displayName ?? ''), u.active === false ? ctx.color.yellow('inactive') : 'active', String(ext.department ?? '')];
           });
-          const more = total > resources.length ? `\n${ctx.color.dim(`(${resources.length} of ${total}; raise --limit)`)}` : '';
-          return renderTable(['ID', 'USERNAME', 'DISPLAY NAME', 'STATUS', 'DEPARTMENT'], rows) + more;
+          return renderTable(['ID', 'USERNAME', 'DISPLAY NAME', 'STATUS', 'DEPARTMENT'], rows);
         });
+        // Under --json too: a script must not mistake the first page for all of them.
+        if (total > resources.length) ctx.notice(ctx.errColor.yellow(`Showing ${resources.length} of ${total} users; pass --limit 0 for all, or a larger --limit.`));
       }),
     );
 
   user
     .command('show')
-    .argument('<id>', 'user id (scim_user_…)')
+    .argument('<user>', 'user id (scim_user_…), or its userName')
+    .option('--directory <dir>', 'where to look the userName up (needed when there are several directories)')
     .description('show one user as the SCIM server returns it')
     .action(
-      action(async (ctx, id: string) => {
-        const resource = await showRendered(ctx, 'User', id);
-        ctx.result(resource, () => JSON.stringify(resource, null, 2));
+      action(async (ctx, ref: string, opts: { directory?: string }) => {
+        const resource = await showRendered(ctx, 'User', ref, opts.directory);
+        ctx.result(resource, () => safeJson(JSON.stringify(resource, null, 2)));
       }),
     );
 }

@@ -7,8 +7,11 @@ export interface Listening {
   /** e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
-  /** Stop accepting, let in-flight requests finish, then resolve. */
-  close: () => Promise<void>;
+  /**
+   * Stop accepting, let in-flight requests finish, then resolve. With a deadline (ms), whatever is
+   * still open then (a client that sent half a request and stalls) is cut off, so close always ends.
+   */
+  close: (deadlineMs?: number) => Promise<void>;
 }
 
 /**
@@ -60,9 +63,14 @@ export function listen(handler: RequestListener, port: number, host: string, lim
         server,
         port: address.port,
         url: `http://${shownHost}:${address.port}`,
-        close: () =>
+        close: (deadlineMs?: number) =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            // A stalled half-sent request would otherwise hold close() until the request timeout.
+            const cutOff = deadlineMs === undefined ? undefined : setTimeout(() => server.closeAllConnections(), deadlineMs);
+            server.close(() => {
+              clearTimeout(cutOff);
+              done();
+            });
             server.closeIdleConnections();
           }),
       });

@@ -9,7 +9,10 @@ export interface Directory {
   organizationId: string;
   environmentId: string;
   name: string | null;
-  /** Where an IdP reaches it now: a running serve's public URL beats the environment's own. */
+  /**
+   * Where an IdP reaches it now: a running serve's public URL beats the environment's own; a running
+   * serve's local URL (its real port) beats an environment URL on this machine.
+   */
   baseUrl: string;
   hasToken: boolean;
   tokenCreatedAt: string | null;
@@ -52,6 +55,7 @@ export class DirectoryRepository {
     const id = this.sql.ids.next('scim_directory');
     this.sql.transaction(() => {
       this.checkTokenFree(hashToken(token), undefined);
+      this.checkNameFree(input.organizationId, input.name ?? null, undefined);
       this.sql
         .prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, input.organizationId, input.name ?? null, hashToken(token), now, now);
@@ -64,13 +68,13 @@ export class DirectoryRepository {
     const rows = this.sql
       .prepare(`${SELECT_DIRECTORIES} WHERE (@org IS NULL OR d.organization_id = @org) AND (@env IS NULL OR o.environment_id = @env) ORDER BY d.created_at, d.id`)
       .all({ org: filter.organizationId ?? null, env: filter.environmentId ?? null }) as DirectoryRow[];
-    const override = this.servers.livePublicUrl();
-    return rows.map((row) => toDirectory(row, override));
+    const live = this.servers.liveOrigins();
+    return rows.map((row) => toDirectory(row, live));
   }
 
   findById(id: string): Directory | undefined {
     const row = this.sql.prepare(`${SELECT_DIRECTORIES} WHERE d.id = ?`).get(id) as DirectoryRow | undefined;
-    return row && toDirectory(row, this.servers.livePublicUrl());
+    return row && toDirectory(row, this.servers.liveOrigins());
   }
 
   get(id: string): Directory {
@@ -106,12 +110,26 @@ export class DirectoryRepository {
   }
 
   rename(id: string, name: string | null): void {
-    if (this.sql.prepare('UPDATE scim_directories SET name = ? WHERE id = ?').run(name, id).changes === 0) throw new NotFoundError('directory', id);
+    this.sql.transaction(() => {
+      const org = this.sql.prepare('SELECT organization_id FROM scim_directories WHERE id = ?').pluck().get(id) as string | undefined;
+      if (org === undefined) throw new NotFoundError('directory', id);
+      this.checkNameFree(org, name, id);
+      this.sql.prepare('UPDATE scim_directories SET name = ? WHERE id = ?').run(name, id);
+    });
   }
 
   /** Deletes its users, groups and logged requests with it. */
   delete(id: string): void {
     this.sql.prepare('DELETE FROM scim_directories WHERE id = ?').run(id);
+  }
+
+  /** A name identifies a directory within its organization (export and seed match directories by it). */
+  private checkNameFree(organizationId: string, name: string | null, ownId: string | undefined): void {
+    if (name === null) return;
+    const owner = this.sql.prepare('SELECT id FROM scim_directories WHERE organization_id = ? AND name = ? AND id IS NOT ?').pluck().get(organizationId, name, ownId ?? null) as string | undefined;
+    if (owner !== undefined) {
+      throw new ConflictError('directory', 'name', name, `organization ${organizationId} already has a SCIM directory named "${name}" (${owner}); pick another name`, owner);
+    }
   }
 
   /** A token identifies one directory: giving a second directory the same one would make it ambiguous. */
@@ -123,13 +141,17 @@ export class DirectoryRepository {
   }
 }
 
-function toDirectory(row: DirectoryRow, livePublicUrl: string | null): Directory {
+/** An environment URL on this machine (the default http://localhost:8080) means "wherever serve listens". */
+const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+function toDirectory(row: DirectoryRow, live: { publicUrl: string | null; localUrl: string | null }): Directory {
+  const origin = live.publicUrl ?? (live.localUrl && LOOPBACK.test(row.public_url) ? live.localUrl : row.public_url);
   return {
     id: row.id,
     organizationId: row.organization_id,
     environmentId: row.environment_id,
     name: row.name,
-    baseUrl: baseUrlFor(livePublicUrl ?? row.public_url, row.id),
+    baseUrl: baseUrlFor(origin, row.id),
     hasToken: row.has_token === 1,
     tokenCreatedAt: row.token_created_at,
     createdAt: row.created_at,

@@ -82,6 +82,18 @@ export class OrganizationRepository {
     this.sql.prepare('UPDATE organizations SET display_name = ? WHERE id = ?').run(name, id);
   }
 
+  /** External ids are unique per environment; null removes it. */
+  setExternalId(id: string, externalId: string | null): void {
+    this.sql.transaction(() => {
+      const org = this.get(id);
+      const clash = externalId ? this.findByExternalId(org.environmentId, externalId) : undefined;
+      if (clash && clash.id !== id) {
+        throw new ConflictError('organization', 'externalId', externalId!, `external id "${externalId}" is already used by ${clash.id} in this environment`, clash.id);
+      }
+      this.sql.prepare('UPDATE organizations SET external_id = ? WHERE id = ?').run(externalId, id);
+    });
+  }
+
   /** Every domain of the environment with the organization that holds it. */
   domainsIn(environmentId: string): { organizationId: string; domain: string }[] {
     return this.sql

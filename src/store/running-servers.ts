@@ -36,6 +36,19 @@ export class RunningServerRepository {
     return rows.filter((row) => alive(row.pid));
   }
 
+  /**
+   * Where clients reach the live servers now: the newest public URL any of them has, and the newest
+   * one's local URL (a wildcard listen address shown as localhost, which reaches it).
+   */
+  liveOrigins(): { publicUrl: string | null; localUrl: string | null } {
+    const servers = this.live();
+    const local = servers[0]?.localUrl ?? null;
+    return {
+      publicUrl: servers.find((s) => s.publicUrl !== null)?.publicUrl ?? null,
+      localUrl: local && local.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://localhost'),
+    };
+  }
+
   /** The public URL of the newest live server that has one. */
   livePublicUrl(): string | null {
     const rows = this.sql

@@ -23,8 +23,8 @@ describe('--json: exactly one JSON document on stdout', () => {
   const json = async (...args: string[]) => oneJsonDocument(await scimctl(t.db, [...args, '--json']));
 
   test('for every management command', async () => {
-    expect(await json('env', 'list')).toEqual([]);
     expect(await json('env', 'create', 'dev')).toMatchObject({ name: 'dev' });
+    expect(await json('env', 'list')).toHaveLength(1);
     expect(await json('env', 'show', 'dev')).toMatchObject({ name: 'dev' });
     expect(await json('org', 'create', '--env', 'dev', '--name', 'Acme', '--external-id', 'acme')).toMatchObject({ externalId: 'acme' });
     expect(await json('org', 'list')).toHaveLength(1);
@@ -44,7 +44,10 @@ describe('--json: exactly one JSON document on stdout', () => {
 
   test('a failing command prints nothing on stdout (the real binary)', async () => {
     const failed = await spawnScimctl(t.db, ['env', 'show', 'nope', '--json']);
-    expect(failed).toEqual({ exitCode: 1, stdout: '', stderr: 'error: no environment "nope"\nSee `scimctl env list`\n' });
+    // The error itself is JSON too, on stderr: {"error": {"kind", "message", "hint"}}.
+    expect(failed).toEqual({ exitCode: 1, stdout: '', stderr: JSON.stringify({ error: { kind: 'not-found', message: 'no environment "nope"', hint: `See \`scimctl --db ${t.db} env list\`` } }) + '\n' });
+    const unknown = await scimctl(t.db, ['env', 'list', '--bogus', '--json']);
+    expect(unknown).toEqual({ exitCode: 2, stdout: '', stderr: JSON.stringify({ error: { kind: 'usage', message: "unknown option '--bogus'", hint: 'Run with --help for usage' } }) + '\n' });
   });
 
   test('the built binary knows its version', async () => {
@@ -107,8 +110,10 @@ describe.concurrent('where the database lives', () => {
     const listed = await scimctlRaw(['env', 'list', '--json'], { env: { ...clean, SCIMCTL_DB: fromEnv } });
     expect(JSON.parse(listed.stdout)).toEqual([JSON.parse(created.stdout)]);
     const flag = join(t.dir, 'flag.db');
-    expect(await scimctlRaw(['--db', flag, 'env', 'list', '--json'], { env: { ...clean, SCIMCTL_DB: fromEnv } })).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
+    expect(await scimctlRaw(['--db', flag, 'env', 'create', 'other', '--json'], { env: { ...clean, SCIMCTL_DB: fromEnv } })).toMatchObject({ exitCode: 0, stderr: '' });
     expect(existsSync(flag)).toBe(true);
+    const fromFlag = await scimctlRaw(['--db', flag, 'env', 'list', '--json'], { env: { ...clean, SCIMCTL_DB: fromEnv } });
+    expect(JSON.parse(fromFlag.stdout)).toMatchObject([{ name: 'other' }]);
   });
 
   test('by default it is scimctl/scimctl.db in XDG_DATA_HOME, whose missing folders are made', async () => {

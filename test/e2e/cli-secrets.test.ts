@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { scimctl, scimctlJson, spawnScimctl, tempDb } from '../helpers/cli.js';
@@ -72,8 +72,12 @@ describe('bearer tokens are shown once and stored only as a hash', () => {
     const token = /^Secret token: (\S+)$/m.exec(result.stdout)?.[1];
     expect(token).toMatch(/^scimctl_sk_[A-Za-z0-9_-]{43}$/);
     expect(result.stdout).toContain(`Tenant URL:   ${created.baseUrl}\n`);
-    expect(result.stdout).toContain('This token is shown only this once');
-    expect(result.stderr).toBe(`Rotated the token of ${created.id}; update the Secret token in your IdP\n`);
+    expect(result.stdout).toBe(`Tenant URL:   ${created.baseUrl}\nSecret token: ${token}\n`);
+    expect(result.stderr).toBe(
+      'This token is shown only this once; scimctl stores just its hash.\n' +
+        `Lost it? \`scimctl --db ${t.db} token rotate <directory>\` makes a new one (the old one stops working).\n` +
+        `Rotated the token of ${created.id}; update the Secret token in your IdP\n`,
+    );
     expect(storedHash(t.db, created.id)).toBe(sha256(token!));
     expect(storedHash(t.db, created.id)).not.toBe(before);
   });
@@ -82,7 +86,27 @@ describe('bearer tokens are shown once and stored only as a hash', () => {
     expect(await scimctl(t.db, ['token', 'rotate', 'scim_directory_nope', '--yes'])).toEqual({
       exitCode: 1,
       stdout: '',
-      stderr: 'error: no SCIM directory "scim_directory_nope"\nSee `scimctl directory list`\n',
+      stderr: `error: no SCIM directory "scim_directory_nope"\nSee \`scimctl --db ${t.db} directory list\`\n`,
     });
+  });
+});
+
+describe('a database file other users can read', () => {
+  const t = tempDb();
+  afterAll(() => t.cleanup());
+
+  test.skipIf(process.platform === 'win32')('is named in one warning on stderr per command, never on stdout', async () => {
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    chmodSync(t.db, 0o644);
+    const warning = `warning: ${t.db} is readable by other users; run \`chmod 600 ${t.db}\`\n`;
+    const listed = await scimctl(t.db, ['env', 'list', '--json']);
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stderr).toBe(warning);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+    const human = await scimctl(t.db, ['env', 'list']);
+    expect(human.stderr).toBe(warning);
+    expect(human.stdout).not.toContain('warning');
+    chmodSync(t.db, 0o600);
+    expect((await scimctl(t.db, ['env', 'list'])).stderr).toBe('');
   });
 });

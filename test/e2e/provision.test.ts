@@ -89,14 +89,20 @@ describe('scimctl serve, as users run it', () => {
       detail: 'User scim_user_missing not found',
     });
     const all = await scimctl(temp.db, ['log', 'list', '--limit', '100', '--json']);
-    expect(JSON.parse(all.stdout).length).toBeGreaterThanOrEqual(6);
+    const listed = JSON.parse(all.stdout) as { id: string }[];
+    expect(listed.length).toBeGreaterThanOrEqual(6);
+    // The newest last, as `log list --help` says (and as --follow goes on printing).
+    const seqs = listed.map((e) => Number(e.id.slice(4)));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const newest = JSON.parse((await scimctl(temp.db, ['log', 'list', '--limit', '1', '--json'])).stdout) as { id: string }[];
+    expect(newest.map((e) => e.id)).toEqual([listed.at(-1)!.id]);
     expect(all.stdout).not.toContain(token);
     const bad = await scimctl(temp.db, ['user', 'list', '--directory', dir, '--filter', 'title eq']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^error: Invalid filter at position \d+/);
     const badLimit = await scimctl(temp.db, ['user', 'list', '--directory', dir, '--limit', '1.5']);
     expect(badLimit.exitCode).toBe(2);
-    expect(badLimit.stderr).toBe('error: invalid --limit "1.5": give a whole number of at least 1\n');
+    expect(badLimit.stderr).toBe('error: invalid --limit "1.5": give a whole number (0 for no limit)\n');
   });
 
   it('does not show the token again on the next start, and stops cleanly on SIGTERM', async () => {

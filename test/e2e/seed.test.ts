@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateFixture } from '../../fixtures/generate-large.mjs';
@@ -76,7 +76,7 @@ describe('scimctl seed', () => {
       'error: invalid fixture bad.json: environments[0].organizations[0].directories[0].users[3].userName: required\n' +
         'Nothing was changed. See "Fixture format reference" in the README.\n',
     );
-    expect((await scimctl(temp.db, ['env', 'list', '--json'])).stdout.trim()).toBe('[]');
+    expect(existsSync(temp.db)).toBe(false); // not even an empty database
   });
 
   it('reports a missing file and broken JSON with where to look', async () => {
@@ -93,13 +93,13 @@ describe('scimctl seed', () => {
     const result = await scimctl(temp.db, ['seed', write('deep.json', deep)]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^error: .*deep\.json nests deeper than 72 levels\nUsers and groups may nest 64 levels, as in a SCIM request body\n$/);
-    expect((await scimctl(temp.db, ['env', 'list', '--json'])).stdout.trim()).toBe('[]');
+    expect(existsSync(temp.db)).toBe(false); // not even an empty database
   });
 
   it('--dry-run writes nothing; --prune removes what the fixture dropped', async () => {
     const dry = await scimctl(temp.db, ['seed', ACME, '--dry-run']);
     expect(dry.stderr).toMatch(/^Dry run of acme\.json: .*\n  13 created, 0 updated, 0 unchanged \(dry run: nothing was written\)\n$/);
-    expect((await scimctl(temp.db, ['env', 'list', '--json'])).stdout.trim()).toBe('[]');
+    expect(existsSync(temp.db)).toBe(false); // not even an empty database
     await scimctl(temp.db, ['seed', ACME]);
     const fixture = JSON.parse(readFileSync(ACME, 'utf8'));
     const directory = fixture.environments[0].organizations[0].directories[0];
@@ -153,6 +153,7 @@ describe('scimctl export', () => {
   });
 
   it('exits 1 for something that does not exist', async () => {
+    await scimctl(temp.db, ['env', 'create', 'dev']);
     const result = await scimctl(temp.db, ['export', 'nope']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^error: no environment, organization or directory "nope"\n/);

@@ -23,13 +23,16 @@ function serve(args: string[]) {
 }
 
 /** Resolves with stdout once it contains `marker`. */
-function until(child: ResultPromise, marker: string): Promise<string> {
+function until(child: ResultPromise, ...markers: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
+    // Both streams, as a terminal shows them: the data is on stdout, the hints on stderr.
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes(marker)) resolve(out);
-    });
+      if (markers.every((m) => out.includes(m))) resolve(out);
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
     void child.then((r) => reject(new Error(`serve exited ${r.exitCode}: ${String(r.stderr)}`)));
   });
 }
@@ -65,7 +68,7 @@ describe('serve --rotate-token', () => {
 describe('serve --tunnel shutdown', () => {
   it('Ctrl-C closes the tunnel, then the server; exit 0', async () => {
     const child = serve(['--tunnel', '--rotate-token']);
-    const text = await until(child, 'Ctrl-C');
+    const text = await until(child, 'Ctrl-C', 'Secret token: scimctl_');
     expect(text).toMatch(/Tenant URL: +http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/scim_directory_/);
     expect(text).toMatch(/Secret token: scimctl_/);
     child.kill('SIGINT');

@@ -55,6 +55,15 @@ describe('scimctl config', () => {
     expect((await run(['set', 'ngrok-authtoken'], { input: '', spawn: true })).exitCode).toBe(2);
   });
 
+  it('says nothing was given on stdin when stdin is empty (< /dev/null), not that the word has spaces', async () => {
+    const set = await run(['set', 'ngrok-authtoken'], { input: '' });
+    expect(set).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'error: no value for ngrok-authtoken: nothing was given on stdin\nPass it as an argument, pipe it (`echo "$TOKEN" | scimctl config set ngrok-authtoken`), or run this in a terminal to type it\n',
+    });
+  });
+
   it('NGROK_AUTHTOKEN overrides the stored token, and says so', async () => {
     await run(['set', 'ngrok-authtoken', 'stored_token_0123456789abcd']);
     const get = await run(['get', 'ngrok-authtoken'], { env: { NGROK_AUTHTOKEN: 'env_token_0123456789_efgh' } });

@@ -119,7 +119,7 @@ describe('serve --tunnel with the real ngrok adapter, offline', () => {
     expect(result.exitCode).toBe(1);
     expect(String(result.stderr)).toBe(
       'error: no ngrok authtoken: set NGROK_AUTHTOKEN or run `scimctl config set ngrok-authtoken`\n' +
-        'Get one at https://dashboard.ngrok.com/get-started/your-authtoken (a free account works); `scimctl serve` without --tunnel needs none\n',
+        `Get one at https://dashboard.ngrok.com/get-started/your-authtoken (a free account works); \`scimctl --db ${tmp.db} serve\` without --tunnel needs none\n`,
     );
   });
 

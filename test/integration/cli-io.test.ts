@@ -35,7 +35,7 @@ describe('runCli writes only to its io', () => {
     expect(help.stdout).toMatch(/^Usage: scimctl \[options\] \[command\]\n/);
     expect(help.stderr).toBe('');
     expect(await scimctlRaw(['--version'])).toEqual({ exitCode: 0, stdout: `${VERSION}\n`, stderr: '' });
-    expect(await scimctlRaw(['frobnicate'])).toEqual({ exitCode: 2, stdout: '', stderr: "error: unknown command 'frobnicate'\n(run with --help for usage)\n" });
+    expect(await scimctlRaw(['frobnicate'])).toEqual({ exitCode: 2, stdout: '', stderr: "error: unknown command 'frobnicate'\nRun with --help for usage\n" });
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
 
@@ -75,6 +75,7 @@ describe('runCli reads only from its io', () => {
 describe('runCli stops when its io says so', () => {
   it('log list --follow ends on a stop request, exit 0', async () => {
     const t = temp();
+    await scimctl(t.db, ['env', 'create', 'dev']);
     const run = start(['--db', t.db, 'log', 'list', '--follow', '--json']);
     await new Promise((resolve) => setTimeout(resolve, 250));
     run.stop();

@@ -64,7 +64,7 @@ function serve(options: Partial<ServeOptions> & { json?: boolean }, tunnel: Tunn
   const stdout = new Capture();
   const stderr = new Capture();
   const io: CliIo = { stdin: process.stdin, stdout: stdout as unknown as CliOutput, stderr: stderr as unknown as CliOutput, env: { ...process.env }, onStop: () => () => {} };
-  const ctx = new Context({ db: tmp.db, json: options.json ?? false }, io);
+  const ctx = new Context({ db: tmp.db, json: options.json ?? false }, io, { createsDatabase: true });
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const done = runServe(ctx, { port: '0', host: '127.0.0.1', tunnel: true, quiet: true, ...options }, { stop: stopped, tunnel }).finally(() => ctx.close());
@@ -92,11 +92,13 @@ function scim(token: string) {
 describe('serve --tunnel (local fake, real public app)', () => {
   it('prints the public Tenant URL of every directory, the token hint and the Entra steps', async () => {
     const run = serve({});
-    const text = await run.stdout.until((t) => t.includes('Ctrl-C'));
+    // The data (base URLs, tokens) is on stdout; the banner and hints, last of all, on stderr.
+    const hints = await run.stderr.until((t) => t.includes('Ctrl-C'));
+    const text = run.stdout.text + hints;
     const publicUrl = /Public URL: (\S+)/.exec(text)![1]!;
     expect(publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     for (const d of directories) expect(text).toContain(`${publicUrl}/scim/v2/${d.id}`);
-    expect(text).toContain('scimctl token rotate <directory>');
+    expect(text).toContain('token rotate <directory>');
     expect(text).toContain('Provisioning → New configuration');
     expect(text).toContain('?aadOptscim062020');
     expect(text).not.toContain('Secret token: scimctl_'); // existing tokens are never reprinted
@@ -105,7 +107,9 @@ describe('serve --tunnel (local fake, real public app)', () => {
 
   it('--rotate-token prints a fresh Tenant URL + Secret token per directory and retires the old ones', async () => {
     const run = serve({ rotateToken: true });
-    const text = await run.stdout.until((t) => t.includes('Ctrl-C'));
+    // The data (base URLs, tokens) is on stdout; the banner and hints, last of all, on stderr.
+    const hints = await run.stderr.until((t) => t.includes('Ctrl-C'));
+    const text = run.stdout.text + hints;
     const publicUrl = /Public URL: (\S+)/.exec(text)![1]!;
     for (const d of directories) {
       const block = new RegExp(`${d.id}\\nTenant URL: +(\\S+)\\nSecret token: (\\S+)`).exec(text);
@@ -203,7 +207,8 @@ describe('serve --tunnel (local fake, real public app)', () => {
     tunnel.simulate({ status: 'closed', message: 'stopped from the ngrok dashboard or API' });
     await run.stderr.until((t) => t.includes('tunnel: closed'));
     const other = openStore(tmp.db);
-    for (const d of other.directories.list()) expect(d.baseUrl).toBe(`http://localhost:8080/scim/v2/${d.id}`);
+    // No public URL any more: base URLs name where the still-running local server listens.
+    for (const d of other.directories.list()) expect(d.baseUrl).toBe(`${ready.url}/scim/v2/${d.id}`);
     other.close();
     expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
     await run.stop();
