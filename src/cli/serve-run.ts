@@ -80,6 +80,10 @@ async function start(ctx: Context, flags: ServeFlags, tunnel: Tunnel | undefined
     if (error instanceof CliError && error.kind === 'usage') throw usageError(`invalid --host "${flags.host}": no such local address`, USAGE_HINT);
     throw error;
   });
+  // From the first request on, a held lock must not stall the event loop: the server retries SCIM
+  // writes on timers and the request log keeps its rows until the lock is free. serve's own
+  // bookkeeping below still waits for the lock (store.waitingOnLock).
+  store.failFastOnLock();
 
   if (tunnel) {
     if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel…`));
@@ -90,7 +94,7 @@ async function start(ctx: Context, flags: ServeFlags, tunnel: Tunnel | undefined
     );
   }
   const publicUrl = urls.tunnel ?? flags.publicOverride;
-  store.servers.register({ pid: process.pid, localUrl: server.url, publicUrl: publicUrl ?? null });
+  store.waitingOnLock(() => store.servers.register({ pid: process.pid, localUrl: server.url, publicUrl: publicUrl ?? null }));
   const unsubscribe = tunnel?.onStatus(tunnelStatus(ctx, store, server, urls));
   return { store, server, tunnel, publicUrl, unsubscribe };
 }
@@ -124,6 +128,8 @@ function tunnelStatus(ctx: Context, store: Store, server: Listening, urls: { tun
 async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Promise<void> {
   const { store, server, tunnel, publicUrl } = serving;
   const { port, domain, allowCidrs } = flags;
+  // serve's own start-up writes wait for another process's lock, as any command's do.
+  store.waitOnLock();
   const created = await defaultDirectory(ctx, flags.publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
   const origin = publicUrl ?? server.url;
   const directories: ServedDirectory[] = [];
@@ -133,8 +139,6 @@ async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Prom
   }
   const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id };
   printReady(ctx, ready);
-  // Start-up writes are done: from here on a held lock must not stall the event loop (the server
-  // retries SCIM requests on timers; the request log keeps its rows until the lock is free).
   store.failFastOnLock();
 }
 

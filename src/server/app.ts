@@ -91,11 +91,19 @@ function serverContext(options: AppOptions): ServerContext {
 function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number) {
   const checkToken = authenticate(store);
   // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed
-  // (unless it holds a password: see the request logger). The checks run here because this hook sees the bytes before JSON.parse does.
+  // (unless it holds a password: see the request logger). The checks run here because this hook sees
+  // the bytes before JSON.parse does: bytes that are not valid UTF-8 (the decoder would silently store
+  // U+FFFD for them) and nesting deeper than the limit (parsing a body nested millions deep blocks the
+  // event loop for seconds; the byte scan takes milliseconds).
   const checkRawBody = (req: IncomingMessage, _res: unknown, buffer: Buffer, encoding: string) => {
+    const utf8 = encoding === 'utf-8' || encoding === 'utf8';
+    if (utf8 && !isUtf8(buffer)) throw badRequest('invalidSyntax', 'request body is not valid UTF-8; send UTF-8 JSON');
+    // A body in another charset (UTF-16, rarely) is checked and logged as the UTF-8 of its text: its
+    // own bytes line up with neither ASCII brackets nor the log's password redaction.
+    const bytes = utf8 ? buffer : utf8Of(buffer, encoding);
     const exchange = exchanges.of(req);
-    if (exchange) exchange.rawRequestBody = buffer;
-    refuseUnparseable(buffer, encoding);
+    if (exchange) exchange.rawRequestBody = bytes;
+    if (bytesNestDeeperThan(bytes)) throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   };
   const parseJson = express.json({ type: () => true, limit: maxBodyBytes, verify: checkRawBody });
   const dispatch = (req: Request, res: Response, next: NextFunction, exchange: ScimExchange): void => {
@@ -120,19 +128,6 @@ function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges
     if (req.method === 'GET' || req.method === 'DELETE') dispatch(req, res, next, exchange);
     else parseJson(req, res, (error?: unknown) => (error === undefined ? dispatch(req, res, next, exchange) : next(error)));
   };
-}
-
-/**
- * Bodies JSON.parse must not see: for UTF-8, not valid UTF-8 (the decoder would silently store
- * U+FFFD in place of the bad bytes); nested deeper than the limit (parsing one nested millions deep
- * blocks the event loop for seconds; the byte scan takes milliseconds).
- */
-function refuseUnparseable(buffer: Buffer, encoding: string): void {
-  const utf8 = encoding === 'utf-8' || encoding === 'utf8';
-  if (utf8 && !isUtf8(buffer)) throw badRequest('invalidSyntax', 'request body is not valid UTF-8; send UTF-8 JSON');
-  if (bytesNestDeeperThan(utf8 ? buffer : utf8Of(buffer, encoding))) {
-    throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
 }
 
 /** A body in another charset (UTF-16, rarely) as UTF-8: its own bytes do not line up with ASCII brackets and quotes. */

@@ -58,7 +58,8 @@ export function refuseUnauthenticated(req: Request, res: Response, exchange: Sci
   const onData = (chunk: Buffer) => {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= UNAUTHENTICATED_BODY_PREFIX) finish(false);
+    // Past the prefix, not at it: a body of exactly the prefix's size is complete once it ends.
+    if (size > UNAUTHENTICATED_BODY_PREFIX) finish(false);
   };
   const onEnd = () => finish(true);
   // Closed or failed before its end: what arrived is only part of the body.

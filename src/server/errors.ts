@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
-import { BusyError, ConflictError, InvalidReferenceError, NotFoundError, TooExpensiveError, isBusy } from '../store/index.js';
+import { BusyError, ConflictError, DatabaseError, InvalidReferenceError, NotFoundError, TooExpensiveError, isBusy, toStoreError, type DatabaseProblem } from '../store/index.js';
 import type { Exchanges } from './exchange.js';
 import { sendScim } from './respond.js';
 
@@ -14,7 +14,7 @@ interface BodyParserError extends Error {
 /** Turn anything thrown into the RFC 7644 §3.12 Error body. Only real bugs become 500. */
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
-  const stored = fromStoreError(error);
+  const stored = fromStoreError(toStoreError(error, 'of this server'));
   if (stored) return stored;
   const e = error as BodyParserError;
   switch (e?.type) {
@@ -37,6 +37,17 @@ export function toScimError(error: unknown): ScimError {
   return new ScimError(500, undefined, 'internal server error; see the scimctl serve output');
 }
 
+const DATABASE_WORDS: Record<DatabaseProblem, string> = {
+  full: 'cannot grow: the disk is full',
+  unwritable: 'cannot be written',
+  damaged: 'is damaged',
+  locked: 'is locked',
+  'not-a-file': 'cannot be used',
+  unopenable: 'cannot be used',
+  foreign: 'cannot be used',
+  'newer-schema': 'cannot be used',
+};
+
 /** The data layer's errors in RFC 7644 terms; undefined for anything else. */
 function fromStoreError(error: unknown): ScimError | undefined {
   if (error instanceof NotFoundError) {
@@ -47,7 +58,12 @@ function fromStoreError(error: unknown): ScimError | undefined {
   if (error instanceof ConflictError) return new ScimError(409, 'uniqueness', error.message);
   if (error instanceof InvalidReferenceError) return new ScimError(400, 'invalidValue', error.message);
   // RFC 7644 §3.12 tooMany: more than the server is willing to calculate or process.
-  if (error instanceof TooExpensiveError) return new ScimError(400, 'tooMany', `${error.message}; narrow it with an attribute that is indexed (userName, externalId, id, or displayName for groups)`);
+  if (error instanceof TooExpensiveError) {
+    return new ScimError(400, 'tooMany', `${error.message}; narrow it with userName or id (displayName or id for groups), which are found on an index`);
+  }
+  // A full disk or a read-only file: the server's problem, reported on its stderr, and worth a retry
+  // once fixed. The client is not told where the file is.
+  if (error instanceof DatabaseError) return new ScimError(503, undefined, `the server's database ${DATABASE_WORDS[error.problem]}; retry once it is fixed (see the scimctl serve output)`);
   if (error instanceof BusyError && error.reason === 'searches') return new ScimError(503, undefined, `${error.message}; retry shortly`);
   if (isBusy(error)) return new ScimError(503, undefined, 'the database is busy: another scimctl command holds its write lock; retry shortly');
   return undefined;
@@ -61,8 +77,8 @@ export function errorKind(error: ScimError): string {
 export function errorMiddleware(exchanges: Exchanges, onInternal: (error: unknown, req: Request) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const scim = toScimError(error);
-    // Only a 500 is a bug; a 503 is another process holding the database.
-    if (scim.status === 500) onInternal(error, req);
+    // A 500 is a bug and a database problem needs the operator; a 503 for a held lock is neither.
+    if (scim.status === 500 || toStoreError(error, 'of this server') instanceof DatabaseError) onInternal(error, req);
     const exchange = exchanges.of(req);
     if (exchange) {
       // A body that failed to parse never reached the parser's verify hook: log it as received.

@@ -64,8 +64,8 @@ function groupBehaviour(ctx: ServerContext): ResourceBehaviour<GroupBody> {
     relationsOnCreate: true,
     normalize: normalizeGroup,
     list: (directoryId, query) => ctx.groups.listOffThread(directoryId, query),
-    // Members are rows of their own: the group and its members land together or not at all.
-    create: (directoryId, { attributes, members }, now) => ctx.store.transaction(() => ctx.groups.create(directoryId, attributes, members ?? [], now)),
+    // One transaction in the store: the group and its members land together or not at all.
+    create: (directoryId, { attributes, members }, now) => ctx.groups.create(directoryId, attributes, members ?? [], now),
     get: (directoryId, id) => ctx.groups.get(directoryId, id),
     // PUT replaces the whole resource: members not sent means no members.
     replace: (existing, { attributes, members }, now) => ctx.groups.update(existing, attributes, { replaceAll: true, add: members ?? [], remove: [] }, now),

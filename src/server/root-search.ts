@@ -20,9 +20,10 @@ const KINDS: readonly ResourceKind[] = ['User', 'Group'];
  * and startIndex/count page over that combined list.
  */
 export function rootSearchRoutes(routes: ScimRoutes, ctx: ServerContext): void {
-  const list = (kind: ResourceKind, directoryId: string, query: ListQuery): ListResult =>
-    kind === 'User' ? ctx.users.list(directoryId, query) : ctx.groups.list(directoryId, query);
-  routes.post('/.search', (req: Request, res: Response, x: ScimExchange) => {
+  // Like /Users and /Groups: a filter that must scan a directory runs on the store's worker, with its deadline.
+  const list = (kind: ResourceKind, directoryId: string, query: ListQuery): Promise<ListResult> =>
+    kind === 'User' ? ctx.users.listOffThread(directoryId, query) : ctx.groups.listOffThread(directoryId, query);
+  routes.post('/.search', async (req: Request, res: Response, x: ScimExchange) => {
     const params = searchParams(req.body);
     // Sorting across types would need one ordering over both tables, which the store cannot give.
     if (queryParameterInAnyCase(params, 'sortBy')) {
@@ -37,7 +38,7 @@ export function rootSearchRoutes(routes: ScimRoutes, ctx: ServerContext): void {
       first ??= startIndex;
       // This type's page starts where the types before it ended: skip what they had, then fill what is left.
       const skipped = Math.max(0, startIndex - 1 - total);
-      const page = list(kind, x.directoryId, { filter, startIndex: skipped + 1, count: Math.max(0, count - rendered.length) });
+      const page = await list(kind, x.directoryId, { filter, startIndex: skipped + 1, count: Math.max(0, count - rendered.length) });
       total += page.total;
       for (const resource of page.resources) rendered.push(renderResource(kind, resource, base, ctx.relations, projection));
     }

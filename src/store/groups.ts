@@ -65,24 +65,24 @@ export class GroupRepository extends ResourceRepository {
     });
   }
 
-
-
-
-
-
   /**
    * Apply new attributes (undefined: unchanged) and member changes, bumping the version once.
    * A membership-only change never rewrites the group row's attributes or touches its name index.
    */
-  update(group: ResourceKey, attributes: Record<string, unknown> | undefined, changes: MemberChanges | undefined, now: string, options: WriteOptions = {}): StoredResource {
+  update(
+    group: ResourceKey | StoredResource,
+    attributes: Record<string, unknown> | undefined,
+    changes: MemberChanges | undefined,
+    now: string,
+    options: WriteOptions = {},
+  ): StoredResource {
     return this.sql.transaction(() => {
-      const row = (attributes ? this.writeAttributes(group, attributes, now, options.json) : this.touch(group, now)) as ResourceRow | undefined;
-      if (!row) throw new NotFoundError('group', group.id);
+      const updated = attributes ? this.writeAttributes(group, attributes, now, options.json) : this.touch(group, now);
+      if (!updated) throw new NotFoundError('group', group.id);
       if (changes) this.applyMemberChanges(group.directoryId, group.id, changes);
-      return toResource(row);
+      return updated;
     });
   }
-
 
   /** Members with their display names: users first, then groups, each in creation order. */
   members(groupId: string): Member[] {
@@ -104,7 +104,6 @@ export class GroupRepository extends ResourceRepository {
       .all(JSON.stringify(groupIds)) as { group_id: string; n: number }[];
     return new Map(rows.map((r) => [r.group_id, r.n]));
   }
-
 
   /** Every membership of the directory's groups, members in the order they were created (as the server lists them). */
   memberships(directoryId: string): Membership[] {
@@ -133,22 +132,30 @@ export class GroupRepository extends ResourceRepository {
     for (const id of memberIds) remove.run(groupId, id);
   }
 
-  private writeAttributes(group: ResourceKey, attributes: Record<string, unknown>, now: string, json: string | undefined): unknown {
+  private writeAttributes(group: ResourceKey, attributes: Record<string, unknown>, now: string, json: string | undefined): StoredResource | undefined {
     const name = String(attributes.displayName);
-    return guarded(displayNameGuard(group.directoryId, name), () =>
+    const row = guarded(displayNameGuard(group.directoryId, name), () =>
       this.sql
         .prepare(
           `UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ?, updated_at = ?, version = version + 1
            WHERE id = ? AND directory_id = ? RETURNING ${RESOURCE_COLUMNS}`,
         )
-        .get(name, textOrNull(attributes.externalId), json ?? JSON.stringify(attributes), now, group.id, group.directoryId),
+        .get(name, textOrNull(attributes.externalId), json ?? JSON.stringify(attributes), now, group.id, group.directoryId) as ResourceRow | undefined,
     );
+    return row && toResource(row);
   }
 
-  private touch(group: ResourceKey, now: string): unknown {
-    return this.sql
-      .prepare(`UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ? AND directory_id = ? RETURNING ${RESOURCE_COLUMNS}`)
-      .get(now, group.id, group.directoryId);
+  /**
+   * A membership-only change bumps the version. The attributes the caller already holds are reused:
+   * Entra's add-member PATCH is the hot path, and parsing a group's attributes again was pure waste.
+   */
+  private touch(group: ResourceKey | StoredResource, now: string): StoredResource | undefined {
+    const row = this.sql
+      .prepare(`UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ? AND directory_id = ? RETURNING ${'attributes' in group ? 'created_at, version' : RESOURCE_COLUMNS}`)
+      .get(now, group.id, group.directoryId) as (Partial<ResourceRow> & { created_at: string; version: number }) | undefined;
+    if (!row) return undefined;
+    if ('attributes' in group) return { ...group, updatedAt: now, createdAt: row.created_at, version: row.version };
+    return toResource(row as ResourceRow);
   }
 
   private applyMemberChanges(directoryId: string, groupId: string, changes: MemberChanges): void {

@@ -5,6 +5,8 @@ import type { SqlParam } from './filter-targets.js';
 
 /** How long one listing may run off the main thread before it is stopped as too expensive. */
 export const LIST_DEADLINE_MS = 10_000;
+/** Prepared statements the worker keeps, like the main connection's cache. */
+const WORKER_STATEMENTS = 500;
 /** Listings waiting for the worker beyond this are refused as busy rather than queued for minutes. */
 const MAX_QUEUED = 16;
 /** The SQL function the worker's connection defines: true until the query's deadline, then it aborts the query. */
@@ -25,17 +27,21 @@ const WORKER_SOURCE = `
   const Database = require(workerData.driver);
   const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  // Date.now(), not performance.now(): the deadline is set on the main thread, whose clock origin differs.
   let deadline = Infinity;
   const statements = new Map();
   db.function('${DEADLINE_FUNCTION}', { deterministic: false }, () => {
-    if (performance.now() > deadline) throw new Error('deadline');
+    if (Date.now() > deadline) throw new Error('deadline');
     return 1;
   });
-  parentPort.on('message', ({ id, sql, params, mode, deadlineMs }) => {
-    deadline = performance.now() + deadlineMs;
+  parentPort.on('message', ({ id, sql, params, mode, deadlineAt }) => {
+    deadline = deadlineAt;
     try {
       let statement = statements.get(sql);
-      if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+      if (!statement) {
+        if (statements.size >= ${WORKER_STATEMENTS}) statements.delete(statements.keys().next().value);
+        statements.set(sql, (statement = db.prepare(sql)));
+      }
       const result = mode === 'pluck' ? statement.pluck().get(...params) : statement.all(...params);
       parentPort.postMessage({ id, result });
     } catch (error) {
@@ -63,19 +69,28 @@ export class ListWorker {
     private readonly deadlineMs = LIST_DEADLINE_MS,
   ) {}
 
-  run(statement: Statement): Promise<unknown> {
+  /** The deadline (epoch ms) of a listing that starts now. */
+  deadlineFromNow(): number {
+    return Date.now() + this.deadlineMs;
+  }
+
+  run(statement: Statement, deadlineAt: number): Promise<unknown> {
     if (this.pending.size >= MAX_QUEUED) return Promise.reject(new BusyError(undefined, 'searches'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.thread().postMessage({ id, sql: statement.sql, params: statement.params, mode: statement.mode, deadlineMs: this.deadlineMs });
+      this.thread().postMessage({ id, sql: statement.sql, params: statement.params, mode: statement.mode, deadlineAt });
     });
   }
 
   close(): void {
     void this.worker?.terminate();
     this.worker = undefined;
-    for (const p of this.pending.values()) p.reject(new BusyError());
+    this.failAll(new Error('the store was closed while a search ran'));
+  }
+
+  private failAll(error: unknown): void {
+    for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
   }
 
@@ -92,10 +107,14 @@ export class ListWorker {
       else if (error.deadline) waiting.reject(new TooExpensiveError(this.deadlineMs));
       else waiting.reject(Object.assign(new Error(error.message), { code: error.code }));
     });
+    // A worker that dies (or exits) fails what it had in hand; the next listing starts a new one.
     worker.on('error', (error) => {
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-      this.worker = undefined;
+      this.failAll(error);
+      if (this.worker === worker) this.worker = undefined;
+    });
+    worker.on('exit', (code) => {
+      this.failAll(new Error(`the search worker exited (code ${code})`));
+      if (this.worker === worker) this.worker = undefined;
     });
     this.worker = worker;
     return worker;

@@ -72,14 +72,22 @@ export class BufferedRequestLog {
     try {
       this.bytesSincePrune += this.store.requestLog.append(entries);
       this.rowsSincePrune += entries.length;
-      // A tenth of the row budget (at most 1,000 rows) or a twentieth of the byte budget since the last prune.
-      if (this.rowsSincePrune >= Math.min(1000, Math.ceil(this.budget.maxRows / 10)) || this.bytesSincePrune >= this.budget.maxBytes / 20) {
-        this.store.requestLog.prune(this.budget);
-        this.rowsSincePrune = this.bytesSincePrune = 0;
-      }
     } catch (error) {
       if (isBusy(error) && !last) this.requeue(entries);
       else this.lost(entries.length, error);
+      return;
+    }
+    // A tenth of the row budget (at most 1,000 rows) or a twentieth of the byte budget since the last prune.
+    if (this.rowsSincePrune >= Math.min(1000, Math.ceil(this.budget.maxRows / 10)) || this.bytesSincePrune >= this.budget.maxBytes / 20) this.prune();
+  }
+
+  /** The rows are written by now: a prune that meets a held lock (or fails) is simply tried at the next batch. */
+  private prune(): void {
+    try {
+      this.store.requestLog.prune(this.budget);
+      this.rowsSincePrune = this.bytesSincePrune = 0;
+    } catch (error) {
+      if (!isBusy(error)) this.options.onError?.(new Error(`the request log could not be pruned: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
     }
   }
 

@@ -96,8 +96,10 @@ export function listResources(sql: Sql, kind: ResourceKind, directoryId: string,
 export async function listResourcesOffThread(sql: Sql, worker: ListWorker, kind: ResourceKind, directoryId: string, query: ListQuery): Promise<ListResult> {
   if (!needsScan(kind, query)) return listResources(sql, kind, directoryId, query);
   const steps = listSteps(kind, directoryId, query, true);
+  // One deadline for the whole listing, however many statements (count, page) it takes.
+  const deadline = worker.deadlineFromNow();
   let step = steps.next();
-  while (!step.done) step = steps.next(await worker.run(step.value));
+  while (!step.done) step = steps.next(await worker.run(step.value, deadline));
   return step.value;
 }
 
@@ -127,16 +129,19 @@ function* listSteps(kind: ResourceKind, directoryId: string, query: ListQuery, g
   return { total: total ?? (rows.length < query.count ? rows.length : ((yield count) as number)), resources: rows.map(toResource) };
 }
 
-/** Columns an index holds for each kind, for an equality or prefix the index can find rows by. */
-const INDEXED: Record<ResourceKind, ReadonlySet<string>> = {
-  User: new Set(['id', 'username', 'externalid']),
-  Group: new Set(['id', 'displayname', 'externalid']),
+/**
+ * Attributes a unique index holds for each kind: `eq` on one finds at most one row. (externalId has
+ * an index too, but nothing stops a directory from giving 100k users the same one.)
+ */
+const UNIQUE: Record<ResourceKind, ReadonlySet<string>> = {
+  User: new Set(['id', 'username']),
+  Group: new Set(['id', 'displayname']),
 };
 
 /**
  * Must the listing read every row of the directory? Not when there is no filter and no sort (the page
- * comes from the index), nor when the filter pins an indexed attribute with `eq` (on its own or in
- * an `and`): Entra's match-by-userName, the hottest request, stays inline.
+ * comes from the index), nor when the filter pins a unique attribute with `eq` (on its own or in an
+ * `and`): Entra's match-by-userName, the hottest request, stays inline.
  */
 function needsScan(kind: ResourceKind, query: ListQuery): boolean {
   if (!query.filter) return query.sortBy !== undefined;
@@ -146,7 +151,7 @@ function needsScan(kind: ResourceKind, query: ListQuery): boolean {
 function pinsIndexedAttribute(kind: ResourceKind, filter: Filter): boolean {
   if (filter.kind === 'and') return pinsIndexedAttribute(kind, filter.left) || pinsIndexedAttribute(kind, filter.right);
   if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.path.sub !== undefined) return false;
-  return INDEXED[kind].has(filter.path.attr.toLowerCase());
+  return UNIQUE[kind].has(filter.path.attr.toLowerCase());
 }
 
 function pageSize(count: number): number {

@@ -14,8 +14,10 @@ import { UserRepository } from './users.js';
 /**
  * One open scimctl database: the only place in the program that talks to SQLite. Callers use the
  * repositories (one per aggregate) and `transaction`; every statement is a cached prepared
- * better-sqlite3 statement, so nothing re-parses SQL on a hot path. Errors leave as StoreErrors
- * (errors.ts) or plain bugs, never as driver errors with SQLite codes.
+ * better-sqlite3 statement, so nothing re-parses SQL on a hot path. What callers act on leaves as
+ * a StoreError (not found, conflict on a field, …); any other driver error passes through, and the
+ * edges read it with `toStoreError`/`isBusy` (errors.ts), so only src/store knows SQLite's codes. A
+ * filter the compiler cannot use is reported in SCIM's words (invalidFilter): the language is SCIM's.
  */
 export class Store implements Sql {
   readonly ids = new IdGenerator();
@@ -145,6 +147,17 @@ export class Store implements Sql {
     if (!this.failingFast) return;
     this.db.pragma(`busy_timeout = ${this.lockWaitMs}`);
     this.failingFast = false;
+  }
+
+  /** Run `fn` waiting for another process's lock as SQLite does (e.g. a server's own bookkeeping), then go back. */
+  waitingOnLock<T>(fn: () => T): T {
+    if (!this.failingFast) return fn();
+    this.waitOnLock();
+    try {
+      return fn();
+    } finally {
+      this.failFastOnLock();
+    }
   }
 
   /** Run `hook` before the database closes (e.g. to flush buffered writes). */

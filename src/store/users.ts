@@ -43,11 +43,6 @@ export class UserRepository extends ResourceRepository {
     return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
   }
 
-
-
-
-
-
   /** New attributes for an existing user, one version up. */
   replace(user: ResourceKey, attributes: Record<string, unknown>, now: string, options: WriteOptions = {}): StoredResource {
     const c = userColumns(attributes);
@@ -63,7 +58,6 @@ export class UserRepository extends ResourceRepository {
     if (!row) throw new NotFoundError('user', user.id);
     return { id: user.id, directoryId: user.directoryId, attributes, createdAt: row.createdAt, updatedAt: now, version: row.version };
   }
-
 
   /** The groups a user is a direct member of, for the read-only `groups` attribute. */
   groupsOf(userId: string): { value: string; display: string }[] {

@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations.js';
 import { APPLICATION_ID } from '../../src/store/open.js';
 import { BufferedRequestLog, LOG_REPORT_INTERVAL_MS } from '../../src/store/request-log-buffer.js';
-import { Store, type LogEntry } from '../../src/store/index.js';
+import { BusyError, Store, type LogEntry } from '../../src/store/index.js';
 import { tempDb } from '../helpers/cli.js';
 import { rawDb } from '../helpers/db.js';
 
@@ -100,4 +100,29 @@ it('migrating a version 1 database counts the bytes of the rows it already has',
   const store = new Store(t.db);
   stores.push(store);
   expect(store.requestLog.size()).toEqual({ rows: 1, bytes: 6 });
+});
+
+it('a prune that meets a held lock leaves the rows it just wrote as they are (written once, not requeued)', () => {
+  const store = open();
+  const errors: string[] = [];
+  let prunes = 0;
+  // The store, but its first prune finds another process holding the lock.
+  const lockedOnce = {
+    isOpen: true,
+    onClose: (hook: () => void) => store.onClose(hook),
+    requestLog: new Proxy(store.requestLog, {
+      get(target, name, receiver) {
+        if (name === 'prune' && prunes++ === 0) return () => { throw new BusyError(); };
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+  };
+  const log = new BufferedRequestLog(lockedOnce, { budget: { maxRows: 10, maxBytes: 1_000_000 }, onError: (e) => errors.push(e.message) });
+  log.append(entry(1, 10));
+  log.flush();
+  log.append(entry(2, 10));
+  log.flush();
+  expect(store.requestLog.query({ limit: 10 }).map((r) => r.path).reverse()).toEqual(['/scim/v2/x/Users/1', '/scim/v2/x/Users/2']);
+  expect(errors).toEqual([]);
 });

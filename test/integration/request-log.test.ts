@@ -75,3 +75,4 @@ it('keeps the log within the budget the app is given', async () => {
   expect(rows.length).toBeLessThanOrEqual(5);
   expect(rows.at(-1)).toBe('count=11');
 });
+

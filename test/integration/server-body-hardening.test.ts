@@ -103,6 +103,12 @@ describe('the token is checked before the body is read', () => {
     expect((await scim(dir, 'GET', '/Users?count=0')).status).toBe(200);
   });
 
+  it('a wrong token with a body of exactly the prefix size keeps it whole, not marked truncated', async () => {
+    const exact = 'x'.repeat(UNAUTHENTICATED_BODY_PREFIX);
+    expect((await send('wrong-token', 'POST', '/Users', exact)).status).toBe(401);
+    expect((await lastRow()).request_body).toBe(exact);
+  });
+
   it('a valid token with malformed JSON is still 400 and logged under its directory', async () => {
     const res = await send(dir.token, 'POST', '/Users', '{"userName":');
     expect(res.status).toBe(400);
@@ -154,6 +160,20 @@ describe('the token is checked before the body is read', () => {
     const unsupported = await utf16('{"userName":"u32@x.test"}', 'utf-32');
     expect(unsupported.status).toBe(400);
     expect(unsupported.body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidSyntax' });
+  });
+
+  it('a UTF-16 body is logged as its text, with its password redacted', async () => {
+    const body = JSON.stringify(entraUser('utf16pw', { password: SECRET }));
+    const response = await fetch(`${dir.baseUrl}/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${dir.token}`, 'Content-Type': 'application/scim+json; charset=utf-16le' },
+      body: Buffer.from(body, 'utf16le'),
+    });
+    expect(response.status).toBe(201);
+    const row = await lastRow();
+    expect(row.request_body).not.toBeNull();
+    expect(row.request_body!.replaceAll('\u0000', '')).not.toContain(SECRET);
+    expect(JSON.parse(row.request_body!)).toMatchObject({ userName: 'utf16pw@contoso.com', password: '[redacted]' });
   });
 
   it('strings and escapes do not count as nesting', async () => {
