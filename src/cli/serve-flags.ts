@@ -14,6 +14,9 @@ export interface ServeOptions {
   allowCidr?: string[];
   rotateToken?: boolean;
   shutdownTimeout?: string;
+  logMaxRows?: string;
+  logMaxSize?: string;
+  maxConnections?: string;
 }
 
 /** The flags checked and normalized. */
@@ -28,6 +31,10 @@ export interface ServeFlags {
   rotateToken: boolean;
   /** How long in-flight requests get after the first stop signal, before every connection is cut. */
   shutdownTimeoutMs: number;
+  /** How much of the request log to keep. */
+  logBudget: { maxRows: number; maxBytes: number };
+  /** Connections open at once on the local listener. */
+  maxConnections: number;
 }
 
 export function parsePort(value: string): number {
@@ -40,6 +47,23 @@ export function parseShutdownTimeout(value: string): number {
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || seconds > 3600) throw usageError(`invalid --shutdown-timeout "${value}": give a number of seconds from 0 to 3600`);
   return Math.round(seconds * 1000);
+}
+
+/** A whole number within bounds, for a count flag such as --log-max-rows. */
+function parseCount(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw usageError(`invalid ${flag} "${value}": give a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`);
+  return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size such as `256MB` or `1GB` (units of 1,024), or bytes. */
+export function parseSize(flag: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?b)?$/i.exec(value.trim());
+  const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]!) : NaN;
+  if (!(bytes >= 1024 * 1024 && bytes <= 1024 ** 4)) throw usageError(`invalid ${flag} "${value}": give a size from 1MB to 1024GB, such as 256MB`);
+  return bytes;
 }
 
 /** Everything the flags alone can get wrong, found before anything listens. */
@@ -60,5 +84,7 @@ export function parseServeFlags(opts: ServeOptions): ServeFlags {
     quiet: opts.quiet ?? false,
     rotateToken: opts.rotateToken ?? false,
     shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),
+    logBudget: { maxRows: parseCount('--log-max-rows', opts.logMaxRows ?? '100000', 100, 100_000_000), maxBytes: parseSize('--log-max-size', opts.logMaxSize ?? '256MB') },
+    maxConnections: parseCount('--max-connections', opts.maxConnections ?? '1000', 10, 100_000),
   };
 }

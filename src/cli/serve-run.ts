@@ -71,11 +71,12 @@ async function start(ctx: Context, flags: ServeFlags, tunnel: Tunnel | undefined
   const urls: { tunnel: string | undefined } = { tunnel: undefined };
   const common: Omit<AppOptions, 'publicUrl'> = {
     store,
+    logBudget: flags.logBudget,
     onRequest: ctx.json || flags.quiet ? undefined : (entry) => ctx.notice(requestLine(ctx, entry)),
     onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
   };
   // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
-  const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host).catch((error: unknown) => {
+  const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host, { maxConnections: flags.maxConnections }).catch((error: unknown) => {
     // Only listening can tell a bad --host; say it in the words of every other bad flag value.
     if (error instanceof CliError && error.kind === 'usage') throw usageError(`invalid --host "${flags.host}": no such local address`, USAGE_HINT);
     throw error;
