@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { generateFixture } from '../fixtures/generate-large.mjs';
+import { createSchema } from './lib/dataset.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin/scimctl.js');
@@ -98,8 +99,7 @@ function rawRows() {
 function runRaw(rows) {
   const path = freshDb('raw.db');
   // The schema comes from the built CLI itself: it migrates a new database on open.
-  const made = spawnSync(process.execPath, [CLI, '--db', path, 'env', 'list', '--json'], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`could not create the schema: ${made.stderr}`);
+  createSchema(CLI, path);
   const db = new Database(path);
   // The pragmas src/store/open.ts sets.
   db.pragma('busy_timeout = 5000');

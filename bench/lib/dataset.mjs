@@ -60,11 +60,14 @@ export function randomUuid() {
 
 export const hashToken = (token) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-/** Let the built CLI create (migrate) an empty database, so the schema is exactly the shipped one. */
+/**
+ * Let the built CLI create (migrate) an empty database, so the schema is exactly the shipped one:
+ * seeding an empty fixture creates it (read commands such as `env list` never create a database).
+ */
 export function createSchema(cliPath, dbPath) {
   removeDb(dbPath);
-  const result = spawnSync(process.execPath, [cliPath, '--db', dbPath, 'env', 'list', '--json'], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`scimctl env list failed creating ${dbPath}: ${result.stderr || result.stdout}`);
+  const result = spawnSync(process.execPath, [cliPath, '--db', dbPath, 'seed', '-', '--json'], { encoding: 'utf8', input: '{"version":1,"environments":[]}' });
+  if (result.status !== 0) throw new Error(`scimctl seed of an empty fixture failed creating ${dbPath}: ${result.stderr || result.stdout}`);
 }
 
 export function removeDb(path) {
