@@ -17,6 +17,8 @@ export interface ServeOptions {
   logMaxRows?: string;
   logMaxSize?: string;
   maxConnections?: string;
+  env?: string[];
+  directory?: string[];
 }
 
 /** The flags checked and normalized. */

@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import type { CliIo } from './io.js';
 import { parseServeFlags, type ServeFlags, type ServeOptions } from './serve-flags.js';
 import { printReady, requestLine, type ServedDirectory } from './serve-ready.js';
+import { resolveScope, servedDirectories, type ServeScope } from './serve-scope.js';
 
 export interface ServeDeps {
   /** Resolves when serve should stop; by default the first stop request from io (SIGINT or SIGTERM). */
@@ -43,6 +44,8 @@ interface Serving {
  */
 export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps = {}): Promise<void> {
   const flags = parseServeFlags(opts);
+  // A mistyped --env or --directory fails before anything listens.
+  const scope = resolveScope(ctx, opts.env ?? [], opts.directory ?? []);
   const tunnel = flags.tunnel ? (deps.tunnel ?? createTunnel(ctx.io.env)) : undefined;
   const auth = tunnel?.needsAuthtoken ? resolveAuthtoken(ctx.io.env, (m) => ctx.notice(m)) : undefined;
   if (tunnel?.needsAuthtoken && !auth) throw missingAuthtoken();
@@ -50,9 +53,9 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
   const signal = deps.stop ? undefined : stopSignal(ctx.io);
   const stop = deps.stop ?? signal!.promise;
   try {
-    const serving = await start(ctx, flags, tunnel, auth, stop);
+    const serving = await start(ctx, flags, scope, tunnel, auth, stop);
     try {
-      await announce(ctx, flags, serving);
+      await announce(ctx, flags, scope, serving);
       await stop;
       if (!ctx.json) ctx.notice(`Shutting down: finishing in-flight requests (up to ${flags.shutdownTimeoutMs / 1000} s; Ctrl-C again to stop at once)…`);
     } finally {
@@ -64,7 +67,7 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
 }
 
 /** Listen locally, open the tunnel if asked, and record the running server for other commands. */
-async function start(ctx: Context, flags: ServeFlags, tunnel: Tunnel | undefined, auth: Authtoken, stop: Promise<unknown>): Promise<Serving> {
+async function start(ctx: Context, flags: ServeFlags, scope: ServeScope, tunnel: Tunnel | undefined, auth: Authtoken, stop: Promise<unknown>): Promise<Serving> {
   const store = ctx.store;
   store.useServingCache();
   // Read by the public app on every request, and changed when ngrok reconnects elsewhere.
@@ -74,6 +77,7 @@ async function start(ctx: Context, flags: ServeFlags, tunnel: Tunnel | undefined
     logBudget: flags.logBudget,
     onRequest: ctx.json || flags.quiet ? undefined : (entry) => ctx.notice(requestLine(ctx, entry)),
     onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
+    ...(scope ? { serves: (id: string) => scope.has(id) } : {}),
   };
   // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
   const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host, { maxConnections: flags.maxConnections }).catch((error: unknown) => {
@@ -126,7 +130,7 @@ function tunnelStatus(ctx: Context, store: Store, server: Listening, urls: { tun
 }
 
 /** Make the default directory or rotated tokens (only now that serving works), then print the ready output. */
-async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Promise<void> {
+async function announce(ctx: Context, flags: ServeFlags, scope: ServeScope, serving: Serving): Promise<void> {
   const { store, server, tunnel, publicUrl } = serving;
   const { port, domain, allowCidrs } = flags;
   // serve's own start-up writes wait for another process's lock, as any command's do.
@@ -134,7 +138,7 @@ async function announce(ctx: Context, flags: ServeFlags, serving: Serving): Prom
   const created = await defaultDirectory(ctx, flags.publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
   const origin = publicUrl ?? server.url;
   const directories: ServedDirectory[] = [];
-  for (const d of store.directories.list()) {
+  for (const d of servedDirectories(store.directories.list(), scope)) {
     const token = created?.directory.id === d.id ? created.token : flags.rotateToken ? store.directories.rotateToken(d.id).token : undefined;
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }

@@ -7,13 +7,15 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the SCIM 2.0 server for every directory in the database (creates a default one if there is none)')
+    .description('run the SCIM 2.0 server for every directory in the database, or those of --env/--directory (creates a default one if there is none)')
     .addOption(new Option('-p, --port <port>', 'port to listen on; 0 picks a free one').default('8080'))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--public-url <url>', 'the URL clients reach this server at (used in base URLs and meta.location)')
     .option('--tunnel', 'also serve the SCIM routes on a public https URL through ngrok, so a real Entra tenant can reach them')
     .option('--domain <domain>', 'with --tunnel: a domain reserved in your ngrok account, for a Tenant URL that survives restarts')
     .option('--allow-cidr <cidr>', 'with --tunnel: accept public traffic only from this IP range (repeatable)', collect)
+    .option('--env <env>', 'serve only the directories of this environment (repeatable); the others answer 401 like unknown ones', collect)
+    .option('--directory <dir>', 'serve only this directory, by id or name (repeatable; adds to --env)', collect)
     .option('--rotate-token', 'print a new bearer token for every served directory at start (the old tokens stop working at once)')
     .option('-q, --quiet', 'do not print a line per request')
     .option('--log-max-rows <n>', 'keep at most this many requests in the request log (the oldest go first)', '100000')

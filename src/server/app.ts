@@ -34,6 +34,8 @@ export interface AppOptions {
   logBudget?: LogBudget;
   /** Local-only routes (health check). Off for the app a tunnel exposes: only SCIM is public. */
   localRoutes?: boolean;
+  /** Only these directories answer (serve --env/--directory); any other answers like an unknown id. All by default. */
+  serves?: (directoryId: string) => boolean;
 }
 
 
@@ -48,7 +50,7 @@ export function createApp(options: AppOptions): express.Express {
   const exchanges = new Exchanges();
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
   const logWhenFinished = requestLogger(options.store, { now: ctx.now, onLogged: options.onRequest, onLogError: onInternalError, budget: options.logBudget });
-  const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes);
+  const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes, options.serves);
 
   const app = express();
   app.disable('x-powered-by');
@@ -88,8 +90,8 @@ function serverContext(options: AppOptions): ServerContext {
  * token answers 401 whatever the path or body, and costs no more than reading the headers. The
  * handler runs under the lock wait.
  */
-function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number) {
-  const checkToken = authenticate(store);
+function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number, serves?: (directoryId: string) => boolean) {
+  const checkToken = authenticate(store, serves);
   // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed
   // (unless it holds a password: see the request logger). The checks run here because this hook sees
   // the bytes before JSON.parse does: bytes that are not valid UTF-8 (the decoder would silently store

@@ -9,11 +9,12 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 /**
  * Bearer-token auth for one directory. An unknown directory id answers exactly like a wrong token
  * (401, same body), so directory ids cannot be probed without a valid token. Throws the 401.
+ * A directory this server does not serve (`serves` says no) is, to the client, an unknown one.
  */
-export function authenticate(store: Store) {
+export function authenticate(store: Store, serves: (directoryId: string) => boolean = () => true) {
   return (req: Request, exchange: ScimExchange): void => {
     const directoryId = exchange.directorySegment;
-    const tokenHash = store.directories.tokenHash(directoryId);
+    const tokenHash = serves(directoryId) ? store.directories.tokenHash(directoryId) : undefined;
     if (tokenHash !== undefined) exchange.loggedDirectoryId = directoryId;
     const header = req.get('authorization');
     if (!header) throw unauthorized('Authorization header missing: send "Authorization: Bearer <token>"');
