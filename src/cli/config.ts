@@ -7,6 +7,7 @@ import { action, programOf } from './action.js';
 import type { Context } from './context.js';
 import { readAll, type CliIo } from './io.js';
 import { configFilePath } from './paths.js';
+import { ngrokAuthtoken } from './ngrok-config.js';
 import { renderTable } from './table.js';
 
 /** Settings a user may store. Secrets are never printed back, only masked. */
@@ -53,12 +54,18 @@ function writeConfig(config: ConfigFile, path: string): void {
   renameSync(temp, path);
 }
 
-/** The ngrok authtoken to use: NGROK_AUTHTOKEN wins over the stored one (like most 12-factor tools). */
-export function resolveAuthtoken(env: CliIo['env'], warn?: (message: string) => void): { token: string; source: string } | undefined {
+/**
+ * The ngrok authtoken to use: NGROK_AUTHTOKEN wins over the stored one (like most 12-factor tools);
+ * with neither, the one the ngrok agent itself uses (`ngrok config add-authtoken`), so a user of
+ * ngrok has nothing to set up. `source` says where it came from, never the token.
+ */
+export function resolveAuthtoken(env: CliIo['env'], warn?: (message: string) => void, platform?: NodeJS.Platform): { token: string; source: string } | undefined {
   const fromEnv = env.NGROK_AUTHTOKEN?.trim();
   if (fromEnv) return { token: fromEnv, source: 'NGROK_AUTHTOKEN' };
   const stored = readConfig(configFilePath(env), warn)['ngrok-authtoken']?.trim();
-  return stored ? { token: stored, source: `the config file ${configFilePath(env)}` } : undefined;
+  if (stored) return { token: stored, source: `the config file ${configFilePath(env)}` };
+  const agent = ngrokAuthtoken(env, platform);
+  return agent ? { token: agent.token, source: `ngrok's config file ${agent.path}` } : undefined;
 }
 
 /** Enough to tell two tokens apart, never enough to use one. */

@@ -91,7 +91,7 @@ async function start(ctx: Context, flags: ServeFlags, scope: ServeScope, tunnel:
   store.failFastOnLock();
 
   if (tunnel) {
-    if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel…`));
+    if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel${auth ? ` (authtoken from ${auth.source})` : ''}…`));
     // The public app has the SCIM routes only: /healthz and any other local route answer 404 there.
     const publicApp = createApp({ ...common, localRoutes: false, publicUrl: () => urls.tunnel });
     urls.tunnel = await openOrStop(tunnel, server, stop, () =>

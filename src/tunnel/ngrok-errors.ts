@@ -123,7 +123,7 @@ export function connectTimeout(ms: number): CliError {
 export function missingAuthtoken(): CliError {
   return new CliError(
     'runtime',
-    'no ngrok authtoken: set NGROK_AUTHTOKEN or run `scimctl config set ngrok-authtoken`',
+    'no ngrok authtoken: set NGROK_AUTHTOKEN, run `scimctl config set ngrok-authtoken`, or `ngrok config add-authtoken <token>`',
     `Get one at ${DASHBOARD_TOKEN} (a free account works); \`scimctl serve\` without --tunnel needs none`,
   );
 }

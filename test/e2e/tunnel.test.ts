@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,8 +24,8 @@ const children: ResultPromise[] = [];
 
 beforeEach(() => {
   tmp = tempDb();
-  // Never the developer's own config or token.
-  env = { SCIMCTL_CONFIG: `${tmp.dir}/config/config.json`, NGROK_AUTHTOKEN: '', SCIMCTL_TUNNEL: '' };
+  // Never the developer's own config or token, nor the ngrok agent's (found from HOME and XDG_CONFIG_HOME).
+  env = { SCIMCTL_CONFIG: `${tmp.dir}/config/config.json`, NGROK_AUTHTOKEN: '', SCIMCTL_TUNNEL: '', HOME: tmp.dir, XDG_CONFIG_HOME: `${tmp.dir}/xdg` };
 });
 afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
@@ -118,7 +120,7 @@ describe('serve --tunnel with the real ngrok adapter, offline', () => {
     const result = await serveInProcess(['--tunnel', '--port', '0']);
     expect(result.exitCode).toBe(1);
     expect(String(result.stderr)).toBe(
-      'error: no ngrok authtoken: set NGROK_AUTHTOKEN or run `scimctl config set ngrok-authtoken`\n' +
+      'error: no ngrok authtoken: set NGROK_AUTHTOKEN, run `scimctl config set ngrok-authtoken`, or `ngrok config add-authtoken <token>`\n' +
         `Get one at https://dashboard.ngrok.com/get-started/your-authtoken (a free account works); \`scimctl --db ${tmp.db} serve\` without --tunnel needs none\n`,
     );
   });
@@ -147,6 +149,23 @@ describe('serve --tunnel with the real ngrok adapter, offline', () => {
     expect(result.exitCode).toBe(1);
     expect(String(result.stderr)).toContain('error: could not reach the ngrok service (no answer within 2 s)');
     expect(Date.now() - started).toBeLessThan(10_000);
+  }, 15_000);
+
+  it("with neither, uses the ngrok agent's own ngrok.yml, says so, and never prints the token", async () => {
+    const token = 'agent_authtoken_0123456789abcdef';
+    const yml = join(tmp.dir, 'xdg', 'ngrok', 'ngrok.yml');
+    mkdirSync(dirname(yml), { recursive: true });
+    writeFileSync(yml, `version: "3"\nagent:\n  authtoken: ${token}\n`);
+    const silent = await occupy();
+    const result = await spawnServe(['--tunnel', '--port', '0'], {
+      SCIMCTL_NGROK_SERVER_ADDR: `127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      SCIMCTL_NGROK_CONNECT_TIMEOUT_MS: '1000',
+    });
+    silent.close();
+    const stderr = String(result.stderr);
+    expect(result.exitCode).toBe(1);
+    expect(stderr).toContain(`Opening the ngrok tunnel (authtoken from ngrok's config file ${yml})…\n`);
+    expect(`${String(result.stdout)}${stderr}`).not.toContain(token);
   }, 15_000);
 
   it('uses the authtoken stored with `config set` (never printing it)', async () => {
