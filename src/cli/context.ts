@@ -5,11 +5,13 @@ import { openStore, type Store } from '../store/index.js';
 import { noColor, type CliIo } from './io.js';
 import { defaultDatabasePath } from './paths.js';
 import { USAGE_HINT } from './options.js';
+import { parseFields, selectFields } from './fields.js';
 
 export interface GlobalOptions {
   db?: string;
   json?: boolean;
   debug?: boolean;
+  fields?: string;
 }
 
 export interface CommandTraits {
@@ -30,6 +32,8 @@ export interface Choice {
 export class Context {
   readonly json: boolean;
   readonly debug: boolean;
+  /** --fields: the top-level fields --json keeps, or all. */
+  private readonly fields: string[] | undefined;
   readonly dbPath: string;
   readonly interactive: boolean;
   readonly color: ChalkInstance;
@@ -45,6 +49,9 @@ export class Context {
   ) {
     this.json = options.json ?? false;
     this.debug = options.debug ?? false;
+    // Checked before the command does anything: a script's typo should not follow a change made.
+    this.fields = options.fields === undefined ? undefined : parseFields(options.fields);
+    if (this.fields && !this.json) throw usageError('--fields needs --json', USAGE_HINT);
     this.dbPath = options.db ?? defaultDatabasePath(io.env);
     this.dbFlag = options.db;
     this.interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
@@ -73,11 +80,16 @@ export class Context {
 
   /** Print the command's result: JSON for scripts, or the human rendering. */
   result(data: unknown, human: () => string): void {
-    if (this.json) this.io.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    if (this.json) this.io.stdout.write(JSON.stringify(this.keepFields(data), null, 2) + '\n');
     else {
       const text = human();
       if (text) this.io.stdout.write(this.withDb(text) + '\n');
     }
+  }
+
+  /** JSON data as --fields asks for it: only those fields of the object, or of each element of a list. */
+  keepFields(data: unknown): unknown {
+    return this.fields ? selectFields(data, this.fields) : data;
   }
 
   /** A list: its rows on stdout, or (when there are none) what to do about it on stderr. */

@@ -109,7 +109,7 @@ function pretty(body: string | null): string {
 async function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: LogRecord[]): Promise<void> {
   const print = (entries: LogRecord[]) => {
     for (const e of entries) {
-      if (ctx.json) ctx.io.stdout.write(JSON.stringify(summary(e)) + '\n');
+      if (ctx.json) ctx.io.stdout.write(JSON.stringify(ctx.keepFields(summary(e))) + '\n');
       else ctx.io.stdout.write(row(ctx, e).join('  ') + '\n');
     }
   };

@@ -49,6 +49,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     .version(VERSION)
     .addOption(new Option('--db <path>', 'SQLite database file (default: $SCIMCTL_DB, else $XDG_DATA_HOME/scimctl/scimctl.db, else ~/.local/share/scimctl/scimctl.db)'))
     .option('--json', 'print one JSON document on stdout, for scripts')
+    .option('--fields <list>', 'with --json: keep only these top-level fields (comma-separated) of the result, or of each item of a list')
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(jsonErrors ? false : USAGE_HINT)
     .exitOverride();

@@ -31,7 +31,7 @@ export interface Ready {
  */
 export function printReady(ctx: Context, ready: Ready): void {
   if (ctx.json) {
-    ctx.io.stdout.write(JSON.stringify(readyJson(ready)) + '\n');
+    ctx.io.stdout.write(JSON.stringify(ctx.keepFields(readyJson(ready))) + '\n');
     return;
   }
   const out = (lines: string[]) => ctx.io.stdout.write(ctx.withDb(lines.join('\n')) + '\n');
