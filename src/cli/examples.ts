@@ -32,6 +32,7 @@ const EXAMPLES: Record<string, string> = {
   'config get': 'scimctl config get ngrok-authtoken',
   'config unset': 'scimctl config unset ngrok-authtoken',
   'config list': 'scimctl config ls',
+  completion: 'scimctl completion bash > ~/.local/share/bash-completion/completions/scimctl',
 };
 
 /** `ls` for every list and `rm` for every delete, as in gh and docker. */

@@ -17,6 +17,7 @@ import { registerExport } from './export.js';
 import { registerToken } from './token.js';
 import { registerUser } from './user.js';
 import { registerStatus } from './status.js';
+import { registerCompletion } from './completion.js';
 import { finishCommand } from './examples.js';
 import { USAGE_HINT } from './options.js';
 
@@ -53,7 +54,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(jsonErrors ? false : USAGE_HINT)
     .exitOverride();
-  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerStatus, registerConfig];
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerStatus, registerConfig, registerCompletion];
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();
