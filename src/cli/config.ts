@@ -8,7 +8,6 @@ import type { Context } from './context.js';
 import { readAll, type CliIo } from './io.js';
 import { configFilePath } from './paths.js';
 import { ngrokAuthtoken } from './ngrok-config.js';
-import { renderTable } from './table.js';
 
 /** Settings a user may store. Secrets are never printed back, only masked. */
 const KEYS = {
@@ -169,7 +168,7 @@ function registerList(config: Command): void {
         const stored = readConfig(configFilePath(ctx.io.env), (m) => ctx.notice(m));
         const rows = (Object.keys(KEYS) as Key[]).map((key) => ({ key, ...effective(key, stored, ctx.io.env), description: KEYS[key].description }));
         ctx.result(rows, () =>
-          renderTable(['KEY', 'VALUE', 'SOURCE', 'DESCRIPTION'], rows.map((r) => [r.key, r.value ?? '-', r.source ?? '-', r.description])),
+          ctx.table(['KEY', 'VALUE', 'SOURCE', 'DESCRIPTION'], rows.map((r) => [r.key, r.value ?? '-', r.source ?? '-', r.description]), [1, 2]),
         );
       }),
     );

@@ -6,6 +6,7 @@ import { noColor, type CliIo } from './io.js';
 import { defaultDatabasePath } from './paths.js';
 import { USAGE_HINT } from './options.js';
 import { parseFields, selectFields } from './fields.js';
+import { renderTable } from './table.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -90,6 +91,16 @@ export class Context {
   /** JSON data as --fields asks for it: only those fields of the object, or of each element of a list. */
   keepFields(data: unknown): unknown {
     return this.fields ? selectFields(data, this.fields) : data;
+  }
+
+  /** The terminal's width when stdout is one; undefined when piped (tables are then never cut). */
+  get terminalWidth(): number | undefined {
+    return (this.io.stdout.isTTY && this.io.stdout.columns) || undefined;
+  }
+
+  /** A table for stdout: cut to the terminal's width on a terminal (never the first column nor `keep`), whole when piped. */
+  table(headers: string[], rows: string[][], keep: number[] = []): string {
+    return renderTable(headers, rows, { maxWidth: this.terminalWidth, keep });
   }
 
   /** A list: its rows on stdout, or (when there are none) what to do about it on stderr. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action } from './action.js';
 import type { Context } from './context.js';
 import { warnIfServing } from './delete-impact.js';
-import { renderFields, renderTable } from './table.js';
+import { renderFields } from './table.js';
 import { pasteIntoEntra, tokenShownOnce } from './entra-hint.js';
 import { findOrganization, pickDirectory, pickOrganization } from './pickers.js';
 
@@ -42,8 +42,10 @@ function registerDirectoryList(directory: Command): void {
       action(async (ctx, opts: { org?: string }) => {
         const org = opts.org ? findOrganization(ctx.store, opts.org) : undefined;
         const dirs = ctx.store.directories.list({ organizationId: org?.id });
+        // People read names; --json keeps the ids, for scripts.
+        const orgNames = new Map(ctx.store.organizations.list().map((o) => [o.id, o.name]));
         ctx.list(dirs, 'No SCIM directories. Create one with `scimctl directory create --org <org>`.', () =>
-          renderTable(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', d.organizationId, d.baseUrl])),
+          ctx.table(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', orgNames.get(d.organizationId) ?? d.organizationId, d.baseUrl]), [3]),
         );
         if (dirs.length) noServeNotice(ctx);
       }),

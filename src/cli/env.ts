@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
-import { renderFields, renderTable } from './table.js';
+import { renderFields } from './table.js';
 import { DEFAULT_PUBLIC_URL, normalizePublicUrl } from '../core/urls.js';
 import { validateEnvironmentName } from '../core/names.js';
 import { pickEnvironment } from './pickers.js';
@@ -48,7 +48,7 @@ function registerEnvList(env: Command): void {
       action(async (ctx) => {
         const envs = ctx.store.environments.list();
         ctx.list(envs, 'No environments. Create one with `scimctl env create <name>`.', () =>
-          renderTable(['ID', 'NAME', 'PUBLIC URL', 'CREATED'], envs.map((e) => [ctx.color.cyan(e.id), e.name, e.publicUrl, e.createdAt])),
+          ctx.table(['ID', 'NAME', 'PUBLIC URL', 'CREATED'], envs.map((e) => [ctx.color.cyan(e.id), e.name, e.publicUrl, e.createdAt]), [2, 3]),
         );
       }),
     );

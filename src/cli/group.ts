@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { safeJson } from './text.js';
-import { renderTable } from './table.js';
 import { listRendered, memberCounts, showRendered } from './resources.js';
 import { pickReadDirectory } from './pickers.js';
 import { parseListLimit } from './options.js';
@@ -21,7 +20,7 @@ export function registerGroup(program: Command): void {
         const { total, resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, parseListLimit(opts.limit));
         const counts = memberCounts(ctx, resources.map((g) => String(g.id)));
         ctx.list(resources, opts.filter ? 'No groups match.' : 'No groups yet.', () =>
-          renderTable(
+          ctx.table(
             ['ID', 'DISPLAY NAME', 'EXTERNAL ID', 'MEMBERS'],
             resources.map((g) => [ctx.color.cyan(String(g.id)), String(g.displayName), String(g.externalId ?? ''), String(counts.get(String(g.id)) ?? 0)]),
           ),

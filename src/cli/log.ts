@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
-import { escapeControls, safeJson } from './text.js';
-import { renderFields, renderTable } from './table.js';
+import { escapeControls, safeCell, safeJson } from './text.js';
+import { renderFields, tableRow } from './table.js';
+import { displayWidth } from './width.js';
 import { notFoundError, usageError } from '../core/errors.js';
 import type { LogQuery, LogRecord } from '../store/index.js';
 import type { Context } from './context.js';
@@ -33,10 +34,30 @@ function jsonOrText(body: string | null): unknown {
 function row(ctx: Context, e: LogRecord): string[] {
   const c = ctx.color;
   const status = e.status >= 500 ? c.red(String(e.status)) : e.status >= 400 ? c.yellow(String(e.status)) : c.green(String(e.status));
-  return [c.dim(e.id), e.time, e.method, e.path + (e.query ? c.dim('?' + e.query) : ''), status, `${e.durationMs.toFixed(1)}ms`, e.errorKind ?? ''];
+  // The query is not dimmed: a cell is escaped as a whole, and only a colour around all of it survives that.
+  return [c.dim(e.id), e.time, e.method, e.path + (e.query ? '?' + e.query : ''), status, `${e.durationMs.toFixed(1)}ms`, e.errorKind ?? ''];
 }
 
 const HEADERS = ['ID', 'TIME', 'METHOD', 'PATH', 'STATUS', 'DURATION', 'ERROR'];
+/** Never cut on a terminal: all but the path and the error kind. */
+const KEEP = [1, 2, 4, 5];
+const PATH = 3;
+
+/**
+ * --follow's columns are fixed when it starts (rows arrive later, so no cell can widen a column):
+ * the longest id so far with room to grow, an ISO time, the longest method, a status, a duration.
+ * The path gets the rest of the terminal (at least 20), cut to it; piped, where nothing is cut, the
+ * longest path so far (at least 60, room for a directory's prefix and a resource id), and a longer
+ * one later only pushes its own row's last columns right.
+ */
+function followWidths(ctx: Context, initial: LogRecord[]): number[] {
+  const id = Math.max(10, ...initial.map((e) => e.id.length + 2));
+  // The error kinds fit in 18 (preconditionFailed).
+  const fixed = [id, 24, 7, 0, 6, 10, 18];
+  const longest = Math.max(60, ...initial.map((e) => displayWidth(safeCell(e.path + (e.query ? '?' + e.query : '')))));
+  fixed[PATH] = ctx.terminalWidth ? Math.max(20, ctx.terminalWidth - fixed.reduce((a, b) => a + b, 0) - 2 * (fixed.length - 1)) : longest;
+  return fixed;
+}
 
 export function registerLog(program: Command): void {
   const log = program.command('log').description('inspect the SCIM request log');
@@ -55,7 +76,7 @@ export function registerLog(program: Command): void {
         const limit = parsePositiveInt(opts.limit, '--limit');
         const entries = ctx.store.requestLog.query({ directoryId, status, limit }).reverse();
         if (!opts.follow) {
-          ctx.list(entries.map(summary), 'No requests logged yet.', () => renderTable(HEADERS, entries.map((e) => row(ctx, e))));
+          ctx.list(entries.map(summary), 'No requests logged yet.', () => ctx.table(HEADERS, entries.map((e) => row(ctx, e)), KEEP));
           return;
         }
         await follow(ctx, { directoryId, status, limit }, entries);
@@ -107,12 +128,15 @@ function pretty(body: string | null): string {
 
 /** Poll for new rows until Ctrl-C; SQLite in WAL mode lets us read while `serve` writes. */
 async function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: LogRecord[]): Promise<void> {
+  const widths = followWidths(ctx, initial);
+  const cut = ctx.terminalWidth !== undefined;
   const print = (entries: LogRecord[]) => {
     for (const e of entries) {
       if (ctx.json) ctx.io.stdout.write(JSON.stringify(ctx.keepFields(summary(e))) + '\n');
-      else ctx.io.stdout.write(row(ctx, e).join('  ') + '\n');
+      else ctx.io.stdout.write(tableRow(row(ctx, e).map(safeCell), widths, cut) + '\n');
     }
   };
+  if (!ctx.json) ctx.io.stdout.write(tableRow(HEADERS, widths, cut) + '\n');
   print(initial);
   let after = initial.length ? Number(initial[initial.length - 1]!.id.slice(4)) : ctx.store.requestLog.lastSeq();
   let stopped = false;

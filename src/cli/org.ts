@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
-import { renderFields, renderTable } from './table.js';
+import { renderFields } from './table.js';
 import { normalizeDomain } from '../core/urls.js';
 import { usageError } from '../core/errors.js';
 import { looksLikeId } from '../core/ids.js';
@@ -51,10 +51,12 @@ function registerOrgList(org: Command): void {
       action(async (ctx, opts: { env?: string }) => {
         const env = opts.env ? ctx.store.environments.get(opts.env) : undefined;
         const orgs = ctx.store.organizations.list(env?.id);
+        // People read names; --json keeps the ids, for scripts.
+        const envNames = new Map(ctx.store.environments.list().map((e) => [e.id, e.name]));
         ctx.list(orgs, 'No organizations. Create one with `scimctl org create --env <env> --name <name>`.', () =>
-          renderTable(
+          ctx.table(
             ['ID', 'NAME', 'EXTERNAL ID', 'DOMAINS', 'ENVIRONMENT'],
-            orgs.map((o) => [ctx.color.cyan(o.id), o.name, o.externalId ?? '', o.domains.join(', '), o.environmentId]),
+            orgs.map((o) => [ctx.color.cyan(o.id), o.name, o.externalId ?? '', o.domains.join(', '), envNames.get(o.environmentId) ?? o.environmentId]),
           ),
         );
       }),

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { safeJson } from './text.js';
-import { renderTable } from './table.js';
 import { listRendered, showRendered } from './resources.js';
 import { pickReadDirectory } from './pickers.js';
 import { parseListLimit } from './options.js';
@@ -26,7 +25,7 @@ export function registerUser(program: Command): void {
             const ext = (u[ENTERPRISE] ?? {}) as Record<string, unknown>;
             return [ctx.color.cyan(String(u.id)), String(u.userName), String(u.displayName ?? ''), u.active === false ? ctx.color.yellow('inactive') : 'active', String(ext.department ?? '')];
           });
-          return renderTable(['ID', 'USERNAME', 'DISPLAY NAME', 'STATUS', 'DEPARTMENT'], rows);
+          return ctx.table(['ID', 'USERNAME', 'DISPLAY NAME', 'STATUS', 'DEPARTMENT'], rows, [3]);
         });
         // Under --json too: a script must not mistake the first page for all of them.
         if (total > resources.length) ctx.notice(ctx.errColor.yellow(`Showing ${resources.length} of ${total} users; pass --limit 0 for all, or a larger --limit.`));
