@@ -72,12 +72,15 @@ export function mask(value: string): string {
   return value.length >= 16 ? `********${value.slice(-4)}` : '********';
 }
 
-function effective(key: Key, config: ConfigFile, env: CliIo['env']): { value: string | null; source: 'env' | 'config' | null } {
+function effective(key: Key, config: ConfigFile, env: CliIo['env']): { value: string | null; source: 'env' | 'config' | 'ngrok' | null; path?: string } {
   const spec: { secret: boolean; env?: string } = KEYS[key];
   const fromEnv = spec.env ? env[spec.env]?.trim() : undefined;
-  const raw = fromEnv || config[key]?.trim() || null;
+  const stored = fromEnv || config[key]?.trim() || null;
+  // What serve --tunnel falls back on, so `config get` does not say "not set" while serve finds a token.
+  const agent = !stored && key === 'ngrok-authtoken' ? ngrokAuthtoken(env) : undefined;
+  const raw = stored ?? agent?.token ?? null;
   const value = raw && spec.secret ? mask(raw) : raw;
-  return { value, source: fromEnv ? 'env' : raw ? 'config' : null };
+  return { value, source: fromEnv ? 'env' : stored ? 'config' : agent ? 'ngrok' : null, ...(agent ? { path: agent.path } : {}) };
 }
 
 const ONE_WORD = 'give one word without spaces';
@@ -130,10 +133,11 @@ function registerGet(config: Command): void {
     .action(
       action(async (ctx, rawKey: string) => {
         const key = checkKey(rawKey);
-        const { value, source } = effective(key, readConfig(configFilePath(ctx.io.env), (m) => ctx.notice(m)), ctx.io.env);
-        ctx.result({ key, value, source }, () => value ?? '');
+        const { value, source, path } = effective(key, readConfig(configFilePath(ctx.io.env), (m) => ctx.notice(m)), ctx.io.env);
+        ctx.result({ key, value, source, ...(path ? { path } : {}) }, () => value ?? '');
         if (!ctx.json && !value) ctx.notice(`${key} is not set`);
         if (!ctx.json && source === 'env') ctx.notice(`(from ${(KEYS[key] as { env?: string }).env}, which overrides the config file)`);
+        if (!ctx.json && source === 'ngrok') ctx.notice(`(from ngrok's config file ${path}; \`scimctl config set\` stores one of scimctl's own)`);
       }),
     );
 }

@@ -14,7 +14,8 @@ const run = (args: string[], options: { input?: string; env?: Record<string, str
 beforeEach(() => {
   tmp = tempDb();
   configPath = `${tmp.dir}/xdg/scimctl/config.json`;
-  env = { SCIMCTL_CONFIG: configPath, NGROK_AUTHTOKEN: '' };
+  // HOME and XDG_CONFIG_HOME too: never the ngrok agent's own config of whoever runs the tests.
+  env = { SCIMCTL_CONFIG: configPath, NGROK_AUTHTOKEN: '', HOME: tmp.dir, XDG_CONFIG_HOME: `${tmp.dir}/xdg` };
 });
 afterEach(() => tmp.cleanup());
 
@@ -62,6 +63,18 @@ describe('scimctl config', () => {
       stdout: '',
       stderr: 'error: no value for ngrok-authtoken: nothing was given on stdin\nPass it as an argument, pipe it (`echo "$TOKEN" | scimctl config set ngrok-authtoken`), or run this in a terminal to type it\n',
     });
+  });
+
+  it("with nothing stored, get and list show the ngrok agent's token (masked) and where it is", async () => {
+    const yml = `${tmp.dir}/xdg/ngrok/ngrok.yml`;
+    mkdirSync(dirname(yml), { recursive: true });
+    writeFileSync(yml, 'version: "3"\nagent:\n  authtoken: agent_token_0123456789_abcd\n');
+    const get = await run(['get', 'ngrok-authtoken']);
+    expect(get).toEqual({ exitCode: 0, stdout: '********abcd\n', stderr: `(from ngrok's config file ${yml}; \`scimctl config set\` stores one of scimctl's own)\n` });
+    expect(JSON.parse((await run(['get', 'ngrok-authtoken', '--json'])).stdout)).toEqual({ key: 'ngrok-authtoken', value: '********abcd', source: 'ngrok', path: yml });
+    const list = await run(['list']);
+    expect(list.stdout).toMatch(/ngrok-authtoken +\*{8}abcd +ngrok /);
+    expect(list.stdout + list.stderr).not.toContain('agent_token');
   });
 
   it('NGROK_AUTHTOKEN overrides the stored token, and says so', async () => {
