@@ -22,6 +22,8 @@ export interface Ready {
   allowCidrs: string[];
   directories: ServedDirectory[];
   createdId: string | undefined;
+  /** How many directories the database has, when --env/--directory serve fewer. */
+  outOf?: number | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ function banner(ctx: Context, r: Ready): string[] {
     lines.push(`${c.bold('Public URL:')} ${r.publicUrl} ${c.dim(`(${r.tunnel.provider}; only the SCIM routes are reachable there)`)}`);
     if (r.allowCidrs.length) lines.push(c.dim(`Public traffic accepted only from ${r.allowCidrs.join(', ')}`));
   }
+  if (r.outOf !== undefined) lines.push(c.dim(`Serving ${r.directories.length} of the database's ${r.outOf} directories (--env/--directory); the others answer 401.`));
   if (r.createdId) lines.push('', `Created a default directory ${r.createdId}.`);
   return lines;
 }

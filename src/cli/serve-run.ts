@@ -138,11 +138,12 @@ async function announce(ctx: Context, flags: ServeFlags, scope: ServeScope, serv
   const created = await defaultDirectory(ctx, flags.publicOverride ?? (domain ? `https://${domain}` : `http://localhost:${port === 0 ? 8080 : port}`));
   const origin = publicUrl ?? server.url;
   const directories: ServedDirectory[] = [];
-  for (const d of servedDirectories(store.directories.list(), scope)) {
+  const all = store.directories.list();
+  for (const d of servedDirectories(all, scope)) {
     const token = created?.directory.id === d.id ? created.token : flags.rotateToken ? store.directories.rotateToken(d.id).token : undefined;
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }
-  const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id };
+  const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined };
   printReady(ctx, ready);
   store.failFastOnLock();
 }

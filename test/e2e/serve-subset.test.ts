@@ -67,7 +67,8 @@ describe('serve --env / --directory', () => {
   test('--directory (by id or name) is repeatable and adds to --env; the human ready table lists only those', async () => {
     const t = temp();
     const d = await threeDirectories(t.db);
-    await serving(t.db, ['--directory', 'c', '--directory', d.a.id], async (out) => {
+    await serving(t.db, ['--directory', 'c', '--directory', d.a.id], async (out, err) => {
+      expect(err).toContain("Serving 2 of the database's 3 directories (--env/--directory); the others answer 401.\n");
       expect(out).toContain(d.a.id);
       expect(out).toContain(d.c.id);
       expect(out).not.toContain(d.b.id);
