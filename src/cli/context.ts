@@ -50,7 +50,7 @@ export class Context {
   ) {
     this.json = options.json ?? false;
     this.debug = options.debug ?? false;
-    // Checked before the command does anything: a script's typo should not follow a change made.
+    // A malformed --fields, or one without --json, fails before the command does anything.
     this.fields = options.fields === undefined ? undefined : parseFields(options.fields);
     if (this.fields && !this.json) throw usageError('--fields needs --json', USAGE_HINT);
     this.dbPath = options.db ?? defaultDatabasePath(io.env);
