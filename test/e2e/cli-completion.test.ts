@@ -53,10 +53,19 @@ describe('scimctl completion', () => {
     expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
   });
 
-  test.skipIf(!has('fish'))('fish: valid syntax', async () => {
+  test.skipIf(!has('fish'))('fish: valid syntax, and completes like bash', async () => {
     const file = join(temp().dir, 'scimctl.fish');
     writeFileSync(file, await script('fish'));
     expect(spawnSync('fish', ['-n', file]).status).toBe(0);
+    // fish's own `complete -C` completes a command line, using the loaded script.
+    const complete = (line: string) =>
+      execFileSync('fish', ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line)}`], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]);
+    expect(complete('scimctl dir r').sort()).toEqual(['rename', 'rm']); // fish offers aliases too
+    expect(complete('scimctl --db x.db env c')).toEqual(['create']);
+    expect(complete('scimctl serve --rot')).toEqual(['--rotate-token']);
   });
 
   test('an unknown shell is a usage error; --json wraps the script', async () => {

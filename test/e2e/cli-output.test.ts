@@ -80,7 +80,7 @@ describe.concurrent('colour', () => {
     const coloured = await session.exit();
     expect(coloured.exitCode).toBe(0);
     expect(session.raw()).toContain(`${ESC}[36morg_`);
-    expect(coloured.screen).toMatch(/^ID +NAME +EXTERNAL ID +DOMAINS +ENVIRONMENT\norg_\w+ +Acme +acme +env_\w+\n$/);
+    expect(coloured.screen).toMatch(/^ID +NAME +EXTERNAL ID +DOMAINS +ENVIRONMENT\norg_\w+ +Acme +acme +dev\n$/); // the environment by name
     const raw = scimctlPty(t.db, ['org', 'list'], { NO_COLOR: '1', FORCE_COLOR: undefined });
     const plain = await raw.exit();
     expect(plain.exitCode).toBe(0);
