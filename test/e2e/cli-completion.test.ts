@@ -47,10 +47,21 @@ describe('scimctl completion', () => {
     expect(complete('--v')).toEqual(['--version']);
   });
 
-  test.skipIf(!has('zsh'))('zsh: valid syntax', async () => {
+  test.skipIf(!has('zsh'))('zsh: valid syntax, and completes like bash', async () => {
     const file = join(temp().dir, '_scimctl');
     writeFileSync(file, await script('zsh'));
     expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
+    // Outside a completion widget: zsh's helpers stubbed to print what they would offer.
+    const stubs = 'compdef() {}; _describe() { print -rl -- ${(P)${@[-1]}} }; _files() { print FILES }';
+    const complete = (...typed: string[]) =>
+      execFileSync('zsh', ['-f', '-c', `${stubs}; source "$1"; shift; words=(scimctl "$@"); CURRENT=$#words; PREFIX=$words[-1]; _scimctl`, 'zsh', file, ...typed], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map((entry) => entry.split(':')[0]);
+    expect(complete('dir', 'r')).toEqual(['create', 'list', 'show', 'rename', 'delete']); // _describe filters by PREFIX itself
+    expect(complete('--db', 'x.db', 'env', '')).toContain('create');
+    expect(complete('serve', '--')).toEqual(expect.arrayContaining(['--rotate-token', '--json', '--help']));
+    expect(complete('serve', '--db', '')).toEqual(['FILES']);
   });
 
   test.skipIf(!has('fish'))('fish: valid syntax, and completes like bash', async () => {
