@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { safeJson } from './text.js';
-import { listRendered, memberCounts, showRendered } from './resources.js';
+import { listRendered, showRendered } from './resources.js';
 import { pickReadDirectory } from './pickers.js';
 import { parseListLimit } from './options.js';
 
@@ -18,7 +18,7 @@ export function registerGroup(program: Command): void {
       action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
         const dir = await pickReadDirectory(ctx, opts.directory);
         const { total, resources } = await listRendered(ctx, 'Group', dir.id, opts.filter, parseListLimit(opts.limit));
-        const counts = memberCounts(ctx, resources.map((g) => String(g.id)));
+        const counts = ctx.store.groups.memberCounts(resources.map((g) => String(g.id)));
         ctx.list(resources, opts.filter ? 'No groups match.' : 'No groups yet.', () =>
           ctx.table(
             ['ID', 'DISPLAY NAME', 'EXTERNAL ID', 'MEMBERS'],

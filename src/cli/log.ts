@@ -118,12 +118,11 @@ export function registerLog(program: Command): void {
 
 function pretty(body: string | null): string {
   if (!body) return '(none)';
-  try {
-    return safeJson(JSON.stringify(JSON.parse(body), null, 2));
-  } catch {
-    // Whatever a client sent: its lines kept, any other control character shown, not obeyed.
-    return body.split('\n').map(escapeControls).join('\n');
-  }
+  const value = jsonOrText(body);
+  // jsonOrText hands back the very same string when it is not JSON.
+  if (value !== body) return safeJson(JSON.stringify(value, null, 2));
+  // Whatever a client sent: its lines kept, any other control character shown, not obeyed.
+  return body.split('\n').map(escapeControls).join('\n');
 }
 
 /** Poll for new rows until Ctrl-C; SQLite in WAL mode lets us read while `serve` writes. */

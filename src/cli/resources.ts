@@ -49,11 +49,6 @@ async function byName(ctx: Context, kind: ResourceKind, name: string, directoryR
   return found.resources[0];
 }
 
-/** Member counts of the listed groups, in one query. */
-export function memberCounts(ctx: Context, groupIds: string[]): Map<string, number> {
-  return ctx.store.groups.memberCounts(groupIds);
-}
-
 const repository = (ctx: Context, kind: ResourceKind) => (kind === 'User' ? ctx.store.users : ctx.store.groups);
 
 function relationsOf(ctx: Context): RelationReader {

@@ -72,7 +72,7 @@ export async function scim(dir: TestDirectory, method: string, path: string, bod
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-/** The default body Entra sends to create a user (ENTRA.md, provisioning cycle step 2). */
+/** The default body Entra sends to create a user (Entra's provisioning cycle, the create step). */
 export function entraUser(nick: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],

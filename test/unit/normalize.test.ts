@@ -5,7 +5,7 @@ import { scimError } from './patch-fixtures.js';
 
 const ENT = ENTERPRISE_USER_SCHEMA;
 
-/** Entra's default create body (ENTRA.md "Create"). */
+/** Entra's default create body (as Entra sends it). */
 const entraPost = () => ({
   schemas: [USER_SCHEMA, ENT],
   externalId: 'alice',

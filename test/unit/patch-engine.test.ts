@@ -3,7 +3,7 @@ import { normalizeResource } from '../../src/scim/normalize.js';
 import { PATCH_OP_SCHEMA, USER_SCHEMA } from '../../src/scim/schemas.js';
 import { ENT, ent, patch, run, storedUser, withUser, type Json, type Op } from './patch-fixtures.js';
 
-// Each ENTRA.md "PATCH shapes to accept" row, legacy family vs aadOptscim062020/RFC family.
+// Each PATCH shape Entra sends (README "Client compatibility"), legacy family vs aadOptscim062020/RFC family.
 const entraRows: Array<[string, Op[], Op[], Json]> = [
   [
     'op casing',

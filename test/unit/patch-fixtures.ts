@@ -9,7 +9,7 @@ export const ENT = ENTERPRISE_USER_SCHEMA;
 export type Json = Record<string, unknown>;
 export type Op = Json;
 
-/** What the store holds after Entra's default POST (ENTRA.md "Create"). */
+/** What the store holds after Entra's default POST (Entra's create body). */
 export const storedUser = (): Json =>
   normalizeResource('User', {
     schemas: [USER_SCHEMA, ENT],
