@@ -23,7 +23,9 @@ export interface PtySession {
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 export function scimctlPty(db: string, args: string[], env: ChildEnv = {}): PtySession {
-  const command = ['node', BIN, '--db', db, ...args].map(quote).join(' ');
+  // `exec`: script runs the command through $SHELL, and a shell left waiting in the terminal's
+  // process group gets Ctrl-C too (dash then exits 130 whatever scimctl returned).
+  const command = `exec ${['node', BIN, '--db', db, ...args].map(quote).join(' ')}`;
   const child = execa('script', ['-qfec', command, '/dev/null'], {
     reject: false,
     stdin: 'pipe',
