@@ -8,6 +8,7 @@ const LIST_COMMAND: Record<Entity, string> = {
   user: 'scimctl user list --directory <dir>',
   group: 'scimctl group list --directory <dir>',
   request: 'scimctl log list',
+  'api key': 'scimctl apikey list',
 };
 
 const DATABASE_HINTS: Partial<Record<DatabaseProblem, string>> = {

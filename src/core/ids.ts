@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
  * Prefixed, readable, time-sortable ids: `scim_user_01kb8x…` (prefix, 10 Crockford base32 chars of
  * time, 16 random), so a person can tell what an id names.
  */
-export type IdPrefix = 'env' | 'org' | 'scim_directory' | 'scim_user' | 'scim_group';
+export type IdPrefix = 'env' | 'org' | 'scim_directory' | 'scim_user' | 'scim_group' | 'api_key';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -61,5 +61,5 @@ export function hasPrefix(value: string, prefix: IdPrefix): boolean {
 
 /** Looks like an id scimctl makes (any prefix): such a string never names something by name or external id. */
 export function looksLikeId(value: string): boolean {
-  return /^(env|org|scim_directory|scim_user|scim_group)_[0-9a-z]{26}$/.test(value);
+  return /^(env|org|scim_directory|scim_user|scim_group|api_key)_[0-9a-z]{26}$/.test(value);
 }

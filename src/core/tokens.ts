@@ -11,6 +11,17 @@ export function generateToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/**
+ * API keys for the app API: the same shape under their own prefix, so a leaked one is recognisable
+ * as an API key and never mistaken for a SCIM token (pattern: `scimctl_ak_[A-Za-z0-9_-]{43}`).
+ */
+export const API_KEY_PREFIX = 'scimctl_ak_';
+export const API_KEY_PATTERN = /^scimctl_ak_[A-Za-z0-9_-]{43}$/;
+
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
 export function hashToken(token: string): string {
   return hash('sha256', token, 'hex');
 }

@@ -51,7 +51,7 @@ function userBehaviour(ctx: ServerContext): ResourceBehaviour<Json> {
       const result = applyPatch('User', existing.attributes, body, existing.id);
       return result.changed ? ctx.users.replace(existing, result.attributes, now) : existing;
     },
-    delete: (existing) => ctx.users.delete(existing.directoryId, existing.id),
+    delete: (existing) => ctx.users.delete(existing.directoryId, existing.id, ctx.now()),
   };
 }
 
@@ -74,7 +74,7 @@ function groupBehaviour(ctx: ServerContext): ResourceBehaviour<GroupBody> {
       if (!result.changed) return existing;
       return ctx.groups.update(existing, result.attributesChanged ? result.attributes : undefined, result.members, now);
     },
-    delete: (existing) => ctx.groups.delete(existing.directoryId, existing.id),
+    delete: (existing) => ctx.groups.delete(existing.directoryId, existing.id, ctx.now()),
   };
 }
 

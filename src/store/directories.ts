@@ -9,6 +9,8 @@ export interface Directory {
   organizationId: string;
   environmentId: string;
   name: string | null;
+  /** The organization's primary directory: the app API's organizationId selector reads it. */
+  primary: boolean;
   /**
    * Where an IdP reaches it now: a running serve's public URL beats the environment's own; a running
    * serve's local URL (its real port) beats an environment URL on this machine.
@@ -19,13 +21,19 @@ export interface Directory {
   createdAt: string;
 }
 
+export interface NewDirectory {
+  organizationId: string;
+  name?: string | null | undefined;
+  token?: string | undefined;
+}
+
 export interface DirectoryDetails extends Directory {
   userCount: number;
   groupCount: number;
 }
 
 const SELECT_DIRECTORIES = `
-  SELECT d.id, d.organization_id, o.environment_id, d.name, d.token_hash IS NOT NULL AS has_token, d.token_created_at, d.created_at, e.public_url
+  SELECT d.id, d.organization_id, o.environment_id, d.name, d.is_primary, d.token_hash IS NOT NULL AS has_token, d.token_created_at, d.created_at, e.public_url
   FROM scim_directories d JOIN organizations o ON o.id = d.organization_id JOIN environments e ON e.id = o.environment_id`;
 
 interface DirectoryRow {
@@ -33,6 +41,7 @@ interface DirectoryRow {
   organization_id: string;
   environment_id: string;
   name: string | null;
+  is_primary: number;
   has_token: number;
   token_created_at: string | null;
   created_at: string;
@@ -49,18 +58,39 @@ export class DirectoryRepository {
     private readonly servers: RunningServerRepository,
   ) {}
 
-  /** A new directory with a new (or the given) token. */
-  create(input: { organizationId: string; name?: string | null | undefined; token?: string | undefined }, now = new Date().toISOString()): { directory: Directory; token: string } {
+  /** A new directory with a new (or the given) token. An organization's first directory is its primary. */
+  create(input: NewDirectory, now = new Date().toISOString()): { directory: Directory; token: string } {
     const token = input.token ?? generateToken();
+    return { directory: this.insert(input, hashToken(token), now), token };
+  }
+
+  /** A new directory without a token, as SSOReady's API makes them: its first rotation gives it one. */
+  createWithoutToken(input: Omit<NewDirectory, 'token'>, now = new Date().toISOString()): Directory {
+    return this.insert(input, null, now);
+  }
+
+  /** Make this the organization's primary directory (the previous primary stops being one). */
+  makePrimary(id: string): void {
+    this.sql.transaction(() => {
+      const org = this.get(id).organizationId;
+      this.sql.prepare('UPDATE scim_directories SET is_primary = 0 WHERE organization_id = ? AND is_primary = 1').run(org);
+      this.sql.prepare('UPDATE scim_directories SET is_primary = 1 WHERE id = ?').run(id);
+    });
+  }
+
+  private insert(input: Omit<NewDirectory, 'token'>, hash: string | null, now: string): Directory {
     const id = this.sql.ids.next('scim_directory');
     this.sql.transaction(() => {
-      this.checkTokenFree(hashToken(token), undefined);
+      if (hash !== null) this.checkTokenFree(hash, undefined);
       this.checkNameFree(input.organizationId, input.name ?? null, undefined);
       this.sql
-        .prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, input.organizationId, input.name ?? null, hashToken(token), now, now);
+        .prepare(
+          `INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at, is_primary)
+           VALUES (?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM scim_directories WHERE organization_id = ? AND is_primary = 1))`,
+        )
+        .run(id, input.organizationId, input.name ?? null, hash, hash === null ? null : now, now, input.organizationId);
     });
-    return { directory: this.get(id), token };
+    return this.get(id);
   }
 
   /** All directories, or those of one organization or environment, oldest first. */
@@ -85,7 +115,8 @@ export class DirectoryRepository {
 
   details(id: string): DirectoryDetails {
     const directory = this.get(id);
-    const count = (table: 'scim_users' | 'scim_groups') => this.sql.prepare(`SELECT count(*) FROM ${table} WHERE directory_id = ?`).pluck().get(id) as number;
+    const count = (table: 'scim_users' | 'scim_groups') =>
+      this.sql.prepare(`SELECT count(*) FROM ${table} WHERE directory_id = ? AND deleted_at IS NULL`).pluck().get(id) as number;
     return { ...directory, userCount: count('scim_users'), groupCount: count('scim_groups') };
   }
 
@@ -118,9 +149,19 @@ export class DirectoryRepository {
     });
   }
 
-  /** Deletes its users, groups and logged requests with it. */
+  /** Deletes its users, groups and logged requests with it. A deleted primary hands over to the oldest directory left. */
   delete(id: string): void {
-    this.sql.prepare('DELETE FROM scim_directories WHERE id = ?').run(id);
+    this.sql.transaction(() => {
+      const gone = this.sql.prepare('DELETE FROM scim_directories WHERE id = ? RETURNING organization_id, is_primary').get(id) as
+        | { organization_id: string; is_primary: number }
+        | undefined;
+      if (gone?.is_primary !== 1) return;
+      this.sql
+        .prepare(
+          `UPDATE scim_directories SET is_primary = 1 WHERE id = (SELECT id FROM scim_directories WHERE organization_id = ? ORDER BY created_at, id LIMIT 1)`,
+        )
+        .run(gone.organization_id);
+    });
   }
 
   /** A name identifies a directory within its organization (export and seed match directories by it). */
@@ -151,6 +192,7 @@ function toDirectory(row: DirectoryRow, live: { publicUrl: string | null; localU
     organizationId: row.organization_id,
     environmentId: row.environment_id,
     name: row.name,
+    primary: row.is_primary === 1,
     baseUrl: baseUrlFor(origin, row.id),
     hasToken: row.has_token === 1,
     tokenCreatedAt: row.token_created_at,

@@ -4,7 +4,7 @@
  * server to RFC 7644 errors. Raw driver errors never leave the store's seam: `toStoreError` turns the
  * ones that mean something (a held lock, an unusable database file) into these.
  */
-export type Entity = 'environment' | 'organization' | 'directory' | 'user' | 'group' | 'request';
+export type Entity = 'environment' | 'organization' | 'directory' | 'user' | 'group' | 'request' | 'api key';
 
 export abstract class StoreError extends Error {
   abstract readonly kind: 'not-found' | 'conflict' | 'invalid-reference' | 'busy' | 'too-expensive' | 'database';

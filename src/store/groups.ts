@@ -48,20 +48,26 @@ export class GroupRepository extends ResourceRepository {
     super(sql, 'Group', 'display_name');
   }
 
+  /** A new group, or the deleted group of this displayName revived under its id (see UserRepository.create). */
   create(directoryId: string, attributes: Record<string, unknown>, members: readonly MemberRef[], now: string, options: WriteOptions = {}): StoredResource {
-    const id = options.id ?? this.sql.ids.next('scim_group');
     const name = String(attributes.displayName);
+    const json = options.json ?? JSON.stringify(attributes);
+    const externalId = textOrNull(attributes.externalId);
     return this.sql.transaction(() => {
-      guarded(displayNameGuard(directoryId, name), () =>
+      const deletedId = this.deletedIdByName(directoryId, name);
+      const id = deletedId ?? options.id ?? this.sql.ids.next('scim_group');
+      const created = guarded(displayNameGuard(directoryId, name), () => {
+        if (deletedId !== undefined) return this.revive(deletedId, 'display_name = ?, external_id = ?, attributes = ?', [name, externalId, json], now);
         this.sql
           .prepare(
             `INSERT INTO scim_groups (id, directory_id, display_name, external_id, attributes, created_at, updated_at, version)
              VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
           )
-          .run(id, directoryId, name, textOrNull(attributes.externalId), options.json ?? JSON.stringify(attributes), now, now),
-      );
+          .run(id, directoryId, name, externalId, json, now, now);
+        return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1, deletedAt: null };
+      });
       this.addMembers(directoryId, id, members);
-      return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
+      return created;
     });
   }
 
@@ -138,7 +144,7 @@ export class GroupRepository extends ResourceRepository {
       this.sql
         .prepare(
           `UPDATE scim_groups SET display_name = ?, external_id = ?, attributes = ?, updated_at = ?, version = version + 1
-           WHERE id = ? AND directory_id = ? RETURNING ${RESOURCE_COLUMNS}`,
+           WHERE id = ? AND directory_id = ? AND deleted_at IS NULL RETURNING ${RESOURCE_COLUMNS}`,
         )
         .get(name, textOrNull(attributes.externalId), json ?? JSON.stringify(attributes), now, group.id, group.directoryId) as ResourceRow | undefined,
     );
@@ -151,7 +157,7 @@ export class GroupRepository extends ResourceRepository {
    */
   private touch(group: ResourceKey | StoredResource, now: string): StoredResource | undefined {
     const row = this.sql
-      .prepare(`UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ? AND directory_id = ? RETURNING ${'attributes' in group ? 'created_at, version' : RESOURCE_COLUMNS}`)
+      .prepare(`UPDATE scim_groups SET updated_at = ?, version = version + 1 WHERE id = ? AND directory_id = ? AND deleted_at IS NULL RETURNING ${'attributes' in group ? 'created_at, version' : RESOURCE_COLUMNS}`)
       .get(now, group.id, group.directoryId) as (Partial<ResourceRow> & { created_at: string; version: number }) | undefined;
     if (!row) return undefined;
     if ('attributes' in group) return { ...group, updatedAt: now, createdAt: row.created_at, version: row.version };
@@ -167,8 +173,8 @@ export class GroupRepository extends ResourceRepository {
   /** Members must exist in the same directory: a token for one directory never links another's data. */
   private addMembers(directoryId: string, groupId: string, members: readonly MemberRef[]): void {
     const typeOf = this.sql.prepare(
-      `SELECT 'User' AS type FROM scim_users WHERE id = @id AND directory_id = @directoryId
-       UNION ALL SELECT 'Group' FROM scim_groups WHERE id = @id AND directory_id = @directoryId`,
+      `SELECT 'User' AS type FROM scim_users WHERE id = @id AND directory_id = @directoryId AND deleted_at IS NULL
+       UNION ALL SELECT 'Group' FROM scim_groups WHERE id = @id AND directory_id = @directoryId AND deleted_at IS NULL`,
     );
     const insert = this.sql.prepare('INSERT OR IGNORE INTO scim_group_members (group_id, member_id, member_type) VALUES (?, ?, ?)');
     for (const [index, member] of members.entries()) {

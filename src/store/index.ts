@@ -9,7 +9,9 @@ export { BusyError, ConflictError, DatabaseError, InvalidReferenceError, NotFoun
 export type { DatabaseProblem, Entity } from './errors.js';
 export type { Environment } from './environments.js';
 export type { Organization, NewOrganization } from './organizations.js';
-export type { Directory, DirectoryDetails } from './directories.js';
+export type { Directory, DirectoryDetails, NewDirectory } from './directories.js';
+export type { ApiKey, ApiKeyGrant } from './api-keys.js';
+export type { AppDirectoryRow, AppOrganizationRow, AppResourceRow } from './app-reads.js';
 export type { ListQuery, ListResult, ResourceKey, ResourceSnapshot, StoredResource } from './resources.js';
 export type { Member, MemberType, Membership } from './groups.js';
 export { DEFAULT_LOG_BUDGET, LOG_BODY_LIMIT, parseLogId } from './request-log.js';

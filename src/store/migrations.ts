@@ -135,6 +135,71 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX scim_groups_directory_seq ON scim_groups(directory_id, seq);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Soft deletes: a SCIM DELETE hides a user or group from SCIM clients (404, gone from lists and
+      -- members) but keeps the row, so the app can still read it, deleted, and deprovision.
+      ALTER TABLE scim_users ADD COLUMN deleted_at TEXT;
+      ALTER TABLE scim_groups ADD COLUMN deleted_at TEXT;
+
+      -- Names are unique among live resources only: a deleted user's userName may be taken by another
+      -- user. A POST of a deleted resource's name revives that row (same id); the small partial index
+      -- finds it without scanning the directory.
+      DROP INDEX scim_users_user_name;
+      CREATE UNIQUE INDEX scim_users_user_name ON scim_users(directory_id, user_name COLLATE NOCASE) WHERE deleted_at IS NULL;
+      CREATE INDEX scim_users_deleted_user_name ON scim_users(directory_id, user_name COLLATE NOCASE) WHERE deleted_at IS NOT NULL;
+      DROP INDEX scim_groups_display_name;
+      CREATE UNIQUE INDEX scim_groups_display_name ON scim_groups(directory_id, display_name COLLATE NOCASE) WHERE deleted_at IS NULL;
+      CREATE INDEX scim_groups_deleted_display_name ON scim_groups(directory_id, display_name COLLATE NOCASE) WHERE deleted_at IS NOT NULL;
+
+      -- SCIM listings page and count live rows on these, never touching deleted ones.
+      CREATE INDEX scim_users_live_seq ON scim_users(directory_id, seq) WHERE deleted_at IS NULL;
+      CREATE INDEX scim_groups_live_seq ON scim_groups(directory_id, seq) WHERE deleted_at IS NULL;
+
+      -- Memberships of deleted users and groups, moved out of scim_group_members when either side is
+      -- deleted. scim_group_members thus links only live resources, and SCIM's member rendering and
+      -- filters stay exactly as fast; the app API reads both tables.
+      CREATE TABLE scim_group_members_retained (
+        group_id     TEXT NOT NULL REFERENCES scim_groups(id) ON DELETE CASCADE,
+        member_id    TEXT NOT NULL,
+        member_type  TEXT NOT NULL CHECK (member_type IN ('User', 'Group')),
+        PRIMARY KEY (group_id, member_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX scim_group_members_retained_member ON scim_group_members_retained(member_id);
+      CREATE TRIGGER scim_users_drop_retained_memberships AFTER DELETE ON scim_users BEGIN
+        DELETE FROM scim_group_members_retained WHERE member_id = old.id;
+      END;
+      CREATE TRIGGER scim_groups_drop_retained_memberships AFTER DELETE ON scim_groups BEGIN
+        DELETE FROM scim_group_members_retained WHERE member_id = old.id;
+      END;
+
+      -- One primary directory per organization (the app API's organizationId selector reads it).
+      ALTER TABLE scim_directories ADD COLUMN is_primary INTEGER NOT NULL DEFAULT 0;
+      UPDATE scim_directories SET is_primary = 1 WHERE id IN (
+        SELECT (SELECT d.id FROM scim_directories d WHERE d.organization_id = o.id ORDER BY d.created_at, d.id LIMIT 1) FROM organizations o
+      );
+      CREATE UNIQUE INDEX scim_directories_primary ON scim_directories(organization_id) WHERE is_primary = 1;
+
+      -- API keys for the app API: scoped to one environment, stored only as SHA-256 hashes.
+      CREATE TABLE api_keys (
+        id              TEXT PRIMARY KEY,
+        environment_id  TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        name            TEXT,
+        key_hash        TEXT NOT NULL UNIQUE,
+        management      INTEGER NOT NULL,
+        created_at      TEXT NOT NULL
+      );
+      CREATE INDEX api_keys_environment ON api_keys(environment_id);
+
+      -- Values the database keeps for itself, e.g. the key that signs the app API's page tokens.
+      CREATE TABLE settings (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO settings (name, value) VALUES ('page_token_key', lower(hex(randomblob(32))));
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -94,6 +94,22 @@ export class OrganizationRepository {
     });
   }
 
+  /**
+   * Replace name, external id and domains at once (the app API's PATCH, which like SSOReady's sends
+   * the whole organization); the same uniqueness rules as create, all or nothing.
+   */
+  replace(id: string, input: { name: string; externalId: string | null; domains: string[] }): Organization {
+    return this.sql.transaction(() => {
+      const org = this.get(id);
+      this.setExternalId(id, input.externalId || null);
+      this.rename(id, input.name);
+      const wanted = new Set(input.domains);
+      for (const domain of org.domains) if (!wanted.has(domain)) this.removeDomain(id, domain);
+      for (const domain of wanted) this.addDomain(org.environmentId, id, domain);
+      return this.get(id);
+    });
+  }
+
   /** Every domain of the environment with the organization that holds it. */
   domainsIn(environmentId: string): { organizationId: string; domain: string }[] {
     return this.sql

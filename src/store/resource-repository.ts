@@ -29,8 +29,11 @@ export abstract class ResourceRepository {
     this.entity = kind === 'User' ? 'user' : 'group';
   }
 
+  /** A live resource of the directory: what a SCIM client may see (a deleted one is not found). */
   find(directoryId: string, id: string): StoredResource | undefined {
-    const row = this.sql.prepare(`SELECT ${RESOURCE_COLUMNS} FROM ${this.table} WHERE id = ? AND directory_id = ?`).get(id, directoryId) as ResourceRow | undefined;
+    const row = this.sql.prepare(`SELECT ${RESOURCE_COLUMNS} FROM ${this.table} WHERE id = ? AND directory_id = ? AND deleted_at IS NULL`).get(id, directoryId) as
+      | ResourceRow
+      | undefined;
     return row && toResource(row);
   }
 
@@ -40,7 +43,7 @@ export abstract class ResourceRepository {
     return found;
   }
 
-  /** A resource of any directory, for tools the developer runs locally (never for a SCIM client). */
+  /** A resource of any directory, deleted ones included, for tools the developer runs locally (never for a SCIM client). */
   locate(id: string): StoredResource | undefined {
     const row = this.sql.prepare(`SELECT ${RESOURCE_COLUMNS} FROM ${this.table} WHERE id = ?`).get(id) as ResourceRow | undefined;
     return row && toResource(row);
@@ -55,15 +58,52 @@ export abstract class ResourceRepository {
     return listResourcesOffThread(this.sql, this.sql.listWorker(), this.kind, directoryId, query);
   }
 
-  /** Deletes the resource and its memberships; false when there was no such resource in the directory. */
-  delete(directoryId: string, id: string): boolean {
-    return this.sql.prepare(`DELETE FROM ${this.table} WHERE id = ? AND directory_id = ?`).run(id, directoryId).changes > 0;
+  /**
+   * Deletes the resource as an IdP's DELETE does: softly. SCIM clients no longer see it, and its
+   * memberships move to the retained table (the app API still lists them); false when there was no
+   * such live resource in the directory.
+   */
+  delete(directoryId: string, id: string, now = new Date().toISOString()): boolean {
+    return this.sql.transaction(() => {
+      const marked = this.sql
+        .prepare(`UPDATE ${this.table} SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND directory_id = ? AND deleted_at IS NULL`)
+        .run(now, now, id, directoryId);
+      if (marked.changes === 0) return false;
+      const where = this.kind === 'User' ? 'member_id = @id' : 'group_id = @id OR member_id = @id';
+      this.sql
+        .prepare(`INSERT OR IGNORE INTO scim_group_members_retained (group_id, member_id, member_type) SELECT group_id, member_id, member_type FROM scim_group_members WHERE ${where}`)
+        .run({ id });
+      this.sql.prepare(`DELETE FROM scim_group_members WHERE ${where}`).run({ id });
+      return true;
+    });
   }
 
-  /** Every resource of the directory as seed and export compare them, in creation order: one query, not one per resource. */
+  /** The id of the most recently created deleted resource of that name, which a create of the name revives. */
+  deletedIdByName(directoryId: string, name: string): string | undefined {
+    return this.sql
+      .prepare(`SELECT id FROM ${this.table} WHERE directory_id = ? AND ${this.nameColumn} = ? COLLATE NOCASE AND deleted_at IS NOT NULL ORDER BY seq DESC LIMIT 1`)
+      .pluck()
+      .get(directoryId, name) as string | undefined;
+  }
+
+  /** Every live resource of the directory as seed and export compare them, in creation order: one query, not one per resource. */
   snapshot(directoryId: string): ResourceSnapshot[] {
     return this.sql
-      .prepare(`SELECT id, ${this.nameColumn} AS name, attributes AS attributesJson FROM ${this.table} WHERE directory_id = ? ORDER BY seq`)
+      .prepare(`SELECT id, ${this.nameColumn} AS name, attributes AS attributesJson FROM ${this.table} WHERE directory_id = ? AND deleted_at IS NULL ORDER BY seq`)
       .all(directoryId) as ResourceSnapshot[];
+  }
+
+  /**
+   * Bring a deleted resource back under the same id, as a new resource: what a create does when its
+   * name is a deleted one's. Its old memberships stay behind (a created resource is in no group and
+   * has no members until told so); created_at restarts.
+   */
+  protected revive(id: string, setColumns: string, values: unknown[], now: string): StoredResource {
+    const row = this.sql
+      .prepare(`UPDATE ${this.table} SET ${setColumns}, created_at = ?, updated_at = ?, deleted_at = NULL, version = version + 1 WHERE id = ? AND deleted_at IS NOT NULL RETURNING ${RESOURCE_COLUMNS}`)
+      .get(...values, now, now, id) as ResourceRow | undefined;
+    if (!row) throw new NotFoundError(this.entity, id);
+    this.sql.prepare('DELETE FROM scim_group_members_retained WHERE group_id = @id OR member_id = @id').run({ id });
+    return toResource(row);
   }
 }

@@ -13,6 +13,8 @@ export interface StoredResource {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Set when the IdP deleted it: SCIM clients no longer see it; the app API and the CLI still do. */
+  deletedAt: string | null;
 }
 
 /** Names one user or group of one directory. */
@@ -42,6 +44,7 @@ export interface ResourceRow {
   created_at: string;
   updated_at: string;
   version: number;
+  deleted_at: string | null;
 }
 
 export interface ListQuery {
@@ -51,6 +54,8 @@ export interface ListQuery {
   /** 1-based, as in SCIM. */
   startIndex: number;
   count: number;
+  /** Deleted resources too (the CLI's --include-deleted); SCIM clients never see them. */
+  includeDeleted?: boolean | undefined;
 }
 
 export interface ListResult {
@@ -58,8 +63,8 @@ export interface ListResult {
   resources: StoredResource[];
 }
 
-export const RESOURCE_COLUMNS = 'id, directory_id, attributes, created_at, updated_at, version';
-const RESOURCE_COLUMNS_R = 'r.id, r.directory_id, r.attributes, r.created_at, r.updated_at, r.version';
+export const RESOURCE_COLUMNS = 'id, directory_id, attributes, created_at, updated_at, version, deleted_at';
+const RESOURCE_COLUMNS_R = 'r.id, r.directory_id, r.attributes, r.created_at, r.updated_at, r.version, r.deleted_at';
 
 export const toResource = (row: ResourceRow): StoredResource => ({
   id: row.id,
@@ -68,6 +73,7 @@ export const toResource = (row: ResourceRow): StoredResource => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   version: row.version,
+  deletedAt: row.deleted_at,
 });
 
 export const TABLES: Record<ResourceKind, 'scim_users' | 'scim_groups'> = { User: 'scim_users', Group: 'scim_groups' };
@@ -108,7 +114,9 @@ function* listSteps(kind: ResourceKind, directoryId: string, query: ListQuery, g
   const compiled = query.filter ? compileFilter(query.filter, kind) : { sql: '1', params: [] };
   // Off the main thread, every row the filter tests first checks the deadline, so a long scan ends itself.
   const where = guarded ? `${DEADLINE_FUNCTION}() AND (${compiled.sql})` : compiled.sql;
-  const from = `FROM ${TABLES[kind]} r WHERE r.directory_id = ? AND (${where})`;
+  // Live rows only (unless asked): the partial (directory_id, seq) index holds exactly those.
+  const live = query.includeDeleted ? '' : ' AND r.deleted_at IS NULL';
+  const from = `FROM ${TABLES[kind]} r WHERE r.directory_id = ?${live} AND (${where})`;
   const params = [directoryId, ...compiled.params];
   const count: Statement = { sql: `SELECT count(*) ${from}`, params, mode: 'pluck' };
   if (query.count === 0) return { total: (yield count) as number, resources: [] };

@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import { IdGenerator } from '../core/ids.js';
 import type { Sql } from './sql.js';
+import { ApiKeyRepository } from './api-keys.js';
+import { AppReadRepository } from './app-reads.js';
 import { DirectoryRepository } from './directories.js';
 import { EnvironmentRepository } from './environments.js';
 import { GroupRepository } from './groups.js';
@@ -28,6 +30,8 @@ export class Store implements Sql {
   readonly groups: GroupRepository;
   readonly requestLog: RequestLogRepository;
   readonly servers: RunningServerRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly appReads: AppReadRepository;
 
   private readonly db: Sqlite;
   private readonly statements = new Map<string, Statement>();
@@ -53,6 +57,8 @@ export class Store implements Sql {
     this.users = new UserRepository(this);
     this.groups = new GroupRepository(this);
     this.requestLog = new RequestLogRepository(this);
+    this.apiKeys = new ApiKeyRepository(this);
+    this.appReads = new AppReadRepository(this);
   }
 
   /** A cached prepared statement. Filter SQL is cached too: it carries values only as parameters. */

@@ -28,19 +28,32 @@ export class UserRepository extends ResourceRepository {
     super(sql, 'User', 'user_name');
   }
 
+  /**
+   * A new user; or, when a deleted user of the directory has this userName, that user revived under
+   * its id (as SSOReady does, so the app sees one person come back, not a stranger).
+   */
   create(directoryId: string, attributes: Record<string, unknown>, now: string, options: WriteOptions = {}): StoredResource {
     const c = userColumns(attributes);
-    const id = options.id ?? this.sql.ids.next('scim_user');
     const json = options.json ?? JSON.stringify(attributes);
-    guarded(userNameGuard(directoryId, c.userName), () =>
-      this.sql
-        .prepare(
-          `INSERT INTO scim_users (id, directory_id, user_name, external_id, display_name, active, attributes, created_at, updated_at, version)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-        )
-        .run(id, directoryId, c.userName, c.externalId, c.displayName, c.active, json, now, now),
-    );
-    return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1 };
+    return this.sql.transaction(() => {
+      const deletedId = this.deletedIdByName(directoryId, c.userName);
+      if (deletedId !== undefined) {
+        const values = [c.userName, c.externalId, c.displayName, c.active, json];
+        return guarded(userNameGuard(directoryId, c.userName), () =>
+          this.revive(deletedId, 'user_name = ?, external_id = ?, display_name = ?, active = ?, attributes = ?', values, now),
+        );
+      }
+      const id = options.id ?? this.sql.ids.next('scim_user');
+      guarded(userNameGuard(directoryId, c.userName), () =>
+        this.sql
+          .prepare(
+            `INSERT INTO scim_users (id, directory_id, user_name, external_id, display_name, active, attributes, created_at, updated_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+          )
+          .run(id, directoryId, c.userName, c.externalId, c.displayName, c.active, json, now, now),
+      );
+      return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1, deletedAt: null };
+    });
   }
 
   /** New attributes for an existing user, one version up. */
@@ -51,12 +64,12 @@ export class UserRepository extends ResourceRepository {
       this.sql
         .prepare(
           `UPDATE scim_users SET user_name = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, updated_at = ?, version = version + 1
-           WHERE id = ? AND directory_id = ? RETURNING created_at AS createdAt, version`,
+           WHERE id = ? AND directory_id = ? AND deleted_at IS NULL RETURNING created_at AS createdAt, version`,
         )
         .get(c.userName, c.externalId, c.displayName, c.active, json, now, user.id, user.directoryId) as { createdAt: string; version: number } | undefined,
     );
     if (!row) throw new NotFoundError('user', user.id);
-    return { id: user.id, directoryId: user.directoryId, attributes, createdAt: row.createdAt, updatedAt: now, version: row.version };
+    return { id: user.id, directoryId: user.directoryId, attributes, createdAt: row.createdAt, updatedAt: now, version: row.version, deletedAt: null };
   }
 
   /** The groups a user is a direct member of, for the read-only `groups` attribute. */

@@ -20,6 +20,7 @@ interface Dir {
   organizationId: string;
   environmentId: string;
   name: string | null;
+  primary: boolean;
   baseUrl: string;
   hasToken: boolean;
   tokenCreatedAt: string | null;
@@ -128,6 +129,7 @@ describe('env → org → directory lifecycle', () => {
       organizationId: acme.id,
       environmentId: dev.id,
       name: 'Entra production',
+      primary: true,
       baseUrl: `https://x.example.test/scim/v2/${acmeDir.id}`,
       hasToken: true,
       tokenCreatedAt: expect.stringMatching(ISO),
@@ -138,6 +140,8 @@ describe('env → org → directory lifecycle', () => {
     globexDir = await json<CreatedDir>('directory', 'create', '--org', globex.id);
     initechDir = await json<CreatedDir>('directory', 'create', '--org', initech.id);
     expect(acmeDir2.name).toBeNull();
+    // An organization's first directory is its primary one.
+    expect([acmeDir2.primary, globexDir.primary, initechDir.primary]).toEqual([false, true, true]);
     expect(initechDir.baseUrl).toBe(`http://localhost:8080/scim/v2/${initechDir.id}`);
     expect(new Set([acmeDir.token, acmeDir2.token, globexDir.token, initechDir.token]).size).toBe(4);
   });
@@ -173,6 +177,7 @@ describe('env → org → directory lifecycle', () => {
       organizationId: acme.id,
       environmentId: dev.id,
       name: 'Entra production',
+      primary: true,
       baseUrl: acmeDir.baseUrl,
       hasToken: true,
       tokenCreatedAt: acmeDir.tokenCreatedAt,

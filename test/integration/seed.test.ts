@@ -119,11 +119,18 @@ describe('seed', () => {
     expect(dry.counts.groups.wouldRemove).toBe(1);
     expect(dry.removals.map((r) => `${r.kind} ${r.name}`)).toEqual(['group Sales', 'user frank@acme.test']);
     expect(user('frank@acme.test')).toBeDefined();
+    const frank = user('frank@acme.test');
     const pruned = seed(f, { prune: true });
     expect(pruned.counts.users).toMatchObject({ removed: 1, wouldRemove: 0 });
-    expect(user('frank@acme.test')).toBeUndefined();
+    // Removed as an IdP's DELETE removes: softly, so the app still reads the user, deleted.
+    expect(user('frank@acme.test')).toMatchObject({ id: frank.id, deleted_at: expect.stringMatching(/^\d{4}-/) });
     expect(membersOf('Sales')).toEqual([]);
     expect(seed(f, { prune: true }).changed).toBe(false);
+    // Listing the user again revives the same row, as a SCIM POST of its userName does.
+    const back = seed(acme());
+    expect(back.counts.users).toMatchObject({ created: 1, removed: 0 });
+    expect(user('frank@acme.test')).toMatchObject({ id: frank.id, deleted_at: null });
+    expect(seed(acme()).changed).toBe(false);
   });
 
   it('prunes organizations and directories only inside the fixture\'s environments', async () => {

@@ -1,0 +1,139 @@
+import type { Sql } from './sql.js';
+
+/**
+ * What the app API reads: users and groups as the app sees them (deleted ones included, with the
+ * memberships they had), pages of organizations and directories, all scoped to one environment.
+ * Every page is keyset-paged (`>= cursor`, one row more than the page to know a next one exists), so
+ * page 9,000 of 100k users costs what page 1 does.
+ */
+
+/** A user or group row as the app API renders it. */
+export interface AppResourceRow {
+  /** The keyset cursor of the row in its listing (seq, or the member id in a group's member list). */
+  cursor: string;
+  id: string;
+  directoryId: string;
+  /** userName for users, displayName for groups. */
+  name: string;
+  /** Users only: 0 when the IdP set active false. Always 1 for groups. */
+  active: number;
+  deletedAt: string | null;
+  /** The stored SCIM attributes, as JSON text. */
+  attributes: string;
+}
+
+export interface AppOrganizationRow {
+  id: string;
+  environmentId: string;
+  displayName: string;
+  externalId: string | null;
+  /** JSON array text. */
+  domains: string;
+}
+
+export interface AppDirectoryRow {
+  id: string;
+  organizationId: string;
+  environmentId: string;
+  primary: number;
+  hasToken: number;
+}
+
+const USER_COLUMNS = "CAST(u.seq AS TEXT) AS cursor, u.id, u.directory_id AS directoryId, u.user_name AS name, u.active, u.deleted_at AS deletedAt, u.attributes";
+const GROUP_COLUMNS = "CAST(g.seq AS TEXT) AS cursor, g.id, g.directory_id AS directoryId, g.display_name AS name, 1 AS active, g.deleted_at AS deletedAt, g.attributes";
+const ORGANIZATION_COLUMNS = `o.id, o.environment_id AS environmentId, o.display_name AS displayName, o.external_id AS externalId,
+  (SELECT coalesce(json_group_array(domain), '[]') FROM (SELECT domain FROM organization_domains WHERE organization_id = o.id ORDER BY domain)) AS domains`;
+const DIRECTORY_COLUMNS = 'd.id, d.organization_id AS organizationId, o.environment_id AS environmentId, d.is_primary AS "primary", d.token_hash IS NOT NULL AS hasToken';
+
+/** A cursor that is not a number starts from the beginning (callers check tokens before they get here). */
+const seqCursor = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(cursor));
+
+export class AppReadRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** The directory, if it belongs to the environment. */
+  directory(environmentId: string, directoryId: string): AppDirectoryRow | undefined {
+    return this.sql
+      .prepare(`SELECT ${DIRECTORY_COLUMNS} FROM scim_directories d JOIN organizations o ON o.id = d.organization_id WHERE d.id = ? AND o.environment_id = ?`)
+      .get(directoryId, environmentId) as AppDirectoryRow | undefined;
+  }
+
+  /** The organization (by id or by external id) of the environment, if any. */
+  organization(environmentId: string, by: { id: string } | { externalId: string }): AppOrganizationRow | undefined {
+    const column = 'id' in by ? 'o.id' : 'o.external_id';
+    return this.sql
+      .prepare(`SELECT ${ORGANIZATION_COLUMNS} FROM organizations o WHERE ${column} = ? AND o.environment_id = ?`)
+      .get('id' in by ? by.id : by.externalId, environmentId) as AppOrganizationRow | undefined;
+  }
+
+  /** The organization's primary directory's id, if it has one. */
+  primaryDirectoryId(organizationId: string): string | undefined {
+    return this.sql.prepare('SELECT id FROM scim_directories WHERE organization_id = ? AND is_primary = 1').pluck().get(organizationId) as string | undefined;
+  }
+
+  user(environmentId: string, id: string): AppResourceRow | undefined {
+    return this.sql
+      .prepare(
+        `SELECT ${USER_COLUMNS} FROM scim_users u JOIN scim_directories d ON d.id = u.directory_id JOIN organizations o ON o.id = d.organization_id
+         WHERE u.id = ? AND o.environment_id = ?`,
+      )
+      .get(id, environmentId) as AppResourceRow | undefined;
+  }
+
+  group(environmentId: string, id: string): AppResourceRow | undefined {
+    return this.sql
+      .prepare(
+        `SELECT ${GROUP_COLUMNS} FROM scim_groups g JOIN scim_directories d ON d.id = g.directory_id JOIN organizations o ON o.id = d.organization_id
+         WHERE g.id = ? AND o.environment_id = ?`,
+      )
+      .get(id, environmentId) as AppResourceRow | undefined;
+  }
+
+  /** A page of the directory's users, deleted ones included, in creation order, on the (directory_id, seq) index. */
+  users(directoryId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
+    return this.sql
+      .prepare(`SELECT ${USER_COLUMNS} FROM scim_users u WHERE u.directory_id = ? AND u.seq >= ? ORDER BY u.seq LIMIT ?`)
+      .all(directoryId, seqCursor(cursor), limit) as AppResourceRow[];
+  }
+
+  groups(directoryId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
+    return this.sql
+      .prepare(`SELECT ${GROUP_COLUMNS} FROM scim_groups g WHERE g.directory_id = ? AND g.seq >= ? ORDER BY g.seq LIMIT ?`)
+      .all(directoryId, seqCursor(cursor), limit) as AppResourceRow[];
+  }
+
+  /**
+   * A page of the group's user members, deleted users and the memberships of a deleted group
+   * included, in member-id order: both membership tables are walked on their primary keys and merged,
+   * so a page of a 100k-member group reads a page of rows.
+   */
+  groupUsers(groupId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
+    return this.sql
+      .prepare(
+        `SELECT m.member_id AS cursor, u.id, u.directory_id AS directoryId, u.user_name AS name, u.active, u.deleted_at AS deletedAt, u.attributes
+         FROM (SELECT member_id FROM scim_group_members WHERE group_id = @group AND member_id >= @cursor AND member_type = 'User'
+               UNION ALL
+               SELECT member_id FROM scim_group_members_retained WHERE group_id = @group AND member_id >= @cursor AND member_type = 'User'
+               ORDER BY member_id LIMIT @limit) m
+         JOIN scim_users u ON u.id = m.member_id ORDER BY m.member_id`,
+      )
+      .all({ group: groupId, cursor: cursor ?? '', limit }) as AppResourceRow[];
+  }
+
+  organizations(environmentId: string, cursor: string | undefined, limit: number): AppOrganizationRow[] {
+    return this.sql
+      .prepare(`SELECT ${ORGANIZATION_COLUMNS} FROM organizations o WHERE o.environment_id = ? AND o.id >= ? ORDER BY o.id LIMIT ?`)
+      .all(environmentId, cursor ?? '', limit) as AppOrganizationRow[];
+  }
+
+  directories(organizationId: string, cursor: string | undefined, limit: number): AppDirectoryRow[] {
+    return this.sql
+      .prepare(`SELECT ${DIRECTORY_COLUMNS} FROM scim_directories d JOIN organizations o ON o.id = d.organization_id WHERE d.organization_id = ? AND d.id >= ? ORDER BY d.id LIMIT ?`)
+      .all(organizationId, cursor ?? '', limit) as AppDirectoryRow[];
+  }
+
+  /** The key that signs page tokens, made once per database (so tokens survive a restart of serve). */
+  pageTokenKey(): string {
+    return this.sql.prepare("SELECT value FROM settings WHERE name = 'page_token_key'").pluck().get() as string;
+  }
+}
