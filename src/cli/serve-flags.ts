@@ -10,6 +10,7 @@ export interface ServeOptions {
   publicUrl?: string;
   quiet?: boolean;
   tunnel?: boolean;
+  publicApi?: boolean;
   domain?: string;
   allowCidr?: string[];
   rotateToken?: boolean;
@@ -29,6 +30,8 @@ export interface ServeFlags {
   domain: string | undefined;
   allowCidrs: string[];
   tunnel: boolean;
+  /** Serve the app API through the tunnel too. */
+  publicApi: boolean;
   quiet: boolean;
   rotateToken: boolean;
   /** How long in-flight requests get after the first stop signal, before every connection is cut. */
@@ -75,6 +78,7 @@ export function parseServeFlags(opts: ServeOptions): ServeFlags {
   const domain = opts.domain !== undefined ? parseTunnelDomain(opts.domain) : undefined;
   const allowCidrs = (opts.allowCidr ?? []).map(parseCidr);
   if (!opts.tunnel && (domain || allowCidrs.length)) throw usageError(`${domain ? '--domain' : '--allow-cidr'} needs --tunnel`);
+  if (opts.publicApi && !opts.tunnel) throw usageError('--public-api needs --tunnel (the local listener always serves the app API)');
   if (opts.tunnel && publicOverride) throw usageError('--public-url and --tunnel both set the public URL; pick one');
   return {
     port,
@@ -83,6 +87,7 @@ export function parseServeFlags(opts: ServeOptions): ServeFlags {
     domain,
     allowCidrs,
     tunnel: opts.tunnel ?? false,
+    publicApi: opts.publicApi ?? false,
     quiet: opts.quiet ?? false,
     rotateToken: opts.rotateToken ?? false,
     shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),

@@ -17,6 +17,8 @@ export interface ServedDirectory {
 export interface Ready {
   localUrl: string;
   publicUrl: string | null;
+  /** The app API is served on the public URL too (--public-api). */
+  publicApi: boolean;
   tunnel: Tunnel | undefined;
   domain: string | undefined;
   allowCidrs: string[];
@@ -47,7 +49,12 @@ export function printReady(ctx: Context, ready: Ready): void {
 /** The --json ready line. */
 function readyJson(r: Ready) {
   const tunnel = r.tunnel ? { provider: r.tunnel.provider, domain: r.domain ?? null, allowCidrs: r.allowCidrs } : null;
-  return { url: r.localUrl, publicUrl: r.publicUrl, tunnel, directories: r.directories };
+  return { url: r.localUrl, publicUrl: r.publicUrl, appApiUrl: appApiUrl(r), tunnel, directories: r.directories };
+}
+
+/** Where an app reaches the app API: the local listener, or the public URL with --public-api. */
+function appApiUrl(r: Ready): string {
+  return r.publicApi && r.publicUrl ? r.publicUrl : r.localUrl;
 }
 
 function banner(ctx: Context, r: Ready): string[] {
@@ -57,9 +64,11 @@ function banner(ctx: Context, r: Ready): string[] {
     c.dim(`Database: ${ctx.dbPath}`),
   ];
   if (r.tunnel) {
-    lines.push(`${c.bold('Public URL:')} ${r.publicUrl} ${c.dim(`(${r.tunnel.provider}; only the SCIM routes are reachable there)`)}`);
+    const reachable = r.publicApi ? 'the SCIM routes and the app API are reachable there' : 'only the SCIM routes are reachable there';
+    lines.push(`${c.bold('Public URL:')} ${r.publicUrl} ${c.dim(`(${r.tunnel.provider}; ${reachable})`)}`);
     if (r.allowCidrs.length) lines.push(c.dim(`Public traffic accepted only from ${r.allowCidrs.join(', ')}`));
   }
+  lines.push(c.dim(`App API (SSOReady-compatible): ${appApiUrl(r)}/v1 — key from \`scimctl apikey create\``));
   if (r.outOf !== undefined) lines.push(c.dim(`Serving ${r.directories.length} of the database's ${r.outOf} directories (--env/--directory); the others answer 401.`));
   if (r.createdId) lines.push('', `Created a default directory ${r.createdId}.`);
   return lines;

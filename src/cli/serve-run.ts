@@ -92,8 +92,9 @@ async function start(ctx: Context, flags: ServeFlags, scope: ServeScope, tunnel:
 
   if (tunnel) {
     if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel${auth ? ` (authtoken from ${auth.source})` : ''}…`));
-    // The public app has the SCIM routes only: /healthz and any other local route answer 404 there.
-    const publicApp = createApp({ ...common, localRoutes: false, publicUrl: () => urls.tunnel });
+    // The public app has the SCIM routes only (and the app API with --public-api): /healthz and any
+    // other local route answer 404 there.
+    const publicApp = createApp({ ...common, localRoutes: false, appApi: flags.publicApi, publicUrl: () => urls.tunnel });
     urls.tunnel = await openOrStop(tunnel, server, stop, () =>
       tunnel.open(publicApp, { authtoken: auth?.token, authtokenSource: auth?.source, domain: flags.domain, allowCidrs: flags.allowCidrs }),
     );
@@ -143,7 +144,7 @@ async function announce(ctx: Context, flags: ServeFlags, scope: ServeScope, serv
     const token = created?.directory.id === d.id ? created.token : flags.rotateToken ? store.directories.rotateToken(d.id).token : undefined;
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }
-  const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined };
+  const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, publicApi: flags.publicApi, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined };
   printReady(ctx, ready);
   store.failFastOnLock();
 }

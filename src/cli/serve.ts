@@ -12,6 +12,7 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--public-url <url>', 'the URL clients reach this server at (used in base URLs and meta.location)')
     .option('--tunnel', 'also serve the SCIM routes on a public https URL through ngrok, so a real Entra tenant can reach them')
+    .option('--public-api', 'with --tunnel: also serve the app API (/v1, SSOReady-compatible) on the public URL; by default it is local only')
     .option('--domain <domain>', 'with --tunnel: a domain reserved in your ngrok account, for a Tenant URL that survives restarts')
     .option('--allow-cidr <cidr>', 'with --tunnel: accept public traffic only from this IP range (repeatable)', collect)
     .option('--env <env>', 'serve only the directories of this environment (repeatable); the others answer 401 like unknown ones', collect)

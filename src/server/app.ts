@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { appApiRouter } from './app-api/router.js';
 import { discoveryRoutes } from './discovery.js';
 import { authenticate, refuseUnauthenticated } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
@@ -34,6 +35,11 @@ export interface AppOptions {
   logBudget?: LogBudget;
   /** Local-only routes (health check). Off for the app a tunnel exposes: only SCIM is public. */
   localRoutes?: boolean;
+  /**
+   * The app API (SSOReady-compatible, under /v1). On by default with the local routes; the app a
+   * tunnel exposes serves it only when asked (serve --public-api).
+   */
+  appApi?: boolean;
   /** Only these directories answer (serve --env/--directory); any other answers like an unknown id. All by default. */
   serves?: (directoryId: string) => boolean;
 }
@@ -58,6 +64,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  if (options.appApi ?? options.localRoutes ?? true) app.use('/v1', appApiRouter(options.store, onInternalError));
   // One mounted function, not three: express matches the mount path again for each one.
   app.use(`${SCIM_PATH}/:directoryId`, (req, res, next) => {
     rewriteEntraFlag(req);

@@ -1,0 +1,81 @@
+import type { Request } from 'express';
+import type { ApiKeyGrant, AppResourceRow, Store } from '../../store/index.js';
+import { invalidArgument, notFound } from './errors.js';
+import type { PageTokens } from './page-token.js';
+import { queryParam } from './params.js';
+import { scimGroup, scimUser } from './shapes.js';
+
+/** SSOReady's page size, fixed: an app written against it pages in tens. */
+export const PAGE_SIZE = 10;
+
+/** One page of rows fetched one past the page, and the token for the rest ("" on the last page). */
+export function paged<T>(rows: T[], tokens: PageTokens, listing: string, cursorOf: (row: T) => string): { items: T[]; nextPageToken: string } {
+  if (rows.length <= PAGE_SIZE) return { items: rows, nextPageToken: '' };
+  return { items: rows.slice(0, PAGE_SIZE), nextPageToken: tokens.sign(listing, cursorOf(rows[PAGE_SIZE]!)) };
+}
+
+const cursorOf = (row: AppResourceRow) => row.cursor;
+
+/**
+ * The directory a listing reads: one of scimDirectoryId, organizationId (its primary directory) or
+ * organizationExternalId, checked against the key's environment, which is all a key ever sees.
+ */
+function selectedDirectory(store: Store, grant: ApiKeyGrant, req: Request): string {
+  const directoryId = queryParam(req, 'scimDirectoryId');
+  if (directoryId !== undefined) {
+    if (!store.appReads.directory(grant.environmentId, directoryId)) throw notFound(`no SCIM directory ${directoryId} in this API key's environment`);
+    return directoryId;
+  }
+  const organizationId = queryParam(req, 'organizationId');
+  if (organizationId !== undefined) {
+    if (!store.appReads.organization(grant.environmentId, { id: organizationId })) throw notFound(`no organization ${organizationId} in this API key's environment`);
+    const primary = store.appReads.primaryDirectoryId(organizationId);
+    if (primary === undefined) throw invalidArgument(`bad organization_id: organization ${organizationId} has no primary SCIM directory`);
+    return primary;
+  }
+  const externalId = queryParam(req, 'organizationExternalId');
+  if (externalId !== undefined) {
+    const organization = store.appReads.organization(grant.environmentId, { externalId });
+    const primary = organization && store.appReads.primaryDirectoryId(organization.id);
+    if (primary === undefined) throw invalidArgument('bad organization_external_id: organization not found, or organization does not have a primary SCIM directory');
+    return primary;
+  }
+  throw invalidArgument('one of scim_directory_id, organization_id, or organization_external_id must be provided');
+}
+
+/** GET /v1/scim/users: the directory's users, or (scimGroupId) a group's user members; deleted ones included. */
+export function listScimUsers(store: Store, tokens: PageTokens, grant: ApiKeyGrant, req: Request) {
+  const directoryId = selectedDirectory(store, grant, req);
+  const groupId = queryParam(req, 'scimGroupId');
+  const pageToken = queryParam(req, 'pageToken');
+  let page: { items: AppResourceRow[]; nextPageToken: string };
+  if (groupId !== undefined) {
+    const group = store.appReads.group(grant.environmentId, groupId);
+    if (group?.directoryId !== directoryId) throw notFound(`no SCIM group ${groupId} in the selected directory`);
+    const listing = `members:${groupId}`;
+    page = paged(store.appReads.groupUsers(groupId, tokens.open(listing, pageToken), PAGE_SIZE + 1), tokens, listing, cursorOf);
+  } else {
+    const listing = `users:${directoryId}`;
+    page = paged(store.appReads.users(directoryId, tokens.open(listing, pageToken), PAGE_SIZE + 1), tokens, listing, cursorOf);
+  }
+  return { scimUsers: page.items.map(scimUser), nextPageToken: page.nextPageToken };
+}
+
+export function getScimUser(store: Store, grant: ApiKeyGrant, id: string) {
+  const row = store.appReads.user(grant.environmentId, id);
+  if (!row) throw notFound(`no SCIM user ${id} in this API key's environment`);
+  return { scimUser: scimUser(row) };
+}
+
+export function listScimGroups(store: Store, tokens: PageTokens, grant: ApiKeyGrant, req: Request) {
+  const directoryId = selectedDirectory(store, grant, req);
+  const listing = `groups:${directoryId}`;
+  const page = paged(store.appReads.groups(directoryId, tokens.open(listing, queryParam(req, 'pageToken')), PAGE_SIZE + 1), tokens, listing, cursorOf);
+  return { scimGroups: page.items.map(scimGroup), nextPageToken: page.nextPageToken };
+}
+
+export function getScimGroup(store: Store, grant: ApiKeyGrant, id: string) {
+  const row = store.appReads.group(grant.environmentId, id);
+  if (!row) throw notFound(`no SCIM group ${id} in this API key's environment`);
+  return { scimGroup: scimGroup(row) };
+}
