@@ -106,6 +106,7 @@ describe('serve --tunnel (SCIMCTL_TUNNEL=local)', () => {
     [['--tunnel', '--allow-cidr', '10.1.2.3'], 'error: invalid --allow-cidr "10.1.2.3"'],
     [['--tunnel', '--domain', 'not a domain'], 'error: invalid --domain "not a domain"'],
     [['--allow-cidr', '10.0.0.0/8'], 'error: --allow-cidr needs --tunnel'],
+    [['--public-api'], 'error: --public-api needs --tunnel (the local listener always serves the app API)'],
     [['--tunnel', '--public-url', 'https://x.example'], 'error: --public-url and --tunnel both set the public URL'],
   ])('usage error for %j: exit 2', async (args, message) => {
     const result = await serveInProcess([...args, '--port', '0'], { SCIMCTL_TUNNEL: 'local' });

@@ -179,6 +179,28 @@ describe('serve --tunnel (local fake, real public app)', () => {
     await run.stop();
   });
 
+  it('serves the app API on loopback only, unless --public-api puts it on the public URL too', async () => {
+    const store = openStore(tmp.db);
+    const env = store.environments.list()[0]!;
+    const key = store.apiKeys.create({ environmentId: env.id, management: false }).key;
+    store.close();
+    const usersOf = (origin: string) =>
+      fetch(`${origin}/v1/scim/users?scimDirectoryId=${directories[0]!.id}`, { headers: { authorization: `Bearer ${key}` } });
+
+    const local = serve({ json: true });
+    const ready = (await readyJson(local)) as Awaited<ReturnType<typeof readyJson>> & { appApiUrl: string };
+    expect(ready.appApiUrl).toBe(ready.url);
+    expect(await (await usersOf(ready.url)).json()).toEqual({ scimUsers: [], nextPageToken: '' });
+    expect((await usersOf(ready.publicUrl)).status).toBe(404);
+    await local.stop();
+
+    const exposed = serve({ json: true, publicApi: true });
+    const shown = (await readyJson(exposed)) as Awaited<ReturnType<typeof readyJson>> & { appApiUrl: string };
+    expect(shown.appApiUrl).toBe(shown.publicUrl);
+    expect((await usersOf(shown.publicUrl)).status).toBe(200);
+    await exposed.stop();
+  });
+
   it('shows the public URL in base URLs elsewhere while up, and no longer after shutdown', async () => {
     const run = serve({ json: true });
     const ready = await readyJson(run);
