@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { measureColdStart, probeImports, profileCli } from './lib/cold-start.mjs';
 import { copyDb, createSchema, fillDataset, removeDb } from './lib/dataset.mjs';
 import { largeRequests, probe } from './lib/large.mjs';
+import { randomPage, walkAllPages } from './lib/app-api.mjs';
 import { preflight, runLoad, scenarios } from './lib/load.mjs';
 import { formatSummary, profilesIn, summariseProfiles } from './lib/profile.mjs';
 import { startServer } from './lib/servers.mjs';
@@ -273,6 +274,40 @@ if (config.sections.has('server')) {
       } finally {
         await server.stop();
         if (!keep) removeDb(db);
+      }
+    });
+  }
+
+  const apiScales = [config.smallScale, Math.max(...config.scales)].filter((n, i, all) => n && datasets[n] && all.indexOf(n) === i);
+  if (apiScales.length) {
+    await section(`App API paging at ${apiScales.map((n) => num(n)).join(' and ')} users (issue 13)`, async () => {
+      const rows = [['users', 'walk all pages', 'pages/s', 'req/s (random page)', 'p50', 'p99', 'cpu/req', 'ok', 'unexpected']];
+      const byScale = {};
+      for (const users of apiScales) {
+        const ds = { ...datasets[users], token: datasets[users].apiKey }; // runLoad sends ds.token as the bearer
+        const db = join(OUT, `run-${users}-api.db`);
+        copyDb(ds.path, db);
+        const server = await startServer({ ...SERVERS.scimctl(db), cwd: ROOT });
+        try {
+          const walk = await walkAllPages(server, ds);
+          const scenario = randomPage(ds, walk.tokens);
+          await preflight(server, ds, scenario);
+          const load = await warmAndRun(server, ds, scenario);
+          byScale[users] = { walk, load };
+          rows.push([num(users), `${walk.seconds.toFixed(1)} s (${num(walk.tokens.length)} pages)`, num(walk.tokens.length / walk.seconds), ...fmtLoad(load)]);
+        } finally {
+          await server.stop();
+          if (!keep) removeDb(db);
+        }
+      }
+      results.appApi = Object.fromEntries(Object.entries(byScale).map(([k, v]) => [k, { walkSeconds: v.walk.seconds, pages: v.walk.tokens.length, load: v.load }]));
+      console.log(`walk: one client following nextPageToken to the end; random page: ${config.connections} connections, any page by its token\n`);
+      console.log(table(rows));
+      const [small, large] = apiScales.map((n) => byScale[n]?.load);
+      if (small && large && apiScales.length === 2) {
+        const q = large.p50 / small.p50;
+        console.log(`\np50 ratio ${num(apiScales[1])} / ${num(apiScales[0])} users: ${ratio(q)}   target <= 1.50x`);
+        target(`app API page p50: ${num(apiScales[1])} vs ${num(apiScales[0])} users`, `${ratioAgainst(q, 1.5)} (${ms(large.p50)} vs ${ms(small.p50)})`, '<= 1.50x', badNote(large, small) ? false : q <= 1.5, badNote(large, small));
       }
     });
   }

@@ -93,6 +93,7 @@ export function fillDataset(path, { users, spare = 0, loadGroups = 20, smallGrou
   db.pragma('foreign_keys = ON');
   const now = new Date().toISOString();
   const token = `scimctl_sk_${randomBytes(32).toString('base64url')}`;
+  const apiKey = `scimctl_ak_${randomBytes(32).toString('base64url')}`;
   const envId = newId('env');
   const orgId = newId('org');
   const directoryId = newId('scim_directory');
@@ -121,9 +122,10 @@ export function fillDataset(path, { users, spare = 0, loadGroups = 20, smallGrou
   db.transaction(() => {
     db.prepare('INSERT INTO environments (id, name, public_url, created_at) VALUES (?, ?, ?, ?)').run(envId, 'bench', 'http://localhost:8080', now);
     db.prepare('INSERT INTO organizations (id, environment_id, display_name, external_id, created_at) VALUES (?, ?, ?, ?, ?)').run(orgId, envId, 'Contoso (bench)', null, now);
-    db.prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    db.prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at, is_primary) VALUES (?, ?, ?, ?, ?, ?, 1)').run(
       directoryId, orgId, 'bench', hashToken(token), now, now,
     );
+    db.prepare('INSERT INTO api_keys (id, environment_id, name, key_hash, management, created_at) VALUES (?, ?, ?, ?, 0, ?)').run(newId('api_key'), envId, 'bench', hashToken(apiKey), now);
     for (let i = 0; i < users; i++) {
       userIds[i] = newId('scim_user');
       addUser(userIds[i], userNameOf(i), i);
@@ -154,5 +156,5 @@ export function fillDataset(path, { users, spare = 0, loadGroups = 20, smallGrou
   }).immediate();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return { path, token, directoryId, users, userIds, spareIds, groupIds };
+  return { path, token, apiKey, directoryId, users, userIds, spareIds, groupIds };
 }

@@ -78,10 +78,10 @@ export abstract class ResourceRepository {
     });
   }
 
-  /** The id of the most recently created deleted resource of that name, which a create of the name revives. */
+  /** The id of the most recently deleted resource of that name, which a create of the name revives. */
   deletedIdByName(directoryId: string, name: string): string | undefined {
     return this.sql
-      .prepare(`SELECT id FROM ${this.table} WHERE directory_id = ? AND ${this.nameColumn} = ? COLLATE NOCASE AND deleted_at IS NOT NULL ORDER BY seq DESC LIMIT 1`)
+      .prepare(`SELECT id FROM ${this.table} WHERE directory_id = ? AND ${this.nameColumn} = ? COLLATE NOCASE AND deleted_at IS NOT NULL ORDER BY deleted_at DESC, seq DESC LIMIT 1`)
       .pluck()
       .get(directoryId, name) as string | undefined;
   }
