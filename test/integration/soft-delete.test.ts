@@ -203,7 +203,7 @@ describe('a deleted user\'s userName', () => {
     expect((await scim(dir, 'POST', '/Users', entraUser('gus'))).status).toBe(409);
   });
 
-  it('when several deleted users had it, a POST revives the most recently created one', async () => {
+  it('when several deleted users had it, a POST revives the one deleted last', async () => {
     // ivy is created before jay; jay is deleted first, then ivy is renamed to jay's name and deleted.
     const ivy = (await createUser('ivy')).body.id;
     const jay = (await createUser('jay')).body.id;
@@ -213,15 +213,15 @@ describe('a deleted user\'s userName', () => {
     const rows = db().prepare("SELECT id FROM scim_users WHERE user_name = 'jay@contoso.com' COLLATE NOCASE AND deleted_at IS NOT NULL ORDER BY seq").pluck().all();
     expect(rows).toEqual([ivy, jay]);
 
-    // The rule is ORDER BY seq DESC: jay (created last) comes back, though ivy held the name last.
+    // The rule is ORDER BY deleted_at DESC, seq DESC: whoever held the name last (ivy) comes back.
     const revived = await scim(dir, 'POST', '/Users', entraUser('jay'));
-    expect([revived.status, revived.body.id]).toEqual([201, jay]);
-    // Another POST of the name is a 409 (a live user has it); ivy stays deleted.
+    expect([revived.status, revived.body.id]).toEqual([201, ivy]);
+    // Another POST of the name is a 409 (a live user has it); jay stays deleted.
     expect((await scim(dir, 'POST', '/Users', entraUser('jay'))).status).toBe(409);
-    expect(userRow(ivy)!.deleted_at).not.toBeNull();
-    // Once jay is deleted again, both are deleted; jay still has the larger seq.
-    expect((await scim(dir, 'DELETE', `/Users/${jay}`)).status).toBe(204);
-    expect((await scim(dir, 'POST', '/Users', entraUser('jay'))).body.id).toBe(jay);
+    expect(userRow(jay)!.deleted_at).not.toBeNull();
+    // Deleted again, ivy is still the one deleted last.
+    expect((await scim(dir, 'DELETE', `/Users/${ivy}`)).status).toBe(204);
+    expect((await scim(dir, 'POST', '/Users', entraUser('jay'))).body.id).toBe(ivy);
   });
 });
 
