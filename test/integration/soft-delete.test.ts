@@ -209,6 +209,7 @@ describe('a deleted user\'s userName', () => {
     const jay = (await createUser('jay')).body.id;
     expect((await scim(dir, 'DELETE', `/Users/${jay}`)).status).toBe(204);
     expect((await scim(dir, 'PUT', `/Users/${ivy}`, entraUser('ivy', { userName: 'jay@contoso.com' }))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // deleted_at has millisecond resolution
     expect((await scim(dir, 'DELETE', `/Users/${ivy}`)).status).toBe(204);
     const rows = db().prepare("SELECT id FROM scim_users WHERE user_name = 'jay@contoso.com' COLLATE NOCASE AND deleted_at IS NOT NULL ORDER BY seq").pluck().all();
     expect(rows).toEqual([ivy, jay]);
@@ -220,6 +221,7 @@ describe('a deleted user\'s userName', () => {
     expect((await scim(dir, 'POST', '/Users', entraUser('jay'))).status).toBe(409);
     expect(userRow(jay)!.deleted_at).not.toBeNull();
     // Deleted again, ivy is still the one deleted last.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await scim(dir, 'DELETE', `/Users/${ivy}`)).status).toBe(204);
     expect((await scim(dir, 'POST', '/Users', entraUser('jay'))).body.id).toBe(ivy);
   });
