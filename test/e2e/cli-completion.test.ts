@@ -20,7 +20,7 @@ describe('scimctl completion', () => {
 
   test.each(['bash', 'zsh', 'fish'])('%s: lists every command, subcommand, alias and flag', async (shell) => {
     const text = await script(shell);
-    for (const word of ['env', 'org', 'directory', 'dir', 'token', 'user', 'group', 'log', 'seed', 'export', 'serve', 'status', 'config', 'completion', 'create', 'rotate', 'ls', 'rm', 'rename']) {
+    for (const word of ['env', 'org', 'directory', 'dir', 'token', 'apikey', 'revoke', 'user', 'group', 'log', 'seed', 'export', 'serve', 'status', 'config', 'completion', 'create', 'rotate', 'ls', 'rm', 'rename']) {
       expect(text).toMatch(new RegExp(`\\b${word}\\b`));
     }
     for (const flag of ['db', 'json', 'fields', 'tunnel', 'rotate-token', 'allow-cidr', 'follow', 'yes']) expect(text).toContain(flag);
