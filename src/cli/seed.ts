@@ -16,7 +16,7 @@ export function registerSeed(program: Command): void {
     .argument('<file>', 'fixture file (JSON, format version 1); - reads standard input')
     .option('--prune', "remove what the fixture's environments hold but the fixture does not list")
     .option('--dry-run', 'report what would change, and change nothing')
-    .description('create or update environments, organizations, directories, users and groups from a fixture (idempotent, all or nothing)')
+    .description('create or update environments, organizations, directories, users and groups, and add API keys, from a fixture (idempotent, all or nothing)')
     .action(
       action(async (ctx, file: string, opts: { prune?: boolean; dryRun?: boolean }) => {
         const raw = await readFixture(file, ctx.io.stdin);
