@@ -8,7 +8,7 @@ import { findOrganization, pickDirectory, pickOrganization } from './pickers.js'
 
 export function registerDirectory(program: Command): void {
   const directory = program.command('directory').alias('dir').description('manage SCIM directories (one IdP connection each)');
-  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryRename, registerDirectoryDelete]) register(directory);
+  for (const register of [registerDirectoryCreate, registerDirectoryList, registerDirectoryShow, registerDirectoryRename, registerDirectorySetPrimary, registerDirectoryDelete]) register(directory);
 }
 
 /** Base URLs follow a running serve; without one, say that nothing answers at them yet. */
@@ -45,7 +45,11 @@ function registerDirectoryList(directory: Command): void {
         // People read names; --json keeps the ids, for scripts.
         const orgNames = new Map(ctx.store.organizations.list().map((o) => [o.id, o.name]));
         ctx.list(dirs, 'No SCIM directories. Create one with `scimctl directory create --org <org>`.', () =>
-          ctx.table(['ID', 'NAME', 'ORGANIZATION', 'BASE URL'], dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', orgNames.get(d.organizationId) ?? d.organizationId, d.baseUrl]), [3]),
+          ctx.table(
+            ['ID', 'NAME', 'ORGANIZATION', 'PRIMARY', 'BASE URL'],
+            dirs.map((d) => [ctx.color.cyan(d.id), d.name ?? '', orgNames.get(d.organizationId) ?? d.organizationId, d.primary ? 'yes' : '', d.baseUrl]),
+            [4],
+          ),
         );
         if (dirs.length) noServeNotice(ctx);
       }),
@@ -66,6 +70,7 @@ function registerDirectoryShow(directory: Command): void {
             ['ID', d.id],
             ['Name', d.name ?? '-'],
             ['Organization', d.organizationId],
+            ['Primary', d.primary ? "yes (the app API's organizationId selector reads this one)" : `no (\`scimctl directory set-primary ${d.id}\` makes it so)`],
             ['Environment', d.environmentId],
             ['Base URL', d.baseUrl],
             ['Token', d.hasToken ? `set ${d.tokenCreatedAt} (shown only at creation; \`scimctl token rotate ${d.id}\` for a new one)` : 'none'],
@@ -91,6 +96,21 @@ function registerDirectoryRename(directory: Command): void {
         ctx.store.directories.rename(d.id, name);
         ctx.result(ctx.store.directories.get(d.id), () => '');
         if (!ctx.json) ctx.notice(`Renamed SCIM directory ${d.id} to "${name}"`);
+      }),
+    );
+}
+
+function registerDirectorySetPrimary(directory: Command): void {
+  directory
+    .command('set-primary')
+    .argument('<dir>', 'directory id or name')
+    .description("make a directory its organization's primary one (the app API reads it by organization)")
+    .action(
+      action(async (ctx, ref: string) => {
+        const d = await pickDirectory(ctx, ref, 'argument <dir>');
+        ctx.store.directories.makePrimary(d.id);
+        ctx.result(ctx.store.directories.get(d.id), () => '');
+        if (!ctx.json) ctx.notice(d.primary ? `SCIM directory ${d.id} already is the primary one of ${d.organizationId}` : `SCIM directory ${d.id} is now the primary one of ${d.organizationId}`);
       }),
     );
 }

@@ -15,6 +15,7 @@ import { registerServe } from './serve.js';
 import { registerSeed } from './seed.js';
 import { registerExport } from './export.js';
 import { registerToken } from './token.js';
+import { registerApiKey } from './apikey.js';
 import { registerUser } from './user.js';
 import { registerStatus } from './status.js';
 import { registerCompletion } from './completion.js';
@@ -54,7 +55,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(jsonErrors ? false : USAGE_HINT)
     .exitOverride();
-  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerStatus, registerConfig, registerCompletion];
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerStatus, registerConfig, registerCompletion];
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();

@@ -6,20 +6,25 @@ import { renderResource, type RelationReader } from '../scim/render.js';
 import type { ResourceKind } from '../scim/schemas.js';
 import { parseFilter } from '../scim/filter/parser.js';
 import type { Context } from './context.js';
+import type { StoredResource } from '../store/index.js';
 
 /** Users and groups as the SCIM server would return them, read straight from the database. */
-export async function listRendered(ctx: Context, kind: ResourceKind, directoryRef: string, filter: string | undefined, limit: number) {
+export async function listRendered(ctx: Context, kind: ResourceKind, directoryRef: string, filter: string | undefined, limit: number, includeDeleted = false) {
   const directory = ctx.store.directories.get(directoryRef);
   const result = repository(ctx, kind).list(directory.id, {
     filter: filter ? parseFilter(filter) : undefined,
     startIndex: 1,
     count: limit,
+    includeDeleted,
   });
   // Lists leave group members out (a group may have 100k), as GET /Groups?excludedAttributes=members
   // does; `group show` has them.
   const projection = kind === 'Group' ? parseProjection('Group', undefined, 'members') : undefined;
   const relations = relationsOf(ctx);
-  return { total: result.total, resources: result.resources.map((r) => renderResource(kind, r, directory.baseUrl, relations, projection)) };
+  // Asked for deleted ones, every item says whether it is one (null when live); otherwise items stay as SCIM renders them.
+  const render = (r: StoredResource) => renderResource(kind, r, directory.baseUrl, relations, projection);
+  const resources = result.resources.map((r) => (includeDeleted ? { ...render(r), deletedAt: r.deletedAt } : render(r)));
+  return { total: result.total, resources };
 }
 
 /**
@@ -30,8 +35,15 @@ export async function showRendered(ctx: Context, kind: ResourceKind, ref: string
   const resource = repository(ctx, kind).locate(ref) ?? (await byName(ctx, kind, ref, directoryRef));
   if (!resource) throw notFoundError(`no ${kind.toLowerCase()} "${ref}"`, `See \`scimctl ${kind.toLowerCase()} list --directory <dir>\``);
   const directory = ctx.store.directories.get(resource.directoryId);
-  // Exactly what GET /Users/{id} or /Groups/{id} answers.
-  return renderResource(kind, resource, directory.baseUrl, relationsOf(ctx));
+  // Exactly what GET /Users/{id} or /Groups/{id} answers, plus deletedAt for one the IdP deleted (which GET no longer finds).
+  const rendered = renderResource(kind, resource, directory.baseUrl, relationsOf(ctx));
+  return resource.deletedAt === null ? rendered : { ...rendered, deletedAt: resource.deletedAt };
+}
+
+/** Said under `user show` / `group show` of a deleted one, aligned like the other field lists. */
+export function deletedNotice(ctx: Context, resource: Record<string, unknown>): void {
+  if (ctx.json || typeof resource.deletedAt !== 'string') return;
+  ctx.notice(ctx.errColor.yellow(`Deleted:      ${resource.deletedAt} (the IdP deleted it; SCIM clients no longer see it, the app API still does)`));
 }
 
 async function byName(ctx: Context, kind: ResourceKind, name: string, directoryRef: string | undefined) {

@@ -16,7 +16,7 @@ export function registerSeed(program: Command): void {
     .argument('<file>', 'fixture file (JSON, format version 1); - reads standard input')
     .option('--prune', "remove what the fixture's environments hold but the fixture does not list")
     .option('--dry-run', 'report what would change, and change nothing')
-    .description('create or update environments, organizations, directories, users and groups from a fixture (idempotent, all or nothing)')
+    .description('create or update environments, organizations, directories, users and groups, and add API keys, from a fixture (idempotent, all or nothing)')
     .action(
       action(async (ctx, file: string, opts: { prune?: boolean; dryRun?: boolean }) => {
         const raw = await readFixture(file, ctx.io.stdin);
@@ -96,6 +96,7 @@ const KIND_NAMES: Record<SeedKind, [string, string]> = {
   directories: ['directory', 'directories'],
   users: ['user', 'users'],
   groups: ['group', 'groups'],
+  apiKeys: ['API key', 'API keys'],
 };
 
 const plural = (n: number, kind: SeedKind) => `${n} ${KIND_NAMES[kind][n === 1 ? 0 : 1]}`;
@@ -103,10 +104,9 @@ const plural = (n: number, kind: SeedKind) => `${n} ${KIND_NAMES[kind][n === 1 ?
 function summary(ctx: Context, report: SeedReport): string {
   const c = ctx.errColor;
   const s = report.summary;
-  const totals = (Object.keys(KIND_NAMES) as SeedKind[]).map((k) => {
-    const n = report.counts[k];
-    return plural(n.created + n.updated + n.unchanged, k);
-  });
+  const total = (k: SeedKind) => report.counts[k].created + report.counts[k].updated + report.counts[k].unchanged;
+  // API keys are named only when the fixture has some: most fixtures have none.
+  const totals = (Object.keys(KIND_NAMES) as SeedKind[]).filter((k) => k !== 'apiKeys' || total(k) > 0).map((k) => plural(total(k), k));
   const verb = report.dryRun ? 'Dry run of' : 'Seeded';
   const lines = [
     `${c.green(verb)} ${report.file}: ${totals.join(', ')}`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { safeJson } from './text.js';
-import { listRendered, showRendered } from './resources.js';
+import { deletedNotice, listRendered, showRendered } from './resources.js';
 import { pickReadDirectory } from './pickers.js';
 import { parseListLimit } from './options.js';
 
@@ -15,15 +15,17 @@ export function registerUser(program: Command): void {
     .option('--directory <dir>', 'directory id')
     .option('--filter <filter>', 'a SCIM filter, e.g. \'userName sw "a"\' or \'active eq false\'')
     .option('--limit <n>', 'at most this many users; 0 for all', '1000')
+    .option('--include-deleted', 'also users the IdP deleted (SCIM clients no longer see them; the app API does)')
     .description('list the users of a directory')
     .action(
-      action(async (ctx, opts: { directory?: string; filter?: string; limit: string }) => {
+      action(async (ctx, opts: { directory?: string; filter?: string; limit: string; includeDeleted?: boolean }) => {
         const dir = await pickReadDirectory(ctx, opts.directory);
-        const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, parseListLimit(opts.limit));
+        const { total, resources } = await listRendered(ctx, 'User', dir.id, opts.filter, parseListLimit(opts.limit), opts.includeDeleted);
+        const status = (u: Record<string, unknown>) => (typeof u.deletedAt === 'string' ? ctx.color.red('(deleted)') : u.active === false ? ctx.color.yellow('inactive') : 'active');
         ctx.list(resources, opts.filter ? 'No users match.' : 'No users yet.', () => {
           const rows = resources.map((u) => {
             const ext = (u[ENTERPRISE] ?? {}) as Record<string, unknown>;
-            return [ctx.color.cyan(String(u.id)), String(u.userName), String(u.displayName ?? ''), u.active === false ? ctx.color.yellow('inactive') : 'active', String(ext.department ?? '')];
+            return [ctx.color.cyan(String(u.id)), String(u.userName), String(u.displayName ?? ''), status(u), String(ext.department ?? '')];
           });
           return ctx.table(['ID', 'USERNAME', 'DISPLAY NAME', 'STATUS', 'DEPARTMENT'], rows, [3]);
         });
@@ -41,6 +43,7 @@ export function registerUser(program: Command): void {
       action(async (ctx, ref: string, opts: { directory?: string }) => {
         const resource = await showRendered(ctx, 'User', ref, opts.directory);
         ctx.result(resource, () => safeJson(JSON.stringify(resource, null, 2)));
+        deletedNotice(ctx, resource);
       }),
     );
 }

@@ -20,10 +20,10 @@ describe('scimctl completion', () => {
 
   test.each(['bash', 'zsh', 'fish'])('%s: lists every command, subcommand, alias and flag', async (shell) => {
     const text = await script(shell);
-    for (const word of ['env', 'org', 'directory', 'dir', 'token', 'user', 'group', 'log', 'seed', 'export', 'serve', 'status', 'config', 'completion', 'create', 'rotate', 'ls', 'rm', 'rename']) {
+    for (const word of ['env', 'org', 'directory', 'dir', 'token', 'apikey', 'revoke', 'set-primary', 'user', 'group', 'log', 'seed', 'export', 'serve', 'status', 'config', 'completion', 'create', 'rotate', 'ls', 'rm', 'rename']) {
       expect(text).toMatch(new RegExp(`\\b${word}\\b`));
     }
-    for (const flag of ['db', 'json', 'fields', 'tunnel', 'rotate-token', 'allow-cidr', 'follow', 'yes']) expect(text).toContain(flag);
+    for (const flag of ['db', 'json', 'fields', 'tunnel', 'rotate-token', 'allow-cidr', 'follow', 'yes', 'include-deleted']) expect(text).toContain(flag);
   });
 
   test('bash: valid syntax', async () => {
@@ -60,7 +60,7 @@ describe('scimctl completion', () => {
         .split('\n')
         .filter(Boolean)
         .map((entry) => entry.split(':')[0]);
-    expect(complete('dir', 'r')).toEqual(['create', 'list', 'show', 'rename', 'delete']); // _describe filters by PREFIX itself
+    expect(complete('dir', 'r')).toEqual(['create', 'list', 'show', 'rename', 'set-primary', 'delete']); // _describe filters by PREFIX itself
     expect(complete('--db', 'x.db', 'env', '')).toContain('create');
     expect(complete('serve', '--')).toEqual(expect.arrayContaining(['--rotate-token', '--json', '--help']));
     expect(complete('serve', '--db', '')).toEqual(['FILES']);

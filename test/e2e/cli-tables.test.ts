@@ -46,7 +46,7 @@ describe('list tables', () => {
     const narrow = await onTerminal(t.db, ['directory', 'list'], 100);
     expect(narrow.exitCode).toBe(0);
     const lines = narrow.stdout.trimEnd().split('\n');
-    const needed = dir.id.length + 'Entra'.length + 'ORGANIZATION'.length + dir.baseUrl.length + 6;
+    const needed = dir.id.length + 'Entra'.length + 'ORGANIZATION'.length + 'PRIMARY'.length + dir.baseUrl.length + 8;
     expect(lines[1]).toContain(dir.id);
     expect(lines[1]).toContain(dir.baseUrl);
     expect(lines[1]).toMatch(/Acme 日本 .*…/);

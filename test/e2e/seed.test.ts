@@ -33,7 +33,7 @@ describe('scimctl seed', () => {
       prune: false,
       changed: true,
       summary: { created: 13, updated: 0, unchanged: 0, removed: 0, wouldRemove: 0 },
-      counts: { environments: COUNTS, organizations: COUNTS, directories: COUNTS, users: COUNTS, groups: COUNTS },
+      counts: { environments: COUNTS, organizations: COUNTS, directories: COUNTS, users: COUNTS, groups: COUNTS, apiKeys: COUNTS },
       directories: [
         {
           environment: 'demo',

@@ -77,7 +77,7 @@ describe('validateFixture', () => {
     ['an unknown top-level property', (f) => void (f.organizations = []), ['organizations: unknown property (expected one of: version, description, environments)']],
     ['missing environments', (f) => void delete f.environments, ['environments: required']],
     ['environments not an array', (f) => void (f.environments = {}), ['environments: must be an array, got {}']],
-    ['a typo in a property name', (f) => void (env(f).organisations = []), ['environments[0].organisations: unknown property (expected one of: name, publicUrl, organizations)']],
+    ['a typo in a property name', (f) => void (env(f).organisations = []), ['environments[0].organisations: unknown property (expected one of: name, publicUrl, organizations, apiKeys)']],
     ['a missing environment name', (f) => void delete env(f).name, ['environments[0].name: required']],
     [
       'an invalid environment name',
