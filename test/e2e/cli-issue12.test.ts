@@ -277,7 +277,7 @@ describe('seed --dry-run on a path with no database', () => {
     const t = temp();
     const dry = await scimctl(t.db, ['seed', ACME, '--dry-run', '--json']);
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, changed: true, summary: { created: 13 } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, changed: true, summary: { created: 14 } });
     expect(existsSync(t.db)).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ describe('scimctl seed', () => {
       dryRun: false,
       prune: false,
       changed: true,
-      summary: { created: 13, updated: 0, unchanged: 0, removed: 0, wouldRemove: 0 },
+      summary: { created: 14, updated: 0, unchanged: 0, removed: 0, wouldRemove: 0 },
       counts: { environments: COUNTS, organizations: COUNTS, directories: COUNTS, users: COUNTS, groups: COUNTS, apiKeys: COUNTS },
       directories: [
         {
@@ -52,7 +52,7 @@ describe('scimctl seed', () => {
       removals: [],
     });
     const again = JSON.parse((await scimctl(temp.db, ['seed', ACME, '--json'])).stdout);
-    expect(again).toMatchObject({ changed: false, summary: { created: 0, updated: 0, unchanged: 13 } });
+    expect(again).toMatchObject({ changed: false, summary: { created: 0, updated: 0, unchanged: 14 } });
     expect(again.directories[0].id).toBe(report.directories[0].id);
   });
 
@@ -62,7 +62,7 @@ describe('scimctl seed', () => {
     const [header, row] = result.stdout.trim().split('\n');
     expect(header).toMatch(/^DIRECTORY\s+ID\s+BASE URL\s+TOKEN$/);
     expect(row).toMatch(new RegExp(`^demo/acme/entra\\s+scim_directory_\\S+\\s+http://localhost:8080/scim/v2/scim_directory_\\S+\\s+${TOKEN} \\(fixed\\)$`));
-    expect(result.stderr).toBe('Seeded acme.json: 1 environment, 1 organization, 1 directory, 6 users, 4 groups\n  13 created, 0 updated, 0 unchanged\n');
+    expect(result.stderr).toBe('Seeded acme.json: 1 environment, 1 organization, 1 directory, 6 users, 4 groups, 1 API key\n  14 created, 0 updated, 0 unchanged\n');
   });
 
   it('names the exact place of an error, exits 1 and changes nothing', async () => {
@@ -98,7 +98,7 @@ describe('scimctl seed', () => {
 
   it('--dry-run writes nothing; --prune removes what the fixture dropped', async () => {
     const dry = await scimctl(temp.db, ['seed', ACME, '--dry-run']);
-    expect(dry.stderr).toMatch(/^Dry run of acme\.json: .*\n  13 created, 0 updated, 0 unchanged \(dry run: nothing was written\)\n$/);
+    expect(dry.stderr).toMatch(/^Dry run of acme\.json: .*\n  14 created, 0 updated, 0 unchanged \(dry run: nothing was written\)\n$/);
     expect(existsSync(temp.db)).toBe(false); // not even an empty database
     await scimctl(temp.db, ['seed', ACME]);
     const fixture = JSON.parse(readFileSync(ACME, 'utf8'));

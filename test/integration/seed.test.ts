@@ -50,7 +50,7 @@ afterEach(() => {
 describe('seed', () => {
   it('creates the acme world, with managers as ids and the fixed token hashed', () => {
     const report = seed(acme());
-    expect(report.summary).toEqual({ created: 13, updated: 0, unchanged: 0, removed: 0, wouldRemove: 0 });
+    expect(report.summary).toEqual({ created: 14, updated: 0, unchanged: 0, removed: 0, wouldRemove: 0 });
     expect(report.counts.users.created).toBe(6);
     expect(report.changed).toBe(true);
     const [d] = report.directories;
@@ -69,7 +69,7 @@ describe('seed', () => {
     const before = snapshot(store);
     const again = seed(acme());
     expect(again.changed).toBe(false);
-    expect(again.summary).toEqual({ created: 0, updated: 0, unchanged: 13, removed: 0, wouldRemove: 0 });
+    expect(again.summary).toEqual({ created: 0, updated: 0, unchanged: 14, removed: 0, wouldRemove: 0 });
     expect(again.directories[0]!.status).toBe('unchanged');
     expect(snapshot(store)).toEqual(before);
   });
@@ -194,7 +194,7 @@ describe('seed', () => {
     const before = snapshot(store);
     const report = seed(f, { dryRun: true });
     expect(report).toMatchObject({ dryRun: true, changed: true });
-    expect(report.summary.created).toBe(13);
+    expect(report.summary.created).toBe(14);
     expect(report.directories[0]!.token).toBeUndefined();
     expect(snapshot(store)).toEqual(before);
   });
