@@ -1,3 +1,4 @@
+import { groupJson, userJson } from './app-json.js';
 import type { Sql } from './sql.js';
 
 /**
@@ -7,19 +8,13 @@ import type { Sql } from './sql.js';
  * page 9,000 of 100k users costs what page 1 does.
  */
 
-/** A user or group row as the app API renders it. */
+/** A user or group as the app API shows it (see app-json.ts), as JSON text. */
 export interface AppResourceRow {
   /** The keyset cursor of the row in its listing (seq, or the member id in a group's member list). */
   cursor: string;
   id: string;
   directoryId: string;
-  /** userName for users, displayName for groups. */
-  name: string;
-  /** Users only: 0 when the IdP set active false. Always 1 for groups. */
-  active: number;
-  deletedAt: string | null;
-  /** The stored SCIM attributes, as JSON text. */
-  attributes: string;
+  json: string;
 }
 
 export interface AppOrganizationRow {
@@ -39,8 +34,8 @@ export interface AppDirectoryRow {
   hasToken: number;
 }
 
-const USER_COLUMNS = "CAST(u.seq AS TEXT) AS cursor, u.id, u.directory_id AS directoryId, u.user_name AS name, u.active, u.deleted_at AS deletedAt, u.attributes";
-const GROUP_COLUMNS = "CAST(g.seq AS TEXT) AS cursor, g.id, g.directory_id AS directoryId, g.display_name AS name, 1 AS active, g.deleted_at AS deletedAt, g.attributes";
+const USER_COLUMNS = `CAST(u.seq AS TEXT) AS cursor, u.id, u.directory_id AS directoryId, ${userJson('u')} AS json`;
+const GROUP_COLUMNS = `CAST(g.seq AS TEXT) AS cursor, g.id, g.directory_id AS directoryId, ${groupJson('g')} AS json`;
 const ORGANIZATION_COLUMNS = `o.id, o.environment_id AS environmentId, o.display_name AS displayName, o.external_id AS externalId,
   (SELECT coalesce(json_group_array(domain), '[]') FROM (SELECT domain FROM organization_domains WHERE organization_id = o.id ORDER BY domain)) AS domains`;
 const DIRECTORY_COLUMNS = 'd.id, d.organization_id AS organizationId, o.environment_id AS environmentId, d.is_primary AS "primary", d.token_hash IS NOT NULL AS hasToken';
@@ -110,7 +105,7 @@ export class AppReadRepository {
   groupUsers(groupId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
     return this.sql
       .prepare(
-        `SELECT m.member_id AS cursor, u.id, u.directory_id AS directoryId, u.user_name AS name, u.active, u.deleted_at AS deletedAt, u.attributes
+        `SELECT m.member_id AS cursor, u.id, u.directory_id AS directoryId, ${userJson('u')} AS json
          FROM (SELECT member_id FROM scim_group_members WHERE group_id = @group AND member_id >= @cursor AND member_type = 'User'
                UNION ALL
                SELECT member_id FROM scim_group_members_retained WHERE group_id = @group AND member_id >= @cursor AND member_type = 'User'

@@ -200,6 +200,60 @@ export const migrations: readonly Migration[] = [
       INSERT INTO settings (name, value) VALUES ('page_token_key', lower(hex(randomblob(32))));
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- One row per change to a user, a group or a membership, written in the same transaction as
+      -- the change. seq is the commit order (AUTOINCREMENT: never reused, even after trimming), and
+      -- event ids are made from it. data is the app API's JSON of the resource at that moment.
+      CREATE TABLE events (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        type             TEXT NOT NULL,
+        environment_id   TEXT NOT NULL,
+        organization_id  TEXT NOT NULL,
+        directory_id     TEXT NOT NULL REFERENCES scim_directories(id) ON DELETE CASCADE,
+        resource_id      TEXT NOT NULL,
+        -- The SCIM request that caused it (matched to its request_log row), if any.
+        request_key      TEXT,
+        created_at       TEXT NOT NULL,
+        data             TEXT NOT NULL
+      );
+      CREATE INDEX events_directory ON events(directory_id, seq);
+      CREATE INDEX events_environment ON events(environment_id, seq);
+      CREATE INDEX events_resource ON events(resource_id, seq);
+
+      -- The request_log row of a request that caused events carries the same key.
+      ALTER TABLE request_log ADD COLUMN request_key TEXT;
+      CREATE INDEX request_log_request_key ON request_log(request_key) WHERE request_key IS NOT NULL;
+
+      -- Every delivery attempt of an event to a webhook URL.
+      CREATE TABLE event_deliveries (
+        event_seq    INTEGER NOT NULL REFERENCES events(seq) ON DELETE CASCADE,
+        time         TEXT NOT NULL,
+        url          TEXT NOT NULL,
+        status       INTEGER,
+        duration_ms  REAL NOT NULL,
+        error        TEXT,
+        response     TEXT
+      );
+      CREATE INDEX event_deliveries_event ON event_deliveries(event_seq);
+
+      -- How far each webhook URL has acknowledged (a 2xx): a restarted serve goes on from there.
+      CREATE TABLE webhook_cursors (
+        url               TEXT PRIMARY KEY,
+        acknowledged_seq  INTEGER NOT NULL,
+        updated_at        TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Each environment's webhook signing secret (Standard Webhooks, whsec_…): kept, since every
+      -- delivery is signed with it, and stable until rotated.
+      CREATE TABLE webhook_secrets (
+        environment_id  TEXT PRIMARY KEY REFERENCES environments(id) ON DELETE CASCADE,
+        secret          TEXT NOT NULL,
+        created_at      TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

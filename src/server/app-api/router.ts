@@ -6,6 +6,12 @@ import { apiErrorMiddleware, notFound } from './errors.js';
 import * as management from './management.js';
 import { PageTokens } from './page-token.js';
 import * as scim from './scim-reads.js';
+import { JsonText } from './shapes.js';
+
+function send(res: Response, body: unknown): void {
+  if (body instanceof JsonText) res.type('application/json').send(body.text);
+  else res.json(body);
+}
 
 /** Bodies of the app API are an organization or a directory: a few hundred bytes. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -25,7 +31,7 @@ export function appApiRouter(store: Store, onInternalError: (error: unknown, req
     try {
       const grant = authenticateKey(store, req);
       if (managementOnly) requireManagement(grant);
-      const run = () => runWaitingForLock(store, writes, () => void res.json(handler(grant, req)), res, next);
+      const run = () => runWaitingForLock(store, writes, () => send(res, handler(grant, req)), res, next);
       if (writes) parseJson(req, res, (error?: unknown) => (error === undefined ? run() : next(error)));
       else run();
     } catch (error) {

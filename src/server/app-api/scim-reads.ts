@@ -3,7 +3,7 @@ import type { ApiKeyGrant, AppResourceRow, Store } from '../../store/index.js';
 import { invalidArgument, notFound } from './errors.js';
 import type { PageTokens } from './page-token.js';
 import { queryParam } from './params.js';
-import { scimGroup, scimUser } from './shapes.js';
+import { oneOf, pageOf } from './shapes.js';
 
 /** SSOReady's page size, fixed: an app written against it pages in tens. */
 export const PAGE_SIZE = 10;
@@ -58,24 +58,24 @@ export function listScimUsers(store: Store, tokens: PageTokens, grant: ApiKeyGra
     const listing = `users:${directoryId}`;
     page = paged(store.appReads.users(directoryId, tokens.open(listing, pageToken), PAGE_SIZE + 1), tokens, listing, cursorOf);
   }
-  return { scimUsers: page.items.map(scimUser), nextPageToken: page.nextPageToken };
+  return pageOf('scimUsers', page.items, page.nextPageToken);
 }
 
 export function getScimUser(store: Store, grant: ApiKeyGrant, id: string) {
   const row = store.appReads.user(grant.environmentId, id);
   if (!row) throw notFound(`no SCIM user ${id} in this API key's environment`);
-  return { scimUser: scimUser(row) };
+  return oneOf('scimUser', row);
 }
 
 export function listScimGroups(store: Store, tokens: PageTokens, grant: ApiKeyGrant, req: Request) {
   const directoryId = selectedDirectory(store, grant, req);
   const listing = `groups:${directoryId}`;
   const page = paged(store.appReads.groups(directoryId, tokens.open(listing, queryParam(req, 'pageToken')), PAGE_SIZE + 1), tokens, listing, cursorOf);
-  return { scimGroups: page.items.map(scimGroup), nextPageToken: page.nextPageToken };
+  return pageOf('scimGroups', page.items, page.nextPageToken);
 }
 
 export function getScimGroup(store: Store, grant: ApiKeyGrant, id: string) {
   const row = store.appReads.group(grant.environmentId, id);
   if (!row) throw notFound(`no SCIM group ${id} in this API key's environment`);
-  return { scimGroup: scimGroup(row) };
+  return oneOf('scimGroup', row);
 }

@@ -3,30 +3,21 @@ import type { AppOrganizationRow, AppResourceRow, Directory } from '../../store/
 /**
  * The app API's JSON, field for field as SSOReady's gateway writes it: lowerCamel names, every field
  * present even when empty ("", false, []), so an app reading `user.deleted` never meets undefined.
+ * Users and groups come from the store as JSON text already (see the store's app-json.ts).
  */
 
-/** The SCIM resource as the IdP last set it, without `schemas` (id and meta are never stored). */
-function attributesOf(row: AppResourceRow): Record<string, unknown> {
-  const { schemas: _schemas, ...attributes } = JSON.parse(row.attributes) as Record<string, unknown>;
-  return attributes;
+/** A response body serialised already: users and groups come from the store as JSON text. */
+export class JsonText {
+  constructor(readonly text: string) {}
 }
 
-/** `deleted`: the IdP DELETEd the user or set active false (a user without `active` is active). */
-export const scimUser = (row: AppResourceRow) => ({
-  id: row.id,
-  scimDirectoryId: row.directoryId,
-  email: row.name,
-  deleted: row.deletedAt !== null || row.active === 0,
-  attributes: attributesOf(row),
-});
+/** `{"<field>": [ …items… ], "nextPageToken": "…"}` around items that are JSON text. */
+export function pageOf(field: string, items: readonly AppResourceRow[], nextPageToken: string): JsonText {
+  return new JsonText(`{${JSON.stringify(field)}:[${items.map((r) => r.json).join(',')}],"nextPageToken":${JSON.stringify(nextPageToken)}}`);
+}
 
-export const scimGroup = (row: AppResourceRow) => ({
-  id: row.id,
-  scimDirectoryId: row.directoryId,
-  displayName: row.name,
-  deleted: row.deletedAt !== null,
-  attributes: attributesOf(row),
-});
+/** `{"<field>": item}` around one item that is JSON text. */
+export const oneOf = (field: string, item: AppResourceRow) => new JsonText(`{${JSON.stringify(field)}:${item.json}}`);
 
 export const organization = (row: AppOrganizationRow) => ({
   id: row.id,
