@@ -121,7 +121,7 @@ function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges
       if (!found) notFoundHandler(req);
       exchange.resourceId = found.id;
       const writes = req.method !== 'GET' && req.method !== 'HEAD';
-      runWaitingForLock(store, writes, () => found.handler(req, res, exchange), res, next);
+      runWaitingForLock(store, writes, writes ? () => withEvents(store, exchanges, exchange, () => found.handler(req, res, exchange)) : () => found.handler(req, res, exchange), res, next);
     } catch (thrown) {
       next(thrown);
     }
@@ -137,6 +137,20 @@ function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges
     if (req.method === 'GET' || req.method === 'DELETE') dispatch(req, res, next, exchange);
     else parseJson(req, res, (error?: unknown) => (error === undefined ? dispatch(req, res, next, exchange) : next(error)));
   };
+}
+
+/**
+ * Run a write, attributing the events it writes to this request: they get its request key, and so
+ * does its log row (only when there were events, so reads and failed writes index nothing).
+ */
+function withEvents<T>(store: Store, exchanges: Exchanges, exchange: ScimExchange, handler: () => T): T {
+  const key = exchanges.nextRequestKey();
+  const before = store.events.written;
+  try {
+    return store.events.causedBy(key, handler);
+  } finally {
+    if (store.events.written !== before) exchange.requestKey = key;
+  }
 }
 
 /** A body in another charset (UTF-16, rarely) as UTF-8: its own bytes do not line up with ASCII brackets and quotes. */

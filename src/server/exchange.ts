@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -22,6 +23,8 @@ export class ScimExchange {
   requestBodyTruncated = false;
   responseBody: string | undefined = undefined;
   errorKind: string | null = null;
+  /** Set when the request caused events; its log row carries it, and the events find the row by it. */
+  requestKey: string | null = null;
   /** Worked out on first use: req.protocol re-evaluates the trust-proxy rules on every read. */
   baseUrl: string | undefined = undefined;
 
@@ -33,6 +36,13 @@ export class ScimExchange {
 /** The exchanges of one app's requests in flight; entries go with their requests (WeakMap). */
 export class Exchanges {
   private readonly byRequest = new WeakMap<IncomingMessage, ScimExchange>();
+  /** Request keys: unique per app (a random prefix) and cheap (a counter), made only for writes. */
+  private readonly keyPrefix = randomBytes(6).toString('base64url');
+  private keys = 0;
+
+  nextRequestKey(): string {
+    return `${this.keyPrefix}.${++this.keys}`;
+  }
 
   open(req: IncomingMessage, directorySegment: string): ScimExchange {
     const exchange = new ScimExchange(directorySegment);

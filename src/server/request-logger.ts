@@ -43,6 +43,7 @@ export function requestLogger(store: Store, { now, onLogged, onLogError, budget 
           responseBody: exchange.responseBody ?? null,
           userAgent: req.get('user-agent') ?? null,
           remoteAddress: req.socket.remoteAddress ?? null,
+          requestKey: exchange.requestKey,
         };
         log.append(entry);
         onLogged?.(entry);

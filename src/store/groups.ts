@@ -11,6 +11,7 @@ import {
   type WriteGuard,
   type WriteOptions,
 } from './resources.js';
+import { changedAttributes, type EventRepository } from './events.js';
 import { ResourceRepository } from './resource-repository.js';
 import { textOrNull, type Sql } from './sql.js';
 
@@ -44,8 +45,8 @@ const displayNameGuard = (directoryId: string, displayName: string): WriteGuard 
  * directory, case-insensitively.
  */
 export class GroupRepository extends ResourceRepository {
-  constructor(sql: Sql) {
-    super(sql, 'Group', 'display_name');
+  constructor(sql: Sql, events: EventRepository) {
+    super(sql, events, 'Group', 'display_name');
   }
 
   /** A new group, or the deleted group of this displayName revived under its id (see UserRepository.create). */
@@ -66,7 +67,8 @@ export class GroupRepository extends ResourceRepository {
           .run(id, directoryId, name, externalId, json, now, now);
         return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1, deletedAt: null };
       });
-      this.addMembers(directoryId, id, members);
+      this.events.group('group.created', id, now);
+      this.addMembers(directoryId, id, members, now);
       return created;
     });
   }
@@ -83,9 +85,12 @@ export class GroupRepository extends ResourceRepository {
     options: WriteOptions = {},
   ): StoredResource {
     return this.sql.transaction(() => {
+      const before = attributes && ('attributes' in group ? group.attributes : this.find(group.directoryId, group.id)?.attributes);
       const updated = attributes ? this.writeAttributes(group, attributes, now, options.json) : this.touch(group, now);
       if (!updated) throw new NotFoundError('group', group.id);
-      if (changes) this.applyMemberChanges(group.directoryId, group.id, changes);
+      const previous = before && changedAttributes(before, updated.attributes);
+      if (previous) this.events.group('group.updated', group.id, now, previous);
+      if (changes) this.applyMemberChanges(group.directoryId, group.id, changes, now);
       return updated;
     });
   }
@@ -128,14 +133,21 @@ export class GroupRepository extends ResourceRepository {
    * Link members whose type the caller already knows to be of the group's directory (seeding resolves
    * them within one fixture directory): skips the per-member lookup that addMembers does.
    */
-  linkKnownMembers(groupId: string, members: readonly { id: string; type: MemberType }[]): void {
+  linkKnownMembers(groupId: string, members: readonly { id: string; type: MemberType }[], now: string): void {
     const insert = this.sql.prepare('INSERT OR IGNORE INTO scim_group_members (group_id, member_id, member_type) VALUES (?, ?, ?)');
-    for (const m of members) insert.run(groupId, m.id, m.type);
+    for (const m of members) {
+      const added = insert.run(groupId, m.id, m.type).changes > 0;
+      if (added && m.type === 'User') this.events.membership('group.user_added', groupId, m.id, now);
+    }
   }
 
-  unlinkMembers(groupId: string, memberIds: Iterable<string>): void {
-    const remove = this.sql.prepare('DELETE FROM scim_group_members WHERE group_id = ? AND member_id = ?');
-    for (const id of memberIds) remove.run(groupId, id);
+  /** Remove members; a user that really was one gets its group.user_removed event. */
+  unlinkMembers(groupId: string, memberIds: Iterable<string>, now: string): void {
+    const remove = this.sql.prepare('DELETE FROM scim_group_members WHERE group_id = ? AND member_id = ? RETURNING member_type');
+    for (const id of memberIds) {
+      const removed = remove.get(groupId, id) as { member_type: MemberType } | undefined;
+      if (removed?.member_type === 'User') this.events.membership('group.user_removed', groupId, id, now);
+    }
   }
 
   private writeAttributes(group: ResourceKey, attributes: Record<string, unknown>, now: string, json: string | undefined): StoredResource | undefined {
@@ -164,14 +176,32 @@ export class GroupRepository extends ResourceRepository {
     return toResource(row as ResourceRow);
   }
 
-  private applyMemberChanges(directoryId: string, groupId: string, changes: MemberChanges): void {
-    if (changes.replaceAll) this.sql.prepare('DELETE FROM scim_group_members WHERE group_id = ?').run(groupId);
-    this.unlinkMembers(groupId, changes.remove);
-    this.addMembers(directoryId, groupId, changes.add);
+  private applyMemberChanges(directoryId: string, groupId: string, changes: MemberChanges, now: string): void {
+    if (changes.replaceAll) return this.replaceMembers(directoryId, groupId, changes, now);
+    this.unlinkMembers(groupId, changes.remove, now);
+    this.addMembers(directoryId, groupId, changes.add, now);
   }
 
-  /** Members must exist in the same directory: a token for one directory never links another's data. */
-  private addMembers(directoryId: string, groupId: string, members: readonly MemberRef[]): void {
+  /**
+   * A PUT (or a replace of `members`): the new list is written whole, and the events say only what
+   * differs, so re-sending the same members is no event at all.
+   */
+  private replaceMembers(directoryId: string, groupId: string, changes: MemberChanges, now: string): void {
+    const userMembers = () =>
+      new Set(this.sql.prepare("SELECT member_id FROM scim_group_members WHERE group_id = ? AND member_type = 'User'").pluck().all(groupId) as string[]);
+    const before = userMembers();
+    this.sql.prepare('DELETE FROM scim_group_members WHERE group_id = ?').run(groupId);
+    this.addMembers(directoryId, groupId, changes.add, undefined);
+    const after = userMembers();
+    for (const id of before) if (!after.has(id)) this.events.membership('group.user_removed', groupId, id, now);
+    for (const id of after) if (!before.has(id)) this.events.membership('group.user_added', groupId, id, now);
+  }
+
+  /**
+   * Members must exist in the same directory: a token for one directory never links another's data.
+   * With `now`, each user that was not a member yet gets its group.user_added event.
+   */
+  private addMembers(directoryId: string, groupId: string, members: readonly MemberRef[], now: string | undefined): void {
     const typeOf = this.sql.prepare(
       `SELECT 'User' AS type FROM scim_users WHERE id = @id AND directory_id = @directoryId AND deleted_at IS NULL
        UNION ALL SELECT 'Group' FROM scim_groups WHERE id = @id AND directory_id = @directoryId AND deleted_at IS NULL`,
@@ -181,7 +211,8 @@ export class GroupRepository extends ResourceRepository {
       const found = typeOf.get({ id: member.value, directoryId }) as { type: MemberType } | undefined;
       if (!found) throw new InvalidReferenceError(`members[${index}].value "${member.value}" is not a user or group of this directory`);
       if (found.type === 'Group' && member.value === groupId) throw new InvalidReferenceError(`members[${index}]: a group cannot be a member of itself`);
-      insert.run(groupId, member.value, found.type);
+      const added = insert.run(groupId, member.value, found.type).changes > 0;
+      if (added && now !== undefined && found.type === 'User') this.events.membership('group.user_added', groupId, member.value, now);
     }
   }
 }

@@ -212,7 +212,9 @@ export const migrations: readonly Migration[] = [
         environment_id   TEXT NOT NULL,
         organization_id  TEXT NOT NULL,
         directory_id     TEXT NOT NULL REFERENCES scim_directories(id) ON DELETE CASCADE,
+        -- The user or group; for a membership event, the group, and member_id the user.
         resource_id      TEXT NOT NULL,
+        member_id        TEXT,
         -- The SCIM request that caused it (matched to its request_log row), if any.
         request_key      TEXT,
         created_at       TEXT NOT NULL,

@@ -17,6 +17,8 @@ export interface LogEntry {
   responseBody: string | null;
   userAgent: string | null;
   remoteAddress: string | null;
+  /** Set when the request caused events: they carry the same key and find this row by it. */
+  requestKey?: string | null | undefined;
 }
 
 export interface LogRecord extends LogEntry {
@@ -156,8 +158,8 @@ export class RequestLogRepository {
     try {
       this.sql
         .prepare(
-          `INSERT INTO request_log (time, directory_id, method, path, query, status, duration_ms, error_kind, request_body, response_body, user_agent, remote_address, bytes)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO request_log (time, directory_id, method, path, query, status, duration_ms, error_kind, request_body, response_body, user_agent, remote_address, bytes, request_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           entry.time,
@@ -173,6 +175,7 @@ export class RequestLogRepository {
           entry.userAgent,
           entry.remoteAddress,
           bytes,
+          entry.requestKey ?? null,
         );
       return bytes;
     } catch (error) {

@@ -12,6 +12,7 @@ import {
   type ResourceSnapshot,
   type StoredResource,
 } from './resources.js';
+import type { EventRepository } from './events.js';
 import type { Sql } from './sql.js';
 
 /** What users and groups share: reads scoped to a directory, listings, delete, and the snapshot seed and export compare. */
@@ -21,6 +22,7 @@ export abstract class ResourceRepository {
 
   constructor(
     protected readonly sql: Sql,
+    protected readonly events: EventRepository,
     private readonly kind: ResourceKind,
     /** The column a resource is matched by in seed and export: user_name or display_name. */
     private readonly nameColumn: 'user_name' | 'display_name',
@@ -74,6 +76,8 @@ export abstract class ResourceRepository {
         .prepare(`INSERT OR IGNORE INTO scim_group_members_retained (group_id, member_id, member_type) SELECT group_id, member_id, member_type FROM scim_group_members WHERE ${where}`)
         .run({ id });
       this.sql.prepare(`DELETE FROM scim_group_members WHERE ${where}`).run({ id });
+      if (this.kind === 'User') this.events.user('user.deleted', id, now);
+      else this.events.group('group.deleted', id, now);
       return true;
     });
   }
@@ -96,7 +100,8 @@ export abstract class ResourceRepository {
   /**
    * Bring a deleted resource back under the same id, as a new resource: what a create does when its
    * name is a deleted one's. Its old memberships stay behind (a created resource is in no group and
-   * has no members until told so); created_at restarts.
+   * has no members until told so); created_at restarts. The caller writes the created event: back
+   * under its id, the resource is new to the IdP, and the app hears of it as created.
    */
   protected revive(id: string, setColumns: string, values: unknown[], now: string): StoredResource {
     const row = this.sql

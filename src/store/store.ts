@@ -5,6 +5,7 @@ import { ApiKeyRepository } from './api-keys.js';
 import { AppReadRepository } from './app-reads.js';
 import { DirectoryRepository } from './directories.js';
 import { EnvironmentRepository } from './environments.js';
+import { EventRepository } from './events.js';
 import { GroupRepository } from './groups.js';
 import { ListWorker } from './list-worker.js';
 import { openDatabase, readableByOthers, type Sqlite } from './open.js';
@@ -32,6 +33,7 @@ export class Store implements Sql {
   readonly servers: RunningServerRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly appReads: AppReadRepository;
+  readonly events: EventRepository;
 
   private readonly db: Sqlite;
   private readonly statements = new Map<string, Statement>();
@@ -54,8 +56,9 @@ export class Store implements Sql {
     this.environments = new EnvironmentRepository(this);
     this.organizations = new OrganizationRepository(this);
     this.directories = new DirectoryRepository(this, this.servers);
-    this.users = new UserRepository(this);
-    this.groups = new GroupRepository(this);
+    this.events = new EventRepository(this);
+    this.users = new UserRepository(this, this.events);
+    this.groups = new GroupRepository(this, this.events);
     this.requestLog = new RequestLogRepository(this);
     this.apiKeys = new ApiKeyRepository(this);
     this.appReads = new AppReadRepository(this);

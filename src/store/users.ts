@@ -1,5 +1,6 @@
 import { NotFoundError } from './errors.js';
 import { guarded, type ResourceKey, type StoredResource, type WriteGuard, type WriteOptions } from './resources.js';
+import { changedAttributes, type EventRepository } from './events.js';
 import { ResourceRepository } from './resource-repository.js';
 import { textOrNull, type Sql } from './sql.js';
 
@@ -24,8 +25,8 @@ const userNameGuard = (directoryId: string, userName: string): WriteGuard => ({
 
 /** SCIM users. userName is unique per directory, case-insensitively (a unique NOCASE index). */
 export class UserRepository extends ResourceRepository {
-  constructor(sql: Sql) {
-    super(sql, 'User', 'user_name');
+  constructor(sql: Sql, events: EventRepository) {
+    super(sql, events, 'User', 'user_name');
   }
 
   /**
@@ -39,9 +40,11 @@ export class UserRepository extends ResourceRepository {
       const deletedId = this.deletedIdByName(directoryId, c.userName);
       if (deletedId !== undefined) {
         const values = [c.userName, c.externalId, c.displayName, c.active, json];
-        return guarded(userNameGuard(directoryId, c.userName), () =>
+        const revived = guarded(userNameGuard(directoryId, c.userName), () =>
           this.revive(deletedId, 'user_name = ?, external_id = ?, display_name = ?, active = ?, attributes = ?', values, now),
         );
+        this.events.user('user.created', deletedId, now);
+        return revived;
       }
       const id = options.id ?? this.sql.ids.next('scim_user');
       guarded(userNameGuard(directoryId, c.userName), () =>
@@ -52,24 +55,38 @@ export class UserRepository extends ResourceRepository {
           )
           .run(id, directoryId, c.userName, c.externalId, c.displayName, c.active, json, now, now),
       );
+      this.events.user('user.created', id, now);
       return { id, directoryId, attributes, createdAt: now, updatedAt: now, version: 1, deletedAt: null };
     });
   }
 
-  /** New attributes for an existing user, one version up. */
-  replace(user: ResourceKey, attributes: Record<string, unknown>, now: string, options: WriteOptions = {}): StoredResource {
+  /**
+   * New attributes for an existing user, one version up, and the event that says what changed:
+   * user.deactivated or user.reactivated when `active` flipped, else user.updated; none when the
+   * attributes are the same. The attributes before are the caller's (the server has them) or read here.
+   */
+  replace(user: ResourceKey | StoredResource, attributes: Record<string, unknown>, now: string, options: WriteOptions = {}): StoredResource {
     const c = userColumns(attributes);
     const json = options.json ?? JSON.stringify(attributes);
-    const row = guarded(userNameGuard(user.directoryId, c.userName), () =>
-      this.sql
-        .prepare(
-          `UPDATE scim_users SET user_name = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, updated_at = ?, version = version + 1
-           WHERE id = ? AND directory_id = ? AND deleted_at IS NULL RETURNING created_at AS createdAt, version`,
-        )
-        .get(c.userName, c.externalId, c.displayName, c.active, json, now, user.id, user.directoryId) as { createdAt: string; version: number } | undefined,
-    );
-    if (!row) throw new NotFoundError('user', user.id);
-    return { id: user.id, directoryId: user.directoryId, attributes, createdAt: row.createdAt, updatedAt: now, version: row.version, deletedAt: null };
+    return this.sql.transaction(() => {
+      const before = 'attributes' in user ? user.attributes : this.find(user.directoryId, user.id)?.attributes;
+      const row = guarded(userNameGuard(user.directoryId, c.userName), () =>
+        this.sql
+          .prepare(
+            `UPDATE scim_users SET user_name = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, updated_at = ?, version = version + 1
+             WHERE id = ? AND directory_id = ? AND deleted_at IS NULL RETURNING created_at AS createdAt, version`,
+          )
+          .get(c.userName, c.externalId, c.displayName, c.active, json, now, user.id, user.directoryId) as { createdAt: string; version: number } | undefined,
+      );
+      if (!row || !before) throw new NotFoundError('user', user.id);
+      const previous = changedAttributes(before, attributes);
+      if (previous) {
+        const wasActive = before.active !== false;
+        const type = wasActive === (c.active === 1) ? 'user.updated' : wasActive ? 'user.deactivated' : 'user.reactivated';
+        this.events.user(type, user.id, now, previous);
+      }
+      return { id: user.id, directoryId: user.directoryId, attributes, createdAt: row.createdAt, updatedAt: now, version: row.version, deletedAt: null };
+    });
   }
 
   /** The groups a user is a direct member of, for the read-only `groups` attribute. */

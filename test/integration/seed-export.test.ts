@@ -65,8 +65,8 @@ describe('export → seed round trip', () => {
     const dirId = report.directories[0]!.id;
     // Things the seed did not write: an IdP-provisioned user in Entra's quirky shape, a group named
     // like a userName, an organization without external id whose directory has no name.
-    const users = new UserRepository(source);
-    const groups = new GroupRepository(source);
+    const users = source.users;
+    const groups = source.groups;
     const hank = users.create(dirId, normalizeResource('User', { UserName: 'hank@acme.test', Active: 'False', name: { GivenName: 'Hank' }, [`${ENT}:manager`]: 'scim_user_gone' }), 'now');
     const clash = normalizeGroup({ displayName: 'alice@acme.test', members: [{ value: hank.id }] });
     groups.create(dirId, clash.attributes, clash.members!, 'now');

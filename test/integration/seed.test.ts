@@ -99,7 +99,7 @@ describe('seed', () => {
 
   it('matches users case-insensitively, including ones an IdP provisioned', () => {
     const first = seed(acme());
-    const carol = new UserRepository(store).create(first.directories[0]!.id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'CAROL2@acme.test' }, 'now');
+    const carol = store.users.create(first.directories[0]!.id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'CAROL2@acme.test' }, 'now');
     const f = acme();
     users(f).push({ userName: 'carol2@ACME.test' });
     const report = seed(f);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Store } from '../../src/store/store.js';
-import { migrations } from '../../src/store/migrations.js';
+import { LATEST_VERSION, migrations } from '../../src/store/migrations.js';
 import { APPLICATION_ID } from '../../src/store/open.js';
 import { scimctlJson, useTempDbs } from '../helpers/cli.js';
 import { rawDb } from '../helpers/db.js';
@@ -405,7 +405,7 @@ describe('a schema version 2 database', () => {
     try {
       const raw = new Database(t.db);
       try {
-        expect(raw.pragma('user_version', { simple: true })).toBe(3);
+        expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
         expect(raw.prepare('SELECT id, is_primary FROM scim_directories ORDER BY id').all()).toEqual([
           { id: 'dir_a', is_primary: 1 },
           { id: 'dir_b', is_primary: 0 },

@@ -1,0 +1,270 @@
+import { randomBytes } from 'node:crypto';
+import { deepEqual } from '../scim/patch/equal.js';
+import { groupJson, userJson } from './app-json.js';
+import type { Sql } from './sql.js';
+
+export const EVENT_TYPES = [
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'user.deleted',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.user_added',
+  'group.user_removed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An event as the app sees it: `data` is JSON text (the resource as the app API shows it). */
+export interface EventRecord {
+  id: string;
+  seq: number;
+  type: EventType;
+  createdAt: string;
+  environmentId: string;
+  organizationId: string;
+  directoryId: string;
+  resourceId: string;
+  memberId: string | null;
+  /** The logged SCIM request that caused it (`req_…`); null for seed and CLI changes, or until its log row is written. */
+  requestId: string | null;
+  /** Set when a SCIM request caused it, so a reader can wait for its log row (requestId). */
+  causedByRequest: boolean;
+  data: string;
+}
+
+export interface EventQuery {
+  environmentId?: string | undefined;
+  directoryId?: string | undefined;
+  types?: readonly string[] | undefined;
+  /** Only events after this seq (exclusive). */
+  afterSeq?: number | undefined;
+  limit: number;
+  /** Oldest first (the default, for delivery and polling) or newest first (for a person reading a list). */
+  newestFirst?: boolean | undefined;
+}
+
+export interface Delivery {
+  time: string;
+  url: string;
+  /** The HTTP status, or null when there was none (refused, timed out). */
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  /** The first bytes of the answer. */
+  response: string | null;
+}
+
+/** Event ids are their commit order, padded so they also sort as text: `evt_000000000042`. */
+export const eventId = (seq: number) => `evt_${String(seq).padStart(12, '0')}`;
+
+export function parseEventId(id: string): number | undefined {
+  const match = /^evt_(\d{1,15})$/.exec(id);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** How many events to keep; older ones go, but never one a webhook has not yet acknowledged. */
+export const DEFAULT_EVENT_BUDGET = 100_000;
+const TRIM_EVERY = 1000;
+
+const EVENT_COLUMNS = `e.seq, e.type, e.created_at AS createdAt, e.environment_id AS environmentId, e.organization_id AS organizationId,
+  e.directory_id AS directoryId, e.resource_id AS resourceId, e.member_id AS memberId, e.request_key IS NOT NULL AS causedByRequest,
+  (SELECT 'req_' || r.seq FROM request_log r WHERE r.request_key = e.request_key) AS requestId, e.data`;
+
+/** The top-level attributes whose values differ, with their values before (null when absent). */
+export function changedAttributes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> | undefined {
+  const previous: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (key !== 'schemas' && !deepEqual(before[key], after[key])) previous[key] = before[key] ?? null;
+  }
+  return Object.keys(previous).length ? previous : undefined;
+}
+
+/**
+ * Events: one row per change to a user, a group or a membership, written by the repositories inside
+ * the transaction of the change itself, so there is no change without its event and no event
+ * without its change. Also the webhook bookkeeping: delivery attempts, how far each URL has
+ * acknowledged, and each environment's signing secret.
+ */
+export class EventRepository {
+  /** The SCIM request the events being written belong to (see causedBy). */
+  private requestKey: string | null = null;
+  private sinceTrim = 0;
+  /** Events written by this connection: a caller compares it before and after a write. */
+  written = 0;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly budget = DEFAULT_EVENT_BUDGET,
+  ) {}
+
+  /** Attribute the events `fn` writes to the SCIM request with this key (its request_log row carries it too). */
+  causedBy<T>(requestKey: string, fn: () => T): T {
+    this.requestKey = requestKey;
+    try {
+      return fn();
+    } finally {
+      this.requestKey = null;
+    }
+  }
+
+  /** A user event; data is the user as it is now (after the change), plus `previous` for an update. */
+  user(type: EventType, userId: string, now: string, previous?: Record<string, unknown>): void {
+    this.sql
+      .prepare(
+        `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, request_key, created_at, data)
+         SELECT @type, o.environment_id, d.organization_id, u.directory_id, u.id, @key, @now,
+                CASE WHEN @previous IS NULL THEN ${userJson('u')} ELSE json_set(${userJson('u')}, '$.previous', json(@previous)) END
+         FROM scim_users u JOIN scim_directories d ON d.id = u.directory_id JOIN organizations o ON o.id = d.organization_id WHERE u.id = @id`,
+      )
+      .run({ type, id: userId, key: this.requestKey, now, previous: previous ? JSON.stringify(previous) : null });
+    this.appended();
+  }
+
+  group(type: EventType, groupId: string, now: string, previous?: Record<string, unknown>): void {
+    this.sql
+      .prepare(
+        `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, request_key, created_at, data)
+         SELECT @type, o.environment_id, d.organization_id, g.directory_id, g.id, @key, @now,
+                CASE WHEN @previous IS NULL THEN ${groupJson('g')} ELSE json_set(${groupJson('g')}, '$.previous', json(@previous)) END
+         FROM scim_groups g JOIN scim_directories d ON d.id = g.directory_id JOIN organizations o ON o.id = d.organization_id WHERE g.id = @id`,
+      )
+      .run({ type, id: groupId, key: this.requestKey, now, previous: previous ? JSON.stringify(previous) : null });
+    this.appended();
+  }
+
+  /** group.user_added / group.user_removed; data is `{group, user}`. */
+  membership(type: 'group.user_added' | 'group.user_removed', groupId: string, userId: string, now: string): void {
+    this.sql
+      .prepare(
+        `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, member_id, request_key, created_at, data)
+         SELECT @type, o.environment_id, d.organization_id, g.directory_id, g.id, u.id, @key, @now, json_object('group', ${groupJson('g')}, 'user', ${userJson('u')})
+         FROM scim_groups g JOIN scim_users u ON u.id = @user JOIN scim_directories d ON d.id = g.directory_id JOIN organizations o ON o.id = d.organization_id
+         WHERE g.id = @group`,
+      )
+      .run({ type, group: groupId, user: userId, key: this.requestKey, now });
+    this.appended();
+  }
+
+  list(query: EventQuery): EventRecord[] {
+    const rows = this.sql
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events e
+         WHERE e.seq > @after AND (@env IS NULL OR e.environment_id = @env) AND (@dir IS NULL OR e.directory_id = @dir)
+           AND (@types IS NULL OR e.type IN (SELECT value FROM json_each(@types)))
+         ORDER BY e.seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`,
+      )
+      .all({
+        after: query.afterSeq ?? 0,
+        env: query.environmentId ?? null,
+        dir: query.directoryId ?? null,
+        types: query.types?.length ? JSON.stringify(query.types) : null,
+        limit: query.limit,
+      }) as RawEvent[];
+    return rows.map(toEvent);
+  }
+
+  get(seq: number): EventRecord | undefined {
+    const row = this.sql.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq = ?`).get(seq) as RawEvent | undefined;
+    return row && toEvent(row);
+  }
+
+  /** The seq of the newest event (0 when there is none): a cheap check for anything new. */
+  latestSeq(): number {
+    return (this.sql.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number) ?? 0;
+  }
+
+  recordDelivery(eventSeq: number, delivery: Delivery): void {
+    this.sql
+      .prepare('INSERT INTO event_deliveries (event_seq, time, url, status, duration_ms, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(eventSeq, delivery.time, delivery.url, delivery.status, delivery.durationMs, delivery.error, delivery.response);
+  }
+
+  deliveries(eventSeq: number): Delivery[] {
+    return this.sql
+      .prepare('SELECT time, url, status, duration_ms AS durationMs, error, response FROM event_deliveries WHERE event_seq = ? ORDER BY rowid')
+      .all(eventSeq) as Delivery[];
+  }
+
+  /** The seq up to which `url` has acknowledged every event (0: none yet). */
+  acknowledged(url: string): number {
+    return (this.sql.prepare('SELECT acknowledged_seq FROM webhook_cursors WHERE url = ?').pluck().get(url) as number | undefined) ?? 0;
+  }
+
+  /**
+   * Record that `url` acknowledged everything up to `seq`. A URL forwarded to for the first time
+   * starts after the events that exist when it starts (`start`), not at the beginning of history.
+   */
+  acknowledge(url: string, seq: number, now: string): void {
+    this.sql
+      .prepare(
+        `INSERT INTO webhook_cursors (url, acknowledged_seq, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (url) DO UPDATE SET acknowledged_seq = max(acknowledged_seq, excluded.acknowledged_seq), updated_at = excluded.updated_at`,
+      )
+      .run(url, seq, now);
+  }
+
+  /** Whether events have ever been forwarded to `url` from this database. */
+  knowsUrl(url: string): boolean {
+    return this.sql.prepare('SELECT 1 FROM webhook_cursors WHERE url = ?').get(url) !== undefined;
+  }
+
+  /** The URL events were last forwarded to, for `events resend` without --to. */
+  lastUrl(): string | undefined {
+    return this.sql.prepare('SELECT url FROM webhook_cursors ORDER BY updated_at DESC LIMIT 1').pluck().get() as string | undefined;
+  }
+
+  /** The environment's webhook signing secret, made on first use (`whsec_` + 32 random bytes, base64). */
+  signingSecret(environmentId: string, now = new Date().toISOString()): string {
+    const existing = this.sql.prepare('SELECT secret FROM webhook_secrets WHERE environment_id = ?').pluck().get(environmentId) as string | undefined;
+    return existing ?? this.setSigningSecret(environmentId, newSigningSecret(), now);
+  }
+
+  /** Replace the environment's signing secret (a new one, or the given one); returns it. */
+  setSigningSecret(environmentId: string, secret: string, now = new Date().toISOString()): string {
+    this.sql
+      .prepare(
+        `INSERT INTO webhook_secrets (environment_id, secret, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (environment_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at`,
+      )
+      .run(environmentId, secret, now);
+    return secret;
+  }
+
+  rotateSigningSecret(environmentId: string, now = new Date().toISOString()): string {
+    return this.setSigningSecret(environmentId, newSigningSecret(), now);
+  }
+
+  /**
+   * Keep at most `budget` events: the oldest go first, but never one that a webhook URL has not
+   * acknowledged yet (a forward that is behind keeps its backlog). Returns how many went.
+   */
+  trim(budget = this.budget): number {
+    return this.sql
+      .prepare(
+        `DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - @budget
+           AND seq <= coalesce((SELECT min(acknowledged_seq) FROM webhook_cursors), 9e18)`,
+      )
+      .run({ budget }).changes;
+  }
+
+  private appended(): void {
+    this.written++;
+    if (++this.sinceTrim >= TRIM_EVERY) {
+      this.sinceTrim = 0;
+      this.trim();
+    }
+  }
+}
+
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+interface RawEvent extends Omit<EventRecord, 'id' | 'causedByRequest'> {
+  causedByRequest: number;
+}
+
+const toEvent = (row: RawEvent): EventRecord => ({ ...row, id: eventId(row.seq), causedByRequest: row.causedByRequest === 1 });
