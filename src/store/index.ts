@@ -12,6 +12,8 @@ export type { Organization, NewOrganization } from './organizations.js';
 export type { Directory, DirectoryDetails, NewDirectory } from './directories.js';
 export type { ApiKey, ApiKeyGrant } from './api-keys.js';
 export type { AppDirectoryRow, AppOrganizationRow, AppResourceRow } from './app-reads.js';
+export { DEFAULT_EVENT_BUDGET, EVENT_TYPES, eventId, newSigningSecret, parseEventId } from './events.js';
+export type { Delivery, EventQuery, EventRecord, EventType } from './events.js';
 export type { ListQuery, ListResult, ResourceKey, ResourceSnapshot, StoredResource } from './resources.js';
 export type { Member, MemberType, Membership } from './groups.js';
 export { DEFAULT_LOG_BUDGET, LOG_BODY_LIMIT, parseLogId } from './request-log.js';

@@ -52,9 +52,10 @@ describe('the layout of src/', () => {
       scim: ['core'],
       store: ['core', 'scim'],
       fixtures: ['core', 'scim', 'store'],
-      server: ['core', 'scim', 'store'],
+      server: ['core', 'scim', 'store', 'webhooks'],
+      webhooks: ['core', 'store'],
       tunnel: ['core', 'server'],
-      cli: ['core', 'scim', 'store', 'fixtures', 'server', 'tunnel'],
+      cli: ['core', 'scim', 'store', 'fixtures', 'server', 'tunnel', 'webhooks'],
     };
     const wrong: string[] = [];
     for (const file of files) {
