@@ -64,7 +64,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  if (options.appApi ?? options.localRoutes ?? true) app.use('/v1', appApiRouter(options.store, onInternalError));
+  if (options.appApi ?? options.localRoutes ?? true) app.use('/v1', appApiRouter(options.store, onInternalError, options.serves));
   // One mounted function, not three: express matches the mount path again for each one.
   app.use(`${SCIM_PATH}/:directoryId`, (req, res, next) => {
     rewriteEntraFlag(req);

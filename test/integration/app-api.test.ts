@@ -323,6 +323,30 @@ describe('management: organizations and SCIM directories', () => {
 });
 
 describe('where the app API is served', () => {
+  it('follows serve --env/--directory: directories it does not serve are not there, other environments\' keys are unknown', async () => {
+    const served = { id: '' };
+    const scoped = await startTestServer(2, { serves: (id) => id === served.id });
+    try {
+      const [inScope, outOfScope] = scoped.directories as [TestDirectory, TestDirectory];
+      served.id = inScope.id;
+      const env = scoped.store.directories.get(inScope.id).environmentId;
+      const key = scoped.store.apiKeys.create({ environmentId: env, management: true }).key;
+      const other = scoped.store.environments.create({ name: 'elsewhere', publicUrl: 'http://localhost:8080' });
+      const otherKey = scoped.store.apiKeys.create({ environmentId: other.id, management: true }).key;
+      const call = (path: string, method = 'GET', withKey = key) => fetch(`${scoped.url}${path}`, { method, headers: { Authorization: `Bearer ${withKey}` } });
+      expect((await call(`/v1/scim/users?scimDirectoryId=${inScope.id}`)).status).toBe(200);
+      expect((await call(`/v1/scim/users?scimDirectoryId=${outOfScope.id}`)).status).toBe(404);
+      expect((await call(`/v1/scim-directories/${outOfScope.id}/rotate-bearer-token`, 'POST')).status).toBe(404);
+      expect((await scim(outOfScope, 'GET', '/Users')).status).toBe(401); // its token still works nowhere here, and was not rotated
+      const orgId = scoped.store.directories.get(inScope.id).organizationId;
+      const listed = (await (await call(`/v1/scim-directories?organizationId=${orgId}`)).json()) as { scimDirectories: { id: string }[] };
+      expect(listed.scimDirectories.map((d) => d.id)).toEqual([inScope.id]);
+      expect((await call('/v1/organizations', 'GET', otherKey)).status).toBe(401);
+    } finally {
+      await scoped.close();
+    }
+  });
+
   it('is off on an app without local routes (the tunnel\'s) unless asked for', async () => {
     const tunnelLike = await startTestServer(1, { localRoutes: false });
     const withApi = await startTestServer(1, { localRoutes: false, appApi: true });

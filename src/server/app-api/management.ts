@@ -1,21 +1,22 @@
 import type { Request } from 'express';
 import { normalizeDomain } from '../../core/urls.js';
-import type { ApiKeyGrant, AppOrganizationRow, Store } from '../../store/index.js';
+import type { AppOrganizationRow, Store } from '../../store/index.js';
 import { invalidArgument, notFound } from './errors.js';
+import type { Grant } from './auth.js';
 import type { PageTokens } from './page-token.js';
 import { bodyObject, optionalBoolean, optionalString, queryParam, stringList } from './params.js';
-import { PAGE_SIZE, paged } from './scim-reads.js';
+import { PAGE_SIZE, paged } from './paging.js';
 import { organization, scimDirectory } from './shapes.js';
 
 /** The organization, if it is in the key's environment. */
-function ownOrganization(store: Store, grant: ApiKeyGrant, id: string): AppOrganizationRow {
+function ownOrganization(store: Store, grant: Grant, id: string): AppOrganizationRow {
   const row = store.appReads.organization(grant.environmentId, { id });
   if (!row) throw notFound(`no organization ${id} in this API key's environment`);
   return row;
 }
 
-function ownDirectory(store: Store, grant: ApiKeyGrant, id: string) {
-  if (!store.appReads.directory(grant.environmentId, id)) throw notFound(`no SCIM directory ${id} in this API key's environment`);
+function ownDirectory(store: Store, grant: Grant, id: string) {
+  if (!store.appReads.directory(grant.environmentId, id) || !grant.serves(id)) throw notFound(`no SCIM directory ${id} in this API key's environment`);
   return store.directories.get(id);
 }
 
@@ -32,39 +33,41 @@ function organizationFields(req: Request) {
   return { name: optionalString(body, 'displayName') ?? '', externalId: optionalString(body, 'externalId') || null, domains };
 }
 
-export function listOrganizations(store: Store, tokens: PageTokens, grant: ApiKeyGrant, req: Request) {
+export function listOrganizations(store: Store, tokens: PageTokens, grant: Grant, req: Request) {
   const listing = `organizations:${grant.environmentId}`;
   const rows = store.appReads.organizations(grant.environmentId, tokens.open(listing, queryParam(req, 'pageToken')), PAGE_SIZE + 1);
   const page = paged(rows, tokens, listing, (row) => row.id);
   return { organizations: page.items.map(organization), nextPageToken: page.nextPageToken };
 }
 
-export function getOrganization(store: Store, grant: ApiKeyGrant, id: string) {
+export function getOrganization(store: Store, grant: Grant, id: string) {
   return { organization: organization(ownOrganization(store, grant, id)) };
 }
 
-export function createOrganization(store: Store, grant: ApiKeyGrant, req: Request) {
+export function createOrganization(store: Store, grant: Grant, req: Request) {
   const created = store.organizations.create({ environmentId: grant.environmentId, ...organizationFields(req) });
   return { organization: organization(ownOrganization(store, grant, created.id)) };
 }
 
-export function updateOrganization(store: Store, grant: ApiKeyGrant, id: string, req: Request) {
+export function updateOrganization(store: Store, grant: Grant, id: string, req: Request) {
   ownOrganization(store, grant, id);
   store.organizations.replace(id, organizationFields(req));
   return { organization: organization(ownOrganization(store, grant, id)) };
 }
 
-export function listScimDirectories(store: Store, tokens: PageTokens, grant: ApiKeyGrant, req: Request) {
+export function listScimDirectories(store: Store, tokens: PageTokens, grant: Grant, req: Request) {
   const organizationId = queryParam(req, 'organizationId');
   if (organizationId === undefined) throw invalidArgument('organization_id is required');
   ownOrganization(store, grant, organizationId);
   const listing = `directories:${organizationId}`;
   const rows = store.appReads.directories(organizationId, tokens.open(listing, queryParam(req, 'pageToken')), PAGE_SIZE + 1);
   const page = paged(rows, tokens, listing, (row) => row.id);
-  return { scimDirectories: page.items.map((row) => scimDirectory(store.directories.get(row.id))), nextPageToken: page.nextPageToken };
+  // A serve limited to some directories (--env, --directory) leaves the others out, as if they were not there.
+  const served = page.items.filter((row) => grant.serves(row.id));
+  return { scimDirectories: served.map((row) => scimDirectory(store.directories.get(row.id))), nextPageToken: page.nextPageToken };
 }
 
-export function getScimDirectory(store: Store, grant: ApiKeyGrant, id: string) {
+export function getScimDirectory(store: Store, grant: Grant, id: string) {
   return { scimDirectory: scimDirectory(ownDirectory(store, grant, id)) };
 }
 
@@ -73,7 +76,7 @@ export function getScimDirectory(store: Store, grant: ApiKeyGrant, id: string) {
  * first directory is its primary whatever `primary` says (SSOReady would leave it with none, and
  * the organizationId selector with nothing to read); `primary: true` makes a later one primary.
  */
-export function createScimDirectory(store: Store, grant: ApiKeyGrant, req: Request) {
+export function createScimDirectory(store: Store, grant: Grant, req: Request) {
   const body = bodyObject(req);
   const organizationId = optionalString(body, 'organizationId');
   if (!organizationId) throw invalidArgument('organization_id is required');
@@ -86,14 +89,14 @@ export function createScimDirectory(store: Store, grant: ApiKeyGrant, req: Reque
 }
 
 /** Only `primary` changes (as in SSOReady); `false` leaves it alone, since an organization keeps one primary. */
-export function updateScimDirectory(store: Store, grant: ApiKeyGrant, id: string, req: Request) {
+export function updateScimDirectory(store: Store, grant: Grant, id: string, req: Request) {
   ownDirectory(store, grant, id);
   if (optionalBoolean(bodyObject(req), 'primary')) store.directories.makePrimary(id);
   return { scimDirectory: scimDirectory(store.directories.get(id)) };
 }
 
 /** The old token stops working with this write. */
-export function rotateBearerToken(store: Store, grant: ApiKeyGrant, id: string) {
+export function rotateBearerToken(store: Store, grant: Grant, id: string) {
   ownDirectory(store, grant, id);
   return { bearerToken: store.directories.rotateToken(id).token };
 }

@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from 'express';
-import type { ApiKeyGrant, Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { runWaitingForLock } from '../lock-wait.js';
-import { authenticateKey, requireManagement } from './auth.js';
+import { authenticateKey, requireManagement, type Grant } from './auth.js';
 import { apiErrorMiddleware, notFound } from './errors.js';
 import * as management from './management.js';
 import { PageTokens } from './page-token.js';
@@ -16,20 +16,20 @@ function send(res: Response, body: unknown): void {
 /** Bodies of the app API are an organization or a directory: a few hundred bytes. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-type Handler = (grant: ApiKeyGrant, req: Request) => unknown;
+type Handler = (grant: Grant, req: Request) => unknown;
 
 /**
  * The app API under /v1: SSOReady's REST API (the routes its SDKs call), so an app written against
  * SSOReady reads what the IdP provisioned here unchanged. The key is checked before the body is read.
  */
-export function appApiRouter(store: Store, onInternalError: (error: unknown, req: Request) => void): express.Router {
+export function appApiRouter(store: Store, onInternalError: (error: unknown, req: Request) => void, serves?: (directoryId: string) => boolean): express.Router {
   const tokens = new PageTokens(store.appReads.pageTokenKey());
   const parseJson = express.json({ type: () => true, limit: MAX_BODY_BYTES });
   const router = express.Router();
 
   const route = (writes: boolean, managementOnly: boolean, handler: Handler) => (req: Request, res: Response, next: (error?: unknown) => void) => {
     try {
-      const grant = authenticateKey(store, req);
+      const grant = authenticateKey(store, req, serves);
       if (managementOnly) requireManagement(grant);
       const run = () => runWaitingForLock(store, writes, () => send(res, handler(grant, req)), res, next);
       if (writes) parseJson(req, res, (error?: unknown) => (error === undefined ? run() : next(error)));

@@ -1,18 +1,11 @@
 import type { Request } from 'express';
-import type { ApiKeyGrant, AppResourceRow, Store } from '../../store/index.js';
+import type { AppResourceRow, Store } from '../../store/index.js';
 import { invalidArgument, notFound } from './errors.js';
+import type { Grant } from './auth.js';
 import type { PageTokens } from './page-token.js';
+import { PAGE_SIZE, paged } from './paging.js';
 import { queryParam } from './params.js';
 import { oneOf, pageOf } from './shapes.js';
-
-/** SSOReady's page size, fixed: an app written against it pages in tens. */
-export const PAGE_SIZE = 10;
-
-/** One page of rows fetched one past the page, and the token for the rest ("" on the last page). */
-export function paged<T>(rows: T[], tokens: PageTokens, listing: string, cursorOf: (row: T) => string): { items: T[]; nextPageToken: string } {
-  if (rows.length <= PAGE_SIZE) return { items: rows, nextPageToken: '' };
-  return { items: rows.slice(0, PAGE_SIZE), nextPageToken: tokens.sign(listing, cursorOf(rows[PAGE_SIZE]!)) };
-}
 
 const cursorOf = (row: AppResourceRow) => row.cursor;
 
@@ -20,10 +13,10 @@ const cursorOf = (row: AppResourceRow) => row.cursor;
  * The directory a listing reads: one of scimDirectoryId, organizationId (its primary directory) or
  * organizationExternalId, checked against the key's environment, which is all a key ever sees.
  */
-function selectedDirectory(store: Store, grant: ApiKeyGrant, req: Request): string {
+function selectedDirectory(store: Store, grant: Grant, req: Request): string {
   const directoryId = queryParam(req, 'scimDirectoryId');
   if (directoryId !== undefined) {
-    if (!store.appReads.directory(grant.environmentId, directoryId)) throw notFound(`no SCIM directory ${directoryId} in this API key's environment`);
+    if (!store.appReads.directory(grant.environmentId, directoryId) || !grant.serves(directoryId)) throw notFound(`no SCIM directory ${directoryId} in this API key's environment`);
     return directoryId;
   }
   const organizationId = queryParam(req, 'organizationId');
@@ -31,6 +24,7 @@ function selectedDirectory(store: Store, grant: ApiKeyGrant, req: Request): stri
     if (!store.appReads.organization(grant.environmentId, { id: organizationId })) throw notFound(`no organization ${organizationId} in this API key's environment`);
     const primary = store.appReads.primaryDirectoryId(organizationId);
     if (primary === undefined) throw invalidArgument(`bad organization_id: organization ${organizationId} has no primary SCIM directory`);
+    if (!grant.serves(primary)) throw notFound(`organization ${organizationId}'s primary SCIM directory is not served here (serve --env/--directory)`);
     return primary;
   }
   const externalId = queryParam(req, 'organizationExternalId');
@@ -38,13 +32,14 @@ function selectedDirectory(store: Store, grant: ApiKeyGrant, req: Request): stri
     const organization = store.appReads.organization(grant.environmentId, { externalId });
     const primary = organization && store.appReads.primaryDirectoryId(organization.id);
     if (primary === undefined) throw invalidArgument('bad organization_external_id: organization not found, or organization does not have a primary SCIM directory');
+    if (!grant.serves(primary)) throw notFound(`organization ${externalId}'s primary SCIM directory is not served here (serve --env/--directory)`);
     return primary;
   }
   throw invalidArgument('one of scim_directory_id, organization_id, or organization_external_id must be provided');
 }
 
 /** GET /v1/scim/users: the directory's users, or (scimGroupId) a group's user members; deleted ones included. */
-export function listScimUsers(store: Store, tokens: PageTokens, grant: ApiKeyGrant, req: Request) {
+export function listScimUsers(store: Store, tokens: PageTokens, grant: Grant, req: Request) {
   const directoryId = selectedDirectory(store, grant, req);
   const groupId = queryParam(req, 'scimGroupId');
   const pageToken = queryParam(req, 'pageToken');
@@ -61,21 +56,21 @@ export function listScimUsers(store: Store, tokens: PageTokens, grant: ApiKeyGra
   return pageOf('scimUsers', page.items, page.nextPageToken);
 }
 
-export function getScimUser(store: Store, grant: ApiKeyGrant, id: string) {
+export function getScimUser(store: Store, grant: Grant, id: string) {
   const row = store.appReads.user(grant.environmentId, id);
-  if (!row) throw notFound(`no SCIM user ${id} in this API key's environment`);
+  if (!row || !grant.serves(row.directoryId)) throw notFound(`no SCIM user ${id} in this API key's environment`);
   return oneOf('scimUser', row);
 }
 
-export function listScimGroups(store: Store, tokens: PageTokens, grant: ApiKeyGrant, req: Request) {
+export function listScimGroups(store: Store, tokens: PageTokens, grant: Grant, req: Request) {
   const directoryId = selectedDirectory(store, grant, req);
   const listing = `groups:${directoryId}`;
   const page = paged(store.appReads.groups(directoryId, tokens.open(listing, queryParam(req, 'pageToken')), PAGE_SIZE + 1), tokens, listing, cursorOf);
   return pageOf('scimGroups', page.items, page.nextPageToken);
 }
 
-export function getScimGroup(store: Store, grant: ApiKeyGrant, id: string) {
+export function getScimGroup(store: Store, grant: Grant, id: string) {
   const row = store.appReads.group(grant.environmentId, id);
-  if (!row) throw notFound(`no SCIM group ${id} in this API key's environment`);
+  if (!row || !grant.serves(row.directoryId)) throw notFound(`no SCIM group ${id} in this API key's environment`);
   return oneOf('scimGroup', row);
 }
