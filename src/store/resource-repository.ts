@@ -99,8 +99,9 @@ export abstract class ResourceRepository {
 
   /**
    * Bring a deleted resource back under the same id, as a new resource: what a create does when its
-   * name is a deleted one's. Its old memberships stay behind (a created resource is in no group and
-   * has no members until told so); created_at restarts. The caller writes the created event: back
+   * name is a deleted one's. Its memberships with live groups and members are dropped (a created
+   * resource is in no group and has no members until told so); those with deleted ones stay, as the
+   * app API shows them. created_at restarts. The caller writes the created event: back
    * under its id, the resource is new to the IdP, and the app hears of it as created.
    */
   protected revive(id: string, setColumns: string, values: unknown[], now: string): StoredResource {
@@ -108,7 +109,14 @@ export abstract class ResourceRepository {
       .prepare(`UPDATE ${this.table} SET ${setColumns}, created_at = ?, updated_at = ?, deleted_at = NULL, version = version + 1 WHERE id = ? AND deleted_at IS NOT NULL RETURNING ${RESOURCE_COLUMNS}`)
       .get(...values, now, now, id) as ResourceRow | undefined;
     if (!row) throw new NotFoundError(this.entity, id);
-    this.sql.prepare('DELETE FROM scim_group_members_retained WHERE group_id = @id OR member_id = @id').run({ id });
+    // Only memberships with a live other side go: a deleted group keeps the members it had, for the app.
+    this.sql
+      .prepare(
+        `DELETE FROM scim_group_members_retained WHERE
+           (member_id = @id AND group_id IN (SELECT id FROM scim_groups WHERE deleted_at IS NULL))
+           OR (group_id = @id AND (member_id IN (SELECT id FROM scim_users WHERE deleted_at IS NULL) OR member_id IN (SELECT id FROM scim_groups WHERE deleted_at IS NULL)))`,
+      )
+      .run({ id });
     return toResource(row);
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scimctl, tempDb } from '../helpers/cli.js';
 import { entraUser, scim, startTestServer, type TestDirectory, type TestServer } from '../helpers/server.js';
 
 // The app API over HTTP, as SSOReady's SDK calls it: Bearer API key, camelCase query names, JSON out.
@@ -121,7 +122,7 @@ describe('GET /v1/scim/users', () => {
 
   it('selects the directory by organizationId (its primary) or organizationExternalId, in camelCase or snake_case', async () => {
     const expected = (await api(`/v1/scim/users?scimDirectoryId=${dir0.id}`)).body;
-    for (const query of [`organizationId=${orgId}`, `organization_id=${orgId}`, 'organizationExternalId=acme-co', 'organization_external_id=acme-co', `scim_directory_id=${dir0.id}`]) {
+    for (const query of [`organizationId=${orgId}`, `organization_id=${orgId}`, `scimDirectoryId=&scim_directory_id=${dir0.id}`, 'organizationExternalId=acme-co', 'organization_external_id=acme-co', `scim_directory_id=${dir0.id}`]) {
       const page = await api(`/v1/scim/users?${query}`);
       expect(page.status, query).toBe(200);
       expect(page.body, query).toEqual(expected);
@@ -244,6 +245,10 @@ describe('errors, as google.rpc.Status', () => {
       expect(answer.body.details).toEqual([]);
     }
     expect(await api('/v1/nothing')).toMatchObject({ status: 404, body: { code: 5, message: 'no route GET /v1/nothing in the app API' } });
+    // Not valid %-encoding: 404 too, and only once the key is known.
+    expect(await api('/v1/scim/users/%E0%A4%A')).toMatchObject({ status: 404, body: { code: 5, message: 'no such id: the path is not valid URL encoding' } });
+    expect((await api('/v1/scim/users/%E0%A4%A', { key: null })).status).toBe(401);
+    expect((await api('/v1/nothing', { key: null })).status).toBe(401);
   });
 
   it('400 for a malformed body, with the key checked first', async () => {
@@ -271,6 +276,24 @@ describe('management: organizations and SCIM directories', () => {
     const replaced = await manage(`/v1/organizations/${org.id}`, { method: 'PATCH', body: { displayName: 'Initech Corp', domains: ['initech.example'] } });
     expect(replaced.body).toEqual({ organization: { ...org, displayName: 'Initech Corp', externalId: '', domains: ['initech.example'] } });
     expect(await manage('/v1/organizations', { method: 'POST', body: { external_id: 'acme-co' } })).toMatchObject({ status: 409, body: { code: 6 } });
+  });
+
+  it('takes an organization without a name (as SSOReady does), refuses control characters, and export then seed still round-trips', async () => {
+    const nameless = await manage('/v1/organizations', { method: 'POST', body: { externalId: 'nameless', domains: [] } });
+    expect(nameless.body.organization).toMatchObject({ displayName: '', externalId: 'nameless' });
+    expect(await manage('/v1/organizations', { method: 'POST', body: { displayName: 'a\u0000b' } })).toMatchObject({
+      status: 400,
+      body: { code: 3, message: 'displayName must not contain control characters' },
+    });
+    const exported = await scimctl(t.store.path, ['export', 'test']);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    const copy = tempDb();
+    try {
+      const seeded = await scimctl(copy.db, ['seed', '-'], { input: exported.stdout });
+      expect(seeded.exitCode, seeded.stderr).toBe(0);
+    } finally {
+      copy.cleanup();
+    }
   });
 
   it('pages organizations ten at a time', async () => {

@@ -74,6 +74,22 @@ describe('soft deletes in the store', () => {
     expect(rawDb(store).prepare('SELECT member_id FROM scim_group_members_retained WHERE group_id = ?').pluck().all(g.id)).toEqual([ann.id]);
   });
 
+  it('a revived user leaves the deleted groups it was in with it as a member, and goes from the live ones', () => {
+    const { store, dirs } = open();
+    const d = dirs[0]!;
+    const ann = store.users.create(d, { userName: 'ann' }, NOW);
+    const old = store.groups.create(d, { displayName: 'Old' }, [{ value: ann.id }], NOW);
+    const live = store.groups.create(d, { displayName: 'Live' }, [{ value: ann.id }], NOW);
+    store.users.delete(d, ann.id, NOW);
+    store.groups.delete(d, old.id, NOW);
+    const retained = (group: string) => rawDb(store).prepare('SELECT member_id FROM scim_group_members_retained WHERE group_id = ?').pluck().all(group);
+    expect([retained(old.id), retained(live.id)]).toEqual([[ann.id], [ann.id]]);
+    expect(store.users.create(d, { userName: 'ann' }, NOW).id).toBe(ann.id);
+    // The deleted group still shows the member it had; the live group does not get the new incarnation back.
+    expect([retained(old.id), retained(live.id)]).toEqual([[ann.id], []]);
+    expect(store.groups.members(live.id)).toEqual([]);
+  });
+
   it('keeps its invariants through a long random run of creates, deletes, revivals, renames and member changes', () => {
     const { store, dirs } = open();
     const d = dirs[0]!;

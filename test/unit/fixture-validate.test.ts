@@ -87,7 +87,6 @@ describe('validateFixture', () => {
     ['a duplicate environment', (f) => void (f.environments as Json[]).push({ name: 'ci' }), ['environments[1].name: duplicate environment name "ci" (also environments[0].name)']],
     ['an invalid public URL', (f) => void (env(f).publicUrl = 'nope'), ['environments[0].publicUrl: invalid URL "nope" (Give an absolute http(s) URL, e.g. https://scim.example.test)']],
     ['a missing organization key', (f) => void delete org(f).key, ['environments[0].organizations[0].key: required']],
-    ['an empty organization name', (f) => void (org(f).name = ''), ['environments[0].organizations[0].name: required']],
     [
       'two organizations with one external id',
       (f) => void (env(f).organizations as Json[]).push({ key: 'acme2', name: 'Acme 2', externalId: 'acme' }),

@@ -43,9 +43,12 @@ function toApiError(error: unknown): ApiError | undefined {
   if (stored instanceof NotFoundError) return notFound(stored.message);
   if (stored instanceof ConflictError) return new ApiError(Code.ALREADY_EXISTS, stored.message);
   if (stored instanceof BusyError || isBusy(error)) return new ApiError(Code.UNAVAILABLE, 'the database is busy: another scimctl command holds its write lock; retry shortly');
-  const status = (error as { status?: unknown } | null)?.status;
-  // express.json's own errors: malformed JSON, a body over the limit, an unsupported charset.
-  if (typeof status === 'number' && status >= 400 && status < 500) return invalidArgument(`invalid request body: ${(error as Error).message}`);
+  const e = error as { status?: unknown; type?: unknown; message?: string } | null;
+  // express.json's own errors (type entity.* / charset.* / encoding.*): malformed JSON, a body over the limit, an unsupported charset.
+  if (typeof e?.type === 'string' && /^(entity|charset|encoding)\./.test(e.type)) return invalidArgument(`invalid request body: ${e.message}`);
+  // A path id that is not valid %-encoding names nothing.
+  if (error instanceof URIError || (e?.status === 400 && e.message?.startsWith('Failed to decode param'))) return notFound('no such id: the path is not valid URL encoding');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return invalidArgument(e.message ?? 'bad request');
   return undefined;
 }
 

@@ -30,7 +30,10 @@ function organizationFields(req: Request) {
       throw invalidArgument(`domains: ${(error as Error).message}`);
     }
   });
-  return { name: optionalString(body, 'displayName') ?? '', externalId: optionalString(body, 'externalId') || null, domains };
+  // Empty is allowed (SSOReady allows it); control characters would reach terminals and fixtures.
+  const name = (optionalString(body, 'displayName') ?? '').trim();
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw invalidArgument('displayName must not contain control characters');
+  return { name, externalId: optionalString(body, 'externalId')?.trim() || null, domains };
 }
 
 export function listOrganizations(store: Store, tokens: PageTokens, grant: Grant, req: Request) {

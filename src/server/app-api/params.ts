@@ -8,8 +8,9 @@ import { invalidArgument } from './errors.js';
 export function queryParam(req: Request, camel: string): string | undefined {
   const snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   const query = req.query as Record<string, unknown>;
-  const value = query[camel] ?? query[snake];
-  if (value === undefined || value === '') return undefined;
+  const present = (v: unknown) => v !== undefined && v !== '';
+  const value = present(query[camel]) ? query[camel] : query[snake];
+  if (!present(value)) return undefined;
   if (typeof value !== 'string') throw invalidArgument(`${camel} must be given once`);
   return value;
 }

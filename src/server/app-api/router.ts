@@ -26,10 +26,20 @@ export function appApiRouter(store: Store, onInternalError: (error: unknown, req
   const tokens = new PageTokens(store.appReads.pageTokenKey());
   const parseJson = express.json({ type: () => true, limit: MAX_BODY_BYTES });
   const router = express.Router();
+  // The key is checked first, for every path: before the route decodes its `:id` or reads a body.
+  const grants = new WeakMap<Request, Grant>();
+  router.use((req: Request, _res: Response, next: (error?: unknown) => void) => {
+    try {
+      grants.set(req, authenticateKey(store, req, serves));
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
 
   const route = (writes: boolean, managementOnly: boolean, handler: Handler) => (req: Request, res: Response, next: (error?: unknown) => void) => {
     try {
-      const grant = authenticateKey(store, req, serves);
+      const grant = grants.get(req)!;
       if (managementOnly) requireManagement(grant);
       const run = () => runWaitingForLock(store, writes, () => send(res, handler(grant, req)), res, next);
       if (writes) parseJson(req, res, (error?: unknown) => (error === undefined ? run() : next(error)));
