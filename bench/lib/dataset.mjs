@@ -122,10 +122,14 @@ export function fillDataset(path, { users, spare = 0, loadGroups = 20, smallGrou
   db.transaction(() => {
     db.prepare('INSERT INTO environments (id, name, public_url, created_at) VALUES (?, ?, ?, ?)').run(envId, 'bench', 'http://localhost:8080', now);
     db.prepare('INSERT INTO organizations (id, environment_id, display_name, external_id, created_at) VALUES (?, ?, ?, ?, ?)').run(orgId, envId, 'Contoso (bench)', null, now);
-    db.prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at, is_primary) VALUES (?, ?, ?, ?, ?, ?, 1)').run(
+    db.prepare('INSERT INTO scim_directories (id, organization_id, name, token_hash, token_created_at, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       directoryId, orgId, 'bench', hashToken(token), now, now,
     );
-    db.prepare('INSERT INTO api_keys (id, environment_id, name, key_hash, management, created_at) VALUES (?, ?, ?, ?, 0, ?)').run(newId('api_key'), envId, 'bench', hashToken(apiKey), now);
+    // Schema 3 on (primary directories, API keys); BENCH_CLI may point at an older build for an A/B run.
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'api_keys'").get()) {
+      db.prepare('UPDATE scim_directories SET is_primary = 1 WHERE id = ?').run(directoryId);
+      db.prepare('INSERT INTO api_keys (id, environment_id, name, key_hash, management, created_at) VALUES (?, ?, ?, ?, 0, ?)').run(newId('api_key'), envId, 'bench', hashToken(apiKey), now);
+    }
     for (let i = 0; i < users; i++) {
       userIds[i] = newId('scim_user');
       addUser(userIds[i], userNameOf(i), i);

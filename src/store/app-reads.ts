@@ -34,13 +34,14 @@ export interface AppDirectoryRow {
   hasToken: number;
 }
 
-const USER_COLUMNS = `CAST(u.seq AS TEXT) AS cursor, u.id, u.directory_id AS directoryId, ${userJson('u')} AS json`;
-const GROUP_COLUMNS = `CAST(g.seq AS TEXT) AS cursor, g.id, g.directory_id AS directoryId, ${groupJson('g')} AS json`;
+/** Columns of an AppResourceRow, for a scim_users or scim_groups row named `r`. */
+const USER_COLUMNS = `CAST(r.seq AS TEXT) AS cursor, r.id, r.directory_id AS directoryId, ${userJson('r')} AS json`;
+const GROUP_COLUMNS = `CAST(r.seq AS TEXT) AS cursor, r.id, r.directory_id AS directoryId, ${groupJson('r')} AS json`;
 const ORGANIZATION_COLUMNS = `o.id, o.environment_id AS environmentId, o.display_name AS displayName, o.external_id AS externalId,
   (SELECT coalesce(json_group_array(domain), '[]') FROM (SELECT domain FROM organization_domains WHERE organization_id = o.id ORDER BY domain)) AS domains`;
 const DIRECTORY_COLUMNS = 'd.id, d.organization_id AS organizationId, o.environment_id AS environmentId, d.is_primary AS "primary", d.token_hash IS NOT NULL AS hasToken';
 
-/** A cursor that is not a number starts from the beginning (callers check tokens before they get here). */
+/** No cursor: from the beginning. A cursor comes from a page token the caller has verified. */
 const seqCursor = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(cursor));
 
 export class AppReadRepository {
@@ -67,33 +68,23 @@ export class AppReadRepository {
   }
 
   user(environmentId: string, id: string): AppResourceRow | undefined {
-    return this.sql
-      .prepare(
-        `SELECT ${USER_COLUMNS} FROM scim_users u JOIN scim_directories d ON d.id = u.directory_id JOIN organizations o ON o.id = d.organization_id
-         WHERE u.id = ? AND o.environment_id = ?`,
-      )
-      .get(id, environmentId) as AppResourceRow | undefined;
+    return this.resource('scim_users', USER_COLUMNS, environmentId, id);
   }
 
   group(environmentId: string, id: string): AppResourceRow | undefined {
-    return this.sql
-      .prepare(
-        `SELECT ${GROUP_COLUMNS} FROM scim_groups g JOIN scim_directories d ON d.id = g.directory_id JOIN organizations o ON o.id = d.organization_id
-         WHERE g.id = ? AND o.environment_id = ?`,
-      )
-      .get(id, environmentId) as AppResourceRow | undefined;
+    return this.resource('scim_groups', GROUP_COLUMNS, environmentId, id);
   }
 
   /** A page of the directory's users, deleted ones included, in creation order, on the (directory_id, seq) index. */
   users(directoryId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
     return this.sql
-      .prepare(`SELECT ${USER_COLUMNS} FROM scim_users u WHERE u.directory_id = ? AND u.seq >= ? ORDER BY u.seq LIMIT ?`)
+      .prepare(`SELECT ${USER_COLUMNS} FROM scim_users r WHERE r.directory_id = ? AND r.seq >= ? ORDER BY r.seq LIMIT ?`)
       .all(directoryId, seqCursor(cursor), limit) as AppResourceRow[];
   }
 
   groups(directoryId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
     return this.sql
-      .prepare(`SELECT ${GROUP_COLUMNS} FROM scim_groups g WHERE g.directory_id = ? AND g.seq >= ? ORDER BY g.seq LIMIT ?`)
+      .prepare(`SELECT ${GROUP_COLUMNS} FROM scim_groups r WHERE r.directory_id = ? AND r.seq >= ? ORDER BY r.seq LIMIT ?`)
       .all(directoryId, seqCursor(cursor), limit) as AppResourceRow[];
   }
 
@@ -125,6 +116,16 @@ export class AppReadRepository {
     return this.sql
       .prepare(`SELECT ${DIRECTORY_COLUMNS} FROM scim_directories d JOIN organizations o ON o.id = d.organization_id WHERE d.organization_id = ? AND d.id >= ? ORDER BY d.id LIMIT ?`)
       .all(organizationId, cursor ?? '', limit) as AppDirectoryRow[];
+  }
+
+  /** A user or group by id, if it belongs to the environment (`columns` name the row `r`). */
+  private resource(table: 'scim_users' | 'scim_groups', columns: string, environmentId: string, id: string): AppResourceRow | undefined {
+    return this.sql
+      .prepare(
+        `SELECT ${columns} FROM ${table} r JOIN scim_directories d ON d.id = r.directory_id JOIN organizations o ON o.id = d.organization_id
+         WHERE r.id = ? AND o.environment_id = ?`,
+      )
+      .get(id, environmentId) as AppResourceRow | undefined;
   }
 
   /** The key that signs page tokens, made once per database (so tokens survive a restart of serve). */

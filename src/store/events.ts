@@ -112,27 +112,11 @@ export class EventRepository {
 
   /** A user event; data is the user as it is now (after the change), plus `previous` for an update. */
   user(type: EventType, userId: string, now: string, previous?: Record<string, unknown>): void {
-    this.sql
-      .prepare(
-        `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, request_key, created_at, data)
-         SELECT @type, o.environment_id, d.organization_id, u.directory_id, u.id, @key, @now,
-                CASE WHEN @previous IS NULL THEN ${userJson('u')} ELSE json_set(${userJson('u')}, '$.previous', json(@previous)) END
-         FROM scim_users u JOIN scim_directories d ON d.id = u.directory_id JOIN organizations o ON o.id = d.organization_id WHERE u.id = @id`,
-      )
-      .run({ type, id: userId, key: this.requestKey, now, previous: previous ? JSON.stringify(previous) : null });
-    this.appended();
+    this.resourceEvent('scim_users', userJson('r'), type, userId, now, previous);
   }
 
   group(type: EventType, groupId: string, now: string, previous?: Record<string, unknown>): void {
-    this.sql
-      .prepare(
-        `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, request_key, created_at, data)
-         SELECT @type, o.environment_id, d.organization_id, g.directory_id, g.id, @key, @now,
-                CASE WHEN @previous IS NULL THEN ${groupJson('g')} ELSE json_set(${groupJson('g')}, '$.previous', json(@previous)) END
-         FROM scim_groups g JOIN scim_directories d ON d.id = g.directory_id JOIN organizations o ON o.id = d.organization_id WHERE g.id = @id`,
-      )
-      .run({ type, id: groupId, key: this.requestKey, now, previous: previous ? JSON.stringify(previous) : null });
-    this.appended();
+    this.resourceEvent('scim_groups', groupJson('r'), type, groupId, now, previous);
   }
 
   /** group.user_added / group.user_removed; data is `{group, user}`. */
@@ -248,6 +232,18 @@ export class EventRepository {
            AND seq <= coalesce((SELECT min(acknowledged_seq) FROM webhook_cursors), 9e18)`,
       )
       .run({ budget }).changes;
+  }
+
+  private resourceEvent(table: 'scim_users' | 'scim_groups', json: string, type: EventType, id: string, now: string, previous: Record<string, unknown> | undefined): void {
+    this.sql
+      .prepare(
+        `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, request_key, created_at, data)
+         SELECT @type, o.environment_id, d.organization_id, r.directory_id, r.id, @key, @now,
+                CASE WHEN @previous IS NULL THEN ${json} ELSE json_set(${json}, '$.previous', json(@previous)) END
+         FROM ${table} r JOIN scim_directories d ON d.id = r.directory_id JOIN organizations o ON o.id = d.organization_id WHERE r.id = @id`,
+      )
+      .run({ type, id, key: this.requestKey, now, previous: previous ? JSON.stringify(previous) : null });
+    this.appended();
   }
 
   private appended(): void {
