@@ -1,27 +1,12 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
-import type { Context } from './context.js';
 import { usageError } from '../core/errors.js';
-import type { ApiKey, Environment } from '../store/index.js';
-import { pickEnvironment } from './pickers.js';
+import type { ApiKey } from '../store/index.js';
+import { soleEnvironment } from './pickers.js';
 
 export function registerApiKey(program: Command): void {
   const apikey = program.command('apikey').description("manage API keys for the app API (one environment each; shown once, stored as a hash)");
   for (const register of [registerApiKeyCreate, registerApiKeyList, registerApiKeyRevoke]) register(apikey);
-}
-
-/**
- * --env, or the only environment there is. With several and no TTY to ask at, the usage error lists
- * them, so the next try can name one.
- */
-async function keyEnvironment(ctx: Context, ref: string | undefined): Promise<Environment> {
-  if (ref !== undefined) return ctx.store.environments.get(ref);
-  const all = ctx.store.environments.list();
-  if (all.length === 1) return all[0]!;
-  if (all.length > 1 && (!ctx.interactive || ctx.json)) {
-    throw usageError('missing required --env <env>: this database has several environments', `Pass --env with one of: ${all.map((e) => e.name).join(', ')}`);
-  }
-  return pickEnvironment(ctx, undefined);
 }
 
 function registerApiKeyCreate(apikey: Command): void {
@@ -35,7 +20,7 @@ function registerApiKeyCreate(apikey: Command): void {
       action(async (ctx, opts: { env?: string; name?: string; management?: boolean }) => {
         const name = opts.name?.trim();
         if (opts.name !== undefined && !name) throw usageError('--name must not be empty');
-        const env = await keyEnvironment(ctx, opts.env);
+        const env = await soleEnvironment(ctx, opts.env);
         const { apiKey, key } = ctx.store.apiKeys.create({ environmentId: env.id, name: name ?? null, management: opts.management ?? false });
         ctx.result({ id: apiKey.id, name: apiKey.name, environmentId: apiKey.environmentId, management: apiKey.management, key, createdAt: apiKey.createdAt }, () => `${ctx.color.bold('API key:')} ${key}`);
         if (ctx.json) return;

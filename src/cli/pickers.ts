@@ -69,3 +69,17 @@ export function findOrganization(store: Store, ref: string): Organization {
   }
   return matches[0] ?? store.organizations.get(ref);
 }
+
+/**
+ * --env, or the only environment there is. With several and no TTY to ask at, the usage error lists
+ * them, so the next try can name one.
+ */
+export async function soleEnvironment(ctx: Context, ref: string | undefined): Promise<Environment> {
+  if (ref !== undefined) return ctx.store.environments.get(ref);
+  const all = ctx.store.environments.list();
+  if (all.length === 1) return all[0]!;
+  if (all.length > 1 && (!ctx.interactive || ctx.json)) {
+    throw usageError('missing required --env <env>: this database has several environments', `Pass --env with one of: ${all.map((e) => e.name).join(', ')}`);
+  }
+  return pickEnvironment(ctx, undefined);
+}

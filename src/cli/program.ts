@@ -10,6 +10,8 @@ import { registerEnv } from './env.js';
 import { registerGroup } from './group.js';
 import type { CliIo, CliOutput } from './io.js';
 import { registerLog } from './log.js';
+import { registerEvents } from './events.js';
+import { registerWebhook } from './webhook.js';
 import { registerOrg } from './org.js';
 import { registerServe } from './serve.js';
 import { registerSeed } from './seed.js';
@@ -55,7 +57,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(jsonErrors ? false : USAGE_HINT)
     .exitOverride();
-  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerSeed, registerExport, registerServe, registerStatus, registerConfig, registerCompletion];
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerEvents, registerWebhook, registerSeed, registerExport, registerServe, registerStatus, registerConfig, registerCompletion];
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();

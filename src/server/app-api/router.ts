@@ -3,6 +3,7 @@ import type { Store } from '../../store/index.js';
 import { runWaitingForLock } from '../lock-wait.js';
 import { authenticateKey, requireManagement, type Grant } from './auth.js';
 import { apiErrorMiddleware, notFound } from './errors.js';
+import { listEvents } from './events.js';
 import * as management from './management.js';
 import { PageTokens } from './page-token.js';
 import * as scim from './scim-reads.js';
@@ -56,6 +57,8 @@ export function appApiRouter(store: Store, onInternalError: (error: unknown, req
   router.get('/scim/users/:id', read((g, req) => scim.getScimUser(store, g, id(req))));
   router.get('/scim/groups', read((g, req) => scim.listScimGroups(store, tokens, g, req)));
   router.get('/scim/groups/:id', read((g, req) => scim.getScimGroup(store, g, id(req))));
+
+  router.get('/events', read((g, req) => listEvents(store, g, req)));
 
   router.get('/organizations', manage(false, (g, req) => management.listOrganizations(store, tokens, g, req)));
   router.post('/organizations', manage(true, (g, req) => management.createOrganization(store, g, req)));
