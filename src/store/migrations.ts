@@ -204,14 +204,18 @@ export const migrations: readonly Migration[] = [
     version: 4,
     sql: `
       -- One row per change to a user, a group or a membership, written in the same transaction as
-      -- the change. seq is the commit order (AUTOINCREMENT: never reused, even after trimming), and
-      -- event ids are made from it. data is the app API's JSON of the resource at that moment.
+      -- the change. seq is the commit order, and event ids are made from it. It is never reused:
+      -- rows go only by trimming the oldest (never the newest), so max(seq) + 1 always grows; no
+      -- foreign keys either (a deleted directory's events age out like the rest), and no AUTOINCREMENT,
+      -- whose bookkeeping page cost every write another page. data is the app API's JSON of the
+      -- resource at that moment. No index: every write would pay for it, and every reader walks seq
+      -- from a cursor (a poller, a forward) or from the newest (a person listing), which the key serves.
       CREATE TABLE events (
-        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq              INTEGER PRIMARY KEY,
         type             TEXT NOT NULL,
         environment_id   TEXT NOT NULL,
         organization_id  TEXT NOT NULL,
-        directory_id     TEXT NOT NULL REFERENCES scim_directories(id) ON DELETE CASCADE,
+        directory_id     TEXT NOT NULL,
         -- The user or group; for a membership event, the group, and member_id the user.
         resource_id      TEXT NOT NULL,
         member_id        TEXT,
@@ -220,9 +224,6 @@ export const migrations: readonly Migration[] = [
         created_at       TEXT NOT NULL,
         data             TEXT NOT NULL
       );
-      CREATE INDEX events_directory ON events(directory_id, seq);
-      CREATE INDEX events_environment ON events(environment_id, seq);
-      CREATE INDEX events_resource ON events(resource_id, seq);
 
       -- The request_log row of a request that caused events carries the same key.
       ALTER TABLE request_log ADD COLUMN request_key TEXT;
