@@ -180,7 +180,11 @@ export class Forwarder {
     if (retryInMs !== undefined) await this.sleep(retryInMs, false);
   }
 
-  /** The event is done with: acknowledged, or not one this forwarder sends. */
+  /**
+   * The event is done with: acknowledged, or not one this forwarder sends. The cursor moves past
+   * other directories' events too (it is one number per URL), so two serves with different
+   * --env/--directory should not forward to the same URL.
+   */
   private passed(event: EventRecord): void {
     this.queue.shift();
     this.cursor = event.seq;

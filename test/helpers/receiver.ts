@@ -26,7 +26,8 @@ export class Receiver {
   private waiters: (() => void)[] = [];
 
   constructor(
-    private secret: () => string,
+    /** The secret to verify with; it may depend on the event (each environment signs with its own). */
+    private secret: (event: Received['event']) => string,
     public answer: (attempt: number, received: Received) => Answer = () => 200,
   ) {}
 
@@ -77,12 +78,13 @@ export class Receiver {
     const body = Buffer.concat(chunks).toString('utf8');
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     this.attempts++;
+    const event = JSON.parse(body) as Received['event'];
     try {
-      new Webhook(this.secret()).verify(body, headers);
+      new Webhook(this.secret(event)).verify(body, headers);
     } catch (error) {
       this.bad.push(`${headers['webhook-id']}: ${(error as Error).message}`);
     }
-    const received: Received = { id: headers['webhook-id']!, headers, body, event: JSON.parse(body) as Received['event'] };
+    const received: Received = { id: headers['webhook-id']!, headers, body, event };
     const answer = this.answer(this.attempts, received);
     received.headers['x-answered'] = answer === 'hang' ? 'hang' : answer < 300 ? '2xx' : String(answer);
     this.received.push(received);

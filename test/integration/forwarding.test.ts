@@ -289,7 +289,7 @@ describe('serve --forward-to', () => {
     }
   });
 
-  it('starts a new URL at new events, resumes a known one, and prints the forwarding banner line', async () => {
+  it('starts a URL used for the first time at new events, finds changes made elsewhere by polling, and prints the banner line', async () => {
     const store = openStore(tmp.db);
     store.users.create(directory.id, { schemas: [USER], userName: 'before@contoso.com', active: true }, new Date().toISOString());
     store.close();
@@ -308,5 +308,38 @@ describe('serve --forward-to', () => {
     await run.stop();
     await receiver.close();
     expect(receiver.received.map((r) => [r.event.type, r.event.data.email, r.event.requestId])).toEqual([['user.created', 'cli@contoso.com', null]]);
+  });
+
+  it('forwards only the served directories, each environment signing with its own secret', async () => {
+    const store = openStore(tmp.db);
+    const env2 = store.environments.create({ name: 'staging', publicUrl: 'http://localhost:8081' });
+    const org2 = store.organizations.create({ environmentId: env2.id, name: 'Fabrikam', domains: [] });
+    const other = store.directories.create({ organizationId: org2.id, name: 'Okta' });
+    const org1 = store.directories.list().find((d) => d.id === directory.id)!.organizationId;
+    const unserved = store.directories.create({ organizationId: org1, name: 'Unserved' }).directory.id;
+    store.close();
+    const receiver = await new Receiver((event) => secrets[event.environmentId as string]!).listen();
+    let secrets: Record<string, string> = {};
+    const run = serve({ forwardTo: receiver.url, directory: [directory.id, other.directory.id] });
+    const ready = await run.ready;
+    secrets = ready.forwardTo!.signingSecrets!;
+    expect(Object.keys(secrets)).toEqual([directory.environmentId, env2.id]);
+    expect(secrets[directory.environmentId]).not.toBe(secrets[env2.id]);
+    expect(ready.forwardTo!.signingSecret).toBe(secrets[directory.environmentId]);
+
+    const base = (id: string) => ready.directories.find((d) => d.id === id)!.baseUrl;
+    expect((await scim(base(directory.id))('/Users', 'POST', userBody('one'))).status).toBe(201);
+    const writer = openStore(tmp.db);
+    writer.users.create(unserved, { schemas: [USER], userName: 'skipped@contoso.com', active: true }, new Date().toISOString());
+    writer.close();
+    expect((await scim(base(other.directory.id), other.token)('/Users', 'POST', userBody('two'))).status).toBe(201);
+    await allAcknowledged(run, receiver.url);
+    await run.stop();
+    await receiver.close();
+    expect(receiver.bad).toEqual([]);
+    expect(receiver.received.map((r) => [r.event.environmentId, r.event.data.email])).toEqual([
+      [directory.environmentId, 'one@contoso.com'],
+      [env2.id, 'two@contoso.com'],
+    ]);
   });
 });
