@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Context } from '../../src/cli/context.js';
 import type { CliIo, CliOutput } from '../../src/cli/io.js';
@@ -341,5 +342,38 @@ describe('serve --forward-to', () => {
       [directory.environmentId, 'one@contoso.com'],
       [env2.id, 'two@contoso.com'],
     ]);
+  });
+
+  it('keeps its bookkeeping while another process holds the write lock, and writes it once the lock is free', async () => {
+    let secret = '';
+    const locker = new Database(tmp.db);
+    // The first delivery arrives while another connection holds the write lock for 300 ms.
+    const receiver = await new Receiver(() => secret, (attempt) => {
+      if (attempt === 1) {
+        locker.prepare('BEGIN IMMEDIATE').run();
+        setTimeout(() => locker.prepare('COMMIT').run(), 300);
+      }
+      return 200;
+    }).listen();
+    const run = serve({ forwardTo: receiver.url });
+    const ready = await run.ready;
+    secret = ready.forwardTo!.signingSecret;
+    const call = scim(ready.directories[0]!.baseUrl);
+    expect((await call('/Users', 'POST', userBody('locked'))).status).toBe(201);
+    await receiver.until((r) => r.received.length === 1);
+    await new Promise((r) => setTimeout(r, 150));
+    const events = run.ctx.store.events;
+    // Answered 150 ms ago, but neither the attempt nor the acknowledgement could be written yet.
+    expect([events.acknowledged(receiver.url), events.deliveries(1)]).toEqual([0, []]);
+    await allAcknowledged(run, receiver.url);
+    expect(events.deliveries(1).map((d) => d.status)).toEqual([200]);
+    expect((await call('/Users', 'POST', userBody('after'))).status).toBe(201);
+    await allAcknowledged(run, receiver.url);
+    await run.stop();
+    await receiver.close();
+    locker.close();
+    expect(receiver.bad).toEqual([]);
+    expect(receiver.received.map((r) => r.event.data.email)).toEqual(['locked@contoso.com', 'after@contoso.com']);
+    expect(run.stderr.text).toBe('');
   });
 });
