@@ -1,6 +1,7 @@
 import { usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
+import { isSigningSecret } from '../webhooks/signature.js';
 import { flagValue } from './options.js';
 
 /** The flags of `scimctl serve`, as commander hands them over. */
@@ -20,6 +21,8 @@ export interface ServeOptions {
   maxConnections?: string;
   env?: string[];
   directory?: string[];
+  forwardTo?: string;
+  signingSecret?: string;
 }
 
 /** The flags checked and normalized. */
@@ -40,6 +43,10 @@ export interface ServeFlags {
   logBudget: { maxRows: number; maxBytes: number };
   /** Connections open at once on the local listener. */
   maxConnections: number;
+  /** Forward events as signed webhooks to this URL (--forward-to). */
+  forwardTo: string | undefined;
+  /** The signing secret for every served environment (--signing-secret or SCIMCTL_WEBHOOK_SECRET); otherwise each environment's own. */
+  signingSecret: string | undefined;
 }
 
 export function parsePort(value: string): number {
@@ -71,8 +78,28 @@ export function parseSize(flag: string, value: string): number {
   return bytes;
 }
 
+/** An http(s) URL to forward events to. */
+export function parseForwardUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw usageError(`invalid --forward-to "${value}": give an http or https URL, such as http://localhost:3000/webhooks`);
+  }
+  return url.href;
+}
+
+/** A Standard Webhooks secret: `whsec_` and base64 of at least 16 bytes. `source` names the flag or variable. */
+export function parseSigningSecret(source: string, value: string): string {
+  if (!isSigningSecret(value)) throw usageError(`invalid ${source}: give whsec_ followed by the base64 of at least 16 random bytes`, 'Make one with: echo whsec_$(openssl rand -base64 32)');
+  return value;
+}
+
 /** Everything the flags alone can get wrong, found before anything listens. */
-export function parseServeFlags(opts: ServeOptions): ServeFlags {
+export function parseServeFlags(opts: ServeOptions, env: Record<string, string | undefined> = {}): ServeFlags {
   const port = parsePort(opts.port);
   const publicOverride = opts.publicUrl ? flagValue('--public-url', opts.publicUrl, normalizePublicUrl) : undefined;
   const domain = opts.domain !== undefined ? parseTunnelDomain(opts.domain) : undefined;
@@ -80,6 +107,12 @@ export function parseServeFlags(opts: ServeOptions): ServeFlags {
   if (!opts.tunnel && (domain || allowCidrs.length)) throw usageError(`${domain ? '--domain' : '--allow-cidr'} needs --tunnel`);
   if (opts.publicApi && !opts.tunnel) throw usageError('--public-api needs --tunnel (the local listener always serves the app API)');
   if (opts.tunnel && publicOverride) throw usageError('--public-url and --tunnel both set the public URL; pick one');
+  const forwardTo = opts.forwardTo !== undefined ? parseForwardUrl(opts.forwardTo) : undefined;
+  if (opts.signingSecret !== undefined && !forwardTo) throw usageError('--signing-secret needs --forward-to');
+  // The variable is for CI and may be set for every command: it only matters with --forward-to.
+  const fromEnv = forwardTo && opts.signingSecret === undefined && env.SCIMCTL_WEBHOOK_SECRET ? env.SCIMCTL_WEBHOOK_SECRET : undefined;
+  const signingSecret =
+    opts.signingSecret !== undefined ? parseSigningSecret('--signing-secret', opts.signingSecret) : fromEnv !== undefined ? parseSigningSecret('SCIMCTL_WEBHOOK_SECRET', fromEnv) : undefined;
   return {
     port,
     host: opts.host,
@@ -93,5 +126,7 @@ export function parseServeFlags(opts: ServeOptions): ServeFlags {
     shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),
     logBudget: { maxRows: parseCount('--log-max-rows', opts.logMaxRows ?? '100000', 100, 100_000_000), maxBytes: parseSize('--log-max-size', opts.logMaxSize ?? '256MB') },
     maxConnections: parseCount('--max-connections', opts.maxConnections ?? '1000', 10, 100_000),
+    forwardTo,
+    signingSecret,
   };
 }

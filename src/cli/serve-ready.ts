@@ -1,4 +1,5 @@
 import type { LogEntry } from '../store/index.js';
+import type { ForwardAttempt } from '../webhooks/forwarder.js';
 import type { Tunnel } from '../tunnel/tunnel.js';
 import { entraSteps, tokenSource, unreservedUrlWarning } from '../tunnel/instructions.js';
 import type { Context } from './context.js';
@@ -26,6 +27,14 @@ export interface Ready {
   createdId: string | undefined;
   /** How many directories the database has, when --env/--directory serve fewer. */
   outOf?: number | undefined;
+  /** serve --forward-to: where events go, and each served environment's signing secret. */
+  forwardTo: ForwardInfo | null;
+}
+
+export interface ForwardInfo {
+  url: string;
+  /** By environment id, in the order of the served directories. */
+  secrets: Record<string, string>;
 }
 
 /**
@@ -49,7 +58,17 @@ export function printReady(ctx: Context, ready: Ready): void {
 /** The --json ready line. */
 function readyJson(r: Ready) {
   const tunnel = r.tunnel ? { provider: r.tunnel.provider, domain: r.domain ?? null, allowCidrs: r.allowCidrs } : null;
-  return { url: r.localUrl, publicUrl: r.publicUrl, appApiUrl: appApiUrl(r), tunnel, directories: r.directories };
+  return { url: r.localUrl, publicUrl: r.publicUrl, appApiUrl: appApiUrl(r), tunnel, directories: r.directories, forwardTo: forwardJson(r.forwardTo) };
+}
+
+/**
+ * `{url, signingSecret}`: the secret of the (first) served environment; `signingSecrets` by
+ * environment id is added only when several environments are served, each signing with its own.
+ */
+function forwardJson(f: ForwardInfo | null) {
+  if (!f) return null;
+  const secrets = Object.entries(f.secrets);
+  return { url: f.url, signingSecret: secrets[0]?.[1] ?? null, ...(secrets.length > 1 ? { signingSecrets: f.secrets } : {}) };
 }
 
 /** Where an app reaches the app API: the local listener, or the public URL with --public-api. */
@@ -70,6 +89,11 @@ function banner(ctx: Context, r: Ready): string[] {
   }
   lines.push(c.dim(`App API (SSOReady-compatible): ${appApiUrl(r)}/v1 — key from \`scimctl apikey create\``));
   if (r.outOf !== undefined) lines.push(c.dim(`Serving ${r.directories.length} of the database's ${r.outOf} directories (--env/--directory); the others answer 401.`));
+  if (r.forwardTo) {
+    const secrets = Object.entries(r.forwardTo.secrets);
+    const signed = secrets.length === 1 ? `signing secret ${secrets[0]![1]}` : `signing secrets: ${secrets.map(([env, secret]) => `${env} ${secret}`).join(', ')}`;
+    lines.push(`Forwarding events to ${r.forwardTo.url} (${signed})`);
+  }
   if (r.createdId) lines.push('', `Created a default directory ${r.createdId}.`);
   return lines;
 }
@@ -101,3 +125,14 @@ export function requestLine(ctx: Context, entry: LogEntry): string {
   const query = entry.query ? c.dim('?' + escapeControls(entry.query)) : '';
   return `${c.dim(entry.time)} ${escapeControls(entry.method).padEnd(6)} ${escapeControls(entry.path)}${query} ${status} ${c.dim(entry.durationMs.toFixed(1) + 'ms')}${entry.errorKind ? ' ' + c.yellow(entry.errorKind) : ''}`;
 }
+
+/** The line per webhook delivery attempt while forwarding (stderr): time, event, outcome, duration, and the retry after a failure. */
+export function deliveryLine(ctx: Context, a: ForwardAttempt): string {
+  const c = ctx.errColor;
+  const d = a.delivery;
+  const outcome = d.status !== null ? (d.ok ? c.green(d.status) : c.red(d.status)) : c.red(escapeControls(d.error ?? 'failed'));
+  const retry = a.retryInMs !== undefined ? ' ' + c.yellow(`retrying in ${seconds(a.retryInMs)} (attempt ${a.attempt} failed)`) : '';
+  return `${c.dim(d.time)} ${'EVENT'.padEnd(6)} ${a.event.id} ${a.event.type} → ${outcome} ${c.dim(d.durationMs.toFixed(1) + 'ms')}${retry}`;
+}
+
+const seconds = (ms: number) => `${ms >= 1000 ? Math.round(ms / 100) / 10 : Math.round(ms) / 1000} s`;

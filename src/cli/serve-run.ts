@@ -3,7 +3,7 @@ import { USAGE_HINT } from './options.js';
 import { createApp, type AppOptions } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
 import { baseUrlFor } from '../core/urls.js';
-import type { Store } from '../store/index.js';
+import type { LogEntry, Store } from '../store/index.js';
 import { defaultDirectory } from './serve-default.js';
 import { missingAuthtoken } from '../tunnel/ngrok-errors.js';
 import { createTunnel } from '../tunnel/select.js';
@@ -12,14 +12,17 @@ import { resolveAuthtoken } from './config.js';
 import type { Context } from './context.js';
 import type { CliIo } from './io.js';
 import { parseServeFlags, type ServeFlags, type ServeOptions } from './serve-flags.js';
-import { printReady, requestLine, type ServedDirectory } from './serve-ready.js';
+import { deliveryLine, printReady, requestLine, type ForwardInfo, type ServedDirectory } from './serve-ready.js';
 import { resolveScope, servedDirectories, type ServeScope } from './serve-scope.js';
+import { Forwarder, type ForwardTiming } from '../webhooks/forwarder.js';
 
 export interface ServeDeps {
   /** Resolves when serve should stop; by default the first stop request from io (SIGINT or SIGTERM). */
   stop?: Promise<unknown>;
   /** The tunnel to use with --tunnel; by default ngrok (or the SCIMCTL_TUNNEL=local test fake). */
   tunnel?: Tunnel;
+  /** With --forward-to: retry, poll and timeout settings (tests use milliseconds). */
+  forwardTiming?: Partial<ForwardTiming>;
 }
 
 type Authtoken = ReturnType<typeof resolveAuthtoken>;
@@ -32,6 +35,8 @@ interface Serving {
   /** The public URL at start: the tunnel's, or --public-url. */
   publicUrl: string | undefined;
   unsubscribe: (() => void) | undefined;
+  /** With --forward-to; started by announce(), once the served directories are known. */
+  forwarder: Forwarder | undefined;
 }
 
 /**
@@ -43,7 +48,7 @@ interface Serving {
  * Shutdown: tunnel, then local server, then (in action()) the database.
  */
 export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps = {}): Promise<void> {
-  const flags = parseServeFlags(opts);
+  const flags = parseServeFlags(opts, ctx.io.env);
   // A mistyped --env or --directory fails before anything listens.
   const scope = resolveScope(ctx, opts.env ?? [], opts.directory ?? []);
   const tunnel = flags.tunnel ? (deps.tunnel ?? createTunnel(ctx.io.env)) : undefined;
@@ -53,7 +58,7 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
   const signal = deps.stop ? undefined : stopSignal(ctx.io);
   const stop = deps.stop ?? signal!.promise;
   try {
-    const serving = await start(ctx, flags, scope, tunnel, auth, stop);
+    const serving = await start(ctx, flags, scope, tunnel, auth, stop, deps.forwardTiming);
     try {
       await announce(ctx, flags, scope, serving);
       await stop;
@@ -67,15 +72,39 @@ export async function runServe(ctx: Context, opts: ServeOptions, deps: ServeDeps
 }
 
 /** Listen locally, open the tunnel if asked, and record the running server for other commands. */
-async function start(ctx: Context, flags: ServeFlags, scope: ServeScope, tunnel: Tunnel | undefined, auth: Authtoken, stop: Promise<unknown>): Promise<Serving> {
+async function start(
+  ctx: Context,
+  flags: ServeFlags,
+  scope: ServeScope,
+  tunnel: Tunnel | undefined,
+  auth: Authtoken,
+  stop: Promise<unknown>,
+  forwardTiming: Partial<ForwardTiming> = {},
+): Promise<Serving> {
   const store = ctx.store;
   store.useServingCache();
   // Read by the public app on every request, and changed when ngrok reconnects elsewhere.
   const urls: { tunnel: string | undefined } = { tunnel: undefined };
+  const printLines = !ctx.json && !flags.quiet;
+  const forwarder = flags.forwardTo
+    ? new Forwarder({
+        ...forwardTiming,
+        store,
+        url: flags.forwardTo,
+        serves: scope ? (id) => scope.has(id) : undefined,
+        onAttempt: printLines ? (attempt) => ctx.notice(deliveryLine(ctx, attempt)) : undefined,
+        onError: (error) => ctx.notice(ctx.errColor.yellow(`webhooks: ${error instanceof Error ? error.message : String(error)}`)),
+      })
+    : undefined;
+  // A write request has written its events by the time it is logged: the forwarder looks at once.
+  const onRequest = (entry: LogEntry) => {
+    if (forwarder && entry.method !== 'GET') forwarder.poke();
+    if (printLines) ctx.notice(requestLine(ctx, entry));
+  };
   const common: Omit<AppOptions, 'publicUrl'> = {
     store,
     logBudget: flags.logBudget,
-    onRequest: ctx.json || flags.quiet ? undefined : (entry) => ctx.notice(requestLine(ctx, entry)),
+    onRequest: printLines || forwarder ? onRequest : undefined,
     onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
     ...(scope ? { serves: (id: string) => scope.has(id) } : {}),
   };
@@ -102,7 +131,7 @@ async function start(ctx: Context, flags: ServeFlags, scope: ServeScope, tunnel:
   const publicUrl = urls.tunnel ?? flags.publicOverride;
   store.waitingOnLock(() => store.servers.register({ pid: process.pid, localUrl: server.url, publicUrl: publicUrl ?? null }));
   const unsubscribe = tunnel?.onStatus(tunnelStatus(ctx, store, server, urls));
-  return { store, server, tunnel, publicUrl, unsubscribe };
+  return { store, server, tunnel, publicUrl, unsubscribe, forwarder };
 }
 
 /** Prints what a dropped, restored or closed tunnel means, and keeps the recorded public URL current. */
@@ -144,12 +173,26 @@ async function announce(ctx: Context, flags: ServeFlags, scope: ServeScope, serv
     const token = created?.directory.id === d.id ? created.token : flags.rotateToken ? store.directories.rotateToken(d.id).token : undefined;
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }
-  const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, publicApi: flags.publicApi, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined };
+  const forwardTo = serving.forwarder ? startForwarding(store, serving.forwarder, flags.signingSecret, servedDirectories(store.directories.list(), scope)) : null;
+  const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, publicApi: flags.publicApi, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined, forwardTo };
   printReady(ctx, ready);
   store.failFastOnLock();
 }
 
-/** Tunnel, then local server; the database is closed by action(). */
+/**
+ * The secret of every served environment (stored, so `events resend` and the next serve sign the
+ * same way), then the forwarder. With --signing-secret every served environment gets that one.
+ */
+function startForwarding(store: Store, forwarder: Forwarder, secret: string | undefined, served: { environmentId: string }[]): ForwardInfo {
+  const secrets: Record<string, string> = {};
+  for (const environmentId of new Set(served.map((d) => d.environmentId))) {
+    secrets[environmentId] = secret ? store.events.setSigningSecret(environmentId, secret) : store.events.signingSecret(environmentId);
+  }
+  forwarder.start();
+  return { url: forwarder.url, secrets };
+}
+
+/** Tunnel, then the local server and the forwarder together (both get the deadline); the database is closed by action(). */
 async function shutdown(ctx: Context, serving: Serving, deadlineMs: number): Promise<void> {
   const { store, server, tunnel } = serving;
   // The last bookkeeping writes may wait for another process's lock again: nothing is left to stall.
@@ -160,7 +203,7 @@ async function shutdown(ctx: Context, serving: Serving, deadlineMs: number): Pro
     store.servers.setPublicUrl(process.pid, null);
     if (!ctx.json) ctx.notice('Tunnel closed.');
   }
-  await server.close(deadlineMs);
+  await Promise.all([server.close(deadlineMs), serving.forwarder?.stop(deadlineMs)]);
   store.servers.unregister(process.pid);
 }
 

@@ -7,6 +7,11 @@ import { createHmac } from 'node:crypto';
  */
 export const SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{20,}={0,2}$/;
 
+/** A secret scimctl can sign with: the pattern, and at least 16 bytes once decoded. */
+export function isSigningSecret(value: string): boolean {
+  return SECRET_PATTERN.test(value) && Buffer.from(value.slice('whsec_'.length), 'base64').length >= 16;
+}
+
 export function signatureHeaders(secret: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   const signature = createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64');

@@ -1,0 +1,78 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/store.js';
+import { tempDb } from '../helpers/cli.js';
+import { Receiver } from '../helpers/receiver.js';
+import { spawnServe } from '../helpers/serve.js';
+import { entraUser } from '../helpers/server.js';
+
+const temp = tempDb();
+afterAll(() => temp.cleanup());
+
+/** Reads the database as another process would. */
+async function untilStored(check: (store: ReturnType<typeof openStore>) => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const store = openStore(temp.db);
+    try {
+      if (check(store)) return;
+    } finally {
+      store.close();
+    }
+    if (Date.now() > deadline) throw new Error('the database never got there');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('serve --forward-to as a real process', () => {
+  it('killed with SIGKILL and restarted: delivers everything not acknowledged, nothing acknowledged twice', async () => {
+    let secret = '';
+    const receiver = await new Receiver(() => secret).listen();
+    const first = await spawnServe(temp.db, ['--forward-to', receiver.url]);
+    const ready = first.ready as typeof first.ready & { forwardTo: { url: string; signingSecret: string } };
+    secret = ready.forwardTo.signingSecret;
+    expect(ready.forwardTo.url).toBe(receiver.url);
+    const [directory] = ready.directories;
+    const post = async (name: string) => {
+      const res = await fetch(`${directory!.baseUrl}/Users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${directory!.token}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify(entraUser(name)),
+      });
+      expect(res.status).toBe(201);
+    };
+
+    // Three events delivered and acknowledged (the acknowledgement is in the database).
+    for (const name of ['a1', 'a2', 'a3']) await post(name);
+    await receiver.until((r) => r.delivered.length === 3);
+    await untilStored((s) => s.events.acknowledged(receiver.url) === 3);
+
+    // The receiver goes away; three more events fail to arrive (connection refused) …
+    await receiver.close();
+    for (const name of ['b1', 'b2', 'b3']) await post(name);
+    await untilStored((s) => s.events.deliveries(4).length >= 1);
+    // … and serve dies without a chance to clean up.
+    first.process.kill('SIGKILL');
+    await first.process;
+
+    await receiver.listen(receiver.port);
+    const second = await spawnServe(temp.db, ['--forward-to', receiver.url]);
+    expect((second.ready as typeof ready).forwardTo.signingSecret).toBe(secret); // the environment's, from the database
+    await receiver.until((r) => r.delivered.length === 6);
+    await untilStored((s) => s.events.acknowledged(receiver.url) === 6);
+    const stopped = await second.stop();
+    await receiver.close();
+
+    expect(stopped.exitCode).toBe(0);
+    expect(receiver.bad).toEqual([]);
+    const ids = receiver.received.map((r) => r.id);
+    expect(ids).toEqual(['evt_000000000001', 'evt_000000000002', 'evt_000000000003', 'evt_000000000004', 'evt_000000000005', 'evt_000000000006']);
+    expect(receiver.received.map((r) => r.event.data.email)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3'].map((n) => `${n}@contoso.com`));
+    const store = openStore(temp.db);
+    try {
+      expect(store.events.deliveries(4).map((d) => d.error ?? d.status).at(0)).toBe('connection refused');
+      expect(store.events.deliveries(4).at(-1)?.status).toBe(200);
+    } finally {
+      store.close();
+    }
+  });
+});
