@@ -20,7 +20,7 @@ export function registerWebhook(program: Command): void {
         if (ctx.json) return;
         const c = ctx.errColor;
         ctx.notice(c.dim('Unlike bearer tokens and API keys, scimctl stores this secret (it signs every delivery); this command shows it again.'));
-        if (opts.rotate) ctx.notice(c.green(`Rotated the webhook signing secret of ${env.name}; restart a running \`scimctl serve\` so its deliveries use the new one`));
+        if (opts.rotate) ctx.notice(c.green(`Rotated the webhook signing secret of ${env.name}; a running \`scimctl serve\` signs its next delivery with the new one`));
       }),
     );
 }

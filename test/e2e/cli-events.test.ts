@@ -294,7 +294,7 @@ describe('webhook secret', () => {
     const secret = /^Signing secret: (whsec_\S+)\n$/.exec(rotated.stdout)?.[1];
     expect(secret).toMatch(/^whsec_/);
     expect(secret).not.toBe(first.signingSecret);
-    expect(rotated.stderr).toContain(`Rotated the webhook signing secret of demo; restart a running \`scimctl --db ${db} serve\` so its deliveries use the new one\n`);
+    expect(rotated.stderr).toContain(`Rotated the webhook signing secret of demo; a running \`scimctl --db ${db} serve\` signs its next delivery with the new one\n`);
     expect((await scimctlJson<{ signingSecret: string }>(db, ['webhook', 'secret'])).signingSecret).toBe(secret);
   });
 
