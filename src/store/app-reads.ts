@@ -41,6 +41,16 @@ const ORGANIZATION_COLUMNS = `o.id, o.environment_id AS environmentId, o.display
   (SELECT coalesce(json_group_array(domain), '[]') FROM (SELECT domain FROM organization_domains WHERE organization_id = o.id ORDER BY domain)) AS domains`;
 const DIRECTORY_COLUMNS = 'd.id, d.organization_id AS organizationId, o.environment_id AS environmentId, d.is_primary AS "primary", d.token_hash IS NOT NULL AS hasToken';
 
+/**
+ * The seqs of one page of a directory's users or groups, deleted ones included: the live and the
+ * deleted (directory_id, seq) indexes walked from the cursor and merged, so the page reads its own
+ * rows only.
+ */
+const pageOfSeqs = (table: 'scim_users' | 'scim_groups') =>
+  `SELECT seq FROM ${table} WHERE directory_id = @directory AND deleted_at IS NULL AND seq >= @cursor
+   UNION ALL SELECT seq FROM ${table} WHERE directory_id = @directory AND deleted_at IS NOT NULL AND seq >= @cursor
+   ORDER BY seq LIMIT @limit`;
+
 /** No cursor: from the beginning. A cursor comes from a page token the caller has verified. */
 const seqCursor = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(cursor));
 
@@ -78,14 +88,14 @@ export class AppReadRepository {
   /** A page of the directory's users, deleted ones included, in creation order, on the (directory_id, seq) index. */
   users(directoryId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
     return this.sql
-      .prepare(`SELECT ${USER_COLUMNS} FROM scim_users r WHERE r.directory_id = ? AND r.seq >= ? ORDER BY r.seq LIMIT ?`)
-      .all(directoryId, seqCursor(cursor), limit) as AppResourceRow[];
+      .prepare(`SELECT ${USER_COLUMNS} FROM scim_users r WHERE r.seq IN (${pageOfSeqs('scim_users')}) ORDER BY r.seq`)
+      .all({ directory: directoryId, cursor: seqCursor(cursor), limit }) as AppResourceRow[];
   }
 
   groups(directoryId: string, cursor: string | undefined, limit: number): AppResourceRow[] {
     return this.sql
-      .prepare(`SELECT ${GROUP_COLUMNS} FROM scim_groups r WHERE r.directory_id = ? AND r.seq >= ? ORDER BY r.seq LIMIT ?`)
-      .all(directoryId, seqCursor(cursor), limit) as AppResourceRow[];
+      .prepare(`SELECT ${GROUP_COLUMNS} FROM scim_groups r WHERE r.seq IN (${pageOfSeqs('scim_groups')}) ORDER BY r.seq`)
+      .all({ directory: directoryId, cursor: seqCursor(cursor), limit }) as AppResourceRow[];
   }
 
   /**

@@ -153,9 +153,16 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX scim_groups_display_name ON scim_groups(directory_id, display_name COLLATE NOCASE) WHERE deleted_at IS NULL;
       CREATE INDEX scim_groups_deleted_display_name ON scim_groups(directory_id, display_name COLLATE NOCASE) WHERE deleted_at IS NOT NULL;
 
-      -- SCIM listings page and count live rows on these, never touching deleted ones.
-      CREATE INDEX scim_users_live_seq ON scim_users(directory_id, seq) WHERE deleted_at IS NULL;
-      CREATE INDEX scim_groups_live_seq ON scim_groups(directory_id, seq) WHERE deleted_at IS NULL;
+      -- A directory's resources in creation order, split by whether they are deleted: SCIM listings
+      -- page and count live rows on the first, never touching deleted ones; the app API merges both.
+      -- They replace version 2's (directory_id, seq) indexes, so a write maintains as many as before.
+      DROP INDEX scim_users_directory_seq;
+      DROP INDEX scim_groups_directory_seq;
+      -- deleted_at is in them (always NULL in the first) only so that SQLite sees they cover a count.
+      CREATE INDEX scim_users_live_seq ON scim_users(directory_id, seq, deleted_at) WHERE deleted_at IS NULL;
+      CREATE INDEX scim_groups_live_seq ON scim_groups(directory_id, seq, deleted_at) WHERE deleted_at IS NULL;
+      CREATE INDEX scim_users_deleted_seq ON scim_users(directory_id, seq, deleted_at) WHERE deleted_at IS NOT NULL;
+      CREATE INDEX scim_groups_deleted_seq ON scim_groups(directory_id, seq, deleted_at) WHERE deleted_at IS NOT NULL;
 
       -- Memberships of deleted users and groups, moved out of scim_group_members when either side is
       -- deleted. scim_group_members thus links only live resources, and SCIM's member rendering and
