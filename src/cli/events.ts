@@ -10,6 +10,7 @@ import { deliver } from '../webhooks/deliver.js';
 import type { Context } from './context.js';
 import { parseListLimit } from './options.js';
 import { findDirectory } from './pickers.js';
+import { parseWebhookUrl } from './serve-flags.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -114,7 +115,7 @@ export function registerEvents(program: Command): void {
         const event = findEvent(ctx, id);
         const url = opts.to ?? ctx.store.events.lastUrl();
         if (url === undefined) throw usageError('no URL to send to: events have not been forwarded from this database yet', 'Pass --to <url>');
-        if (!/^https?:$/.test(parseUrl(url)?.protocol ?? '')) throw usageError(`invalid --to "${url}": give an http:// or https:// URL`);
+        parseWebhookUrl(url, '--to');
         const { ok, ...delivery } = await deliver(url, event, ctx.store.events.signingSecret(event.environmentId));
         ctx.store.events.recordDelivery(event.seq, delivery);
         if (!ok) throw new CliError('runtime', `${event.id} to ${url}: ${outcome(delivery)} after ${duration(delivery)}`, `See \`scimctl events show ${event.id}\``);
@@ -125,14 +126,6 @@ export function registerEvents(program: Command): void {
 
 const truncated = (ctx: Context, shown: number) =>
   ctx.notice(ctx.errColor.yellow(`Showing the newest ${shown} event${shown === 1 ? '' : 's'}; pass --limit 0 for all, or a larger --limit.`));
-
-function parseUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
 
 const outcome = (d: Delivery) => (d.status === null ? (d.error ?? 'no answer') : `HTTP ${d.status}`);
 const duration = (d: Delivery) => `${Math.round(d.durationMs)}ms`;

@@ -78,16 +78,22 @@ export function parseSize(flag: string, value: string): number {
   return bytes;
 }
 
-/** An http(s) URL to forward events to. */
-export function parseForwardUrl(value: string): string {
+/**
+ * An http(s) URL to send webhooks to (--forward-to, events resend --to). One with a user name or
+ * password is refused without echoing it: fetch cannot send it, and every failed attempt would log it.
+ */
+export function parseWebhookUrl(value: string, flag: string): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
     url = undefined;
   }
+  if (url && (url.username || url.password)) {
+    throw usageError(`invalid ${flag}: a URL with a user name or password is not supported`, 'Give the URL without credentials; verify deliveries by their signature instead');
+  }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw usageError(`invalid --forward-to "${value}": give an http or https URL, such as http://localhost:3000/webhooks`);
+    throw usageError(`invalid ${flag} "${value}": give an http or https URL, such as http://localhost:3000/webhooks`);
   }
   return url.href;
 }
@@ -107,7 +113,7 @@ export function parseServeFlags(opts: ServeOptions, env: Record<string, string |
   if (!opts.tunnel && (domain || allowCidrs.length)) throw usageError(`${domain ? '--domain' : '--allow-cidr'} needs --tunnel`);
   if (opts.publicApi && !opts.tunnel) throw usageError('--public-api needs --tunnel (the local listener always serves the app API)');
   if (opts.tunnel && publicOverride) throw usageError('--public-url and --tunnel both set the public URL; pick one');
-  const forwardTo = opts.forwardTo !== undefined ? parseForwardUrl(opts.forwardTo) : undefined;
+  const forwardTo = opts.forwardTo !== undefined ? parseWebhookUrl(opts.forwardTo, '--forward-to') : undefined;
   if (opts.signingSecret !== undefined && !forwardTo) throw usageError('--signing-secret needs --forward-to');
   // The variable is for CI and may be set for every command: it only matters with --forward-to.
   const fromEnv = forwardTo && opts.signingSecret === undefined && env.SCIMCTL_WEBHOOK_SECRET ? env.SCIMCTL_WEBHOOK_SECRET : undefined;

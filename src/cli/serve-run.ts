@@ -91,7 +91,7 @@ async function start(
         ...forwardTiming,
         store,
         url: flags.forwardTo,
-        serves: scope ? (id) => scope.has(id) : undefined,
+        directoryIds: scope ? [...scope] : undefined,
         // A failed delivery is printed even with --quiet: a dead endpoint must not go unnoticed.
         onAttempt: ctx.json ? undefined : (attempt) => (printLines || !attempt.delivery.ok ? ctx.notice(deliveryLine(ctx, attempt)) : undefined),
         onError: (error) => ctx.notice(ctx.errColor.yellow(`webhooks: ${error instanceof Error ? error.message : String(error)}`)),

@@ -39,8 +39,12 @@ export interface EventQuery {
   environmentId?: string | undefined;
   directoryId?: string | undefined;
   types?: readonly string[] | undefined;
-  /** Only events after this seq (exclusive). */
+  /** Only events of these directories (serve --env/--directory). */
+  directoryIds?: readonly string[] | undefined;
+  /** Only events after this seq (exclusive)… */
   afterSeq?: number | undefined;
+  /** …and up to this one (inclusive). */
+  upToSeq?: number | undefined;
   limit: number;
   /** Oldest first (the default, for delivery and polling) or newest first (for a person reading a list). */
   newestFirst?: boolean | undefined;
@@ -68,6 +72,8 @@ export function parseEventId(id: string): number | undefined {
 /** How many events to keep; older ones go, but never one a webhook has not yet acknowledged. */
 export const DEFAULT_EVENT_BUDGET = 100_000;
 const TRIM_EVERY = 1000;
+/** A webhook URL that acknowledged nothing for this long no longer holds back trimming. */
+const STALE_CURSOR_MS = 7 * 24 * 3600 * 1000;
 
 const EVENT_COLUMNS = `e.seq, e.type, e.created_at AS createdAt, e.environment_id AS environmentId, e.organization_id AS organizationId,
   e.directory_id AS directoryId, e.resource_id AS resourceId, e.member_id AS memberId, e.request_key IS NOT NULL AS causedByRequest,
@@ -136,12 +142,16 @@ export class EventRepository {
     const rows = this.sql
       .prepare(
         `SELECT ${EVENT_COLUMNS} FROM events e
-         WHERE e.seq > @after AND (@env IS NULL OR e.environment_id = @env) AND (@dir IS NULL OR e.directory_id = @dir)
+         WHERE e.seq > @after AND (@upTo IS NULL OR e.seq <= @upTo)
+           AND (@env IS NULL OR e.environment_id = @env) AND (@dir IS NULL OR e.directory_id = @dir)
+           AND (@dirs IS NULL OR e.directory_id IN (SELECT value FROM json_each(@dirs)))
            AND (@types IS NULL OR e.type IN (SELECT value FROM json_each(@types)))
          ORDER BY e.seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`,
       )
       .all({
         after: query.afterSeq ?? 0,
+        upTo: query.upToSeq ?? null,
+        dirs: query.directoryIds ? JSON.stringify(query.directoryIds) : null,
         env: query.environmentId ?? null,
         dir: query.directoryId ?? null,
         types: query.types?.length ? JSON.stringify(query.types) : null,
@@ -223,15 +233,17 @@ export class EventRepository {
 
   /**
    * Keep at most `budget` events: the oldest go first, but never one that a webhook URL has not
-   * acknowledged yet (a forward that is behind keeps its backlog). Returns how many went.
+   * acknowledged yet (a forward that is behind keeps its backlog), unless that URL has acknowledged
+   * nothing for a week: a URL forwarded to once must not keep every event forever. Returns how many went.
    */
-  trim(budget = this.budget): number {
+  trim(budget = this.budget, now = Date.now()): number {
+    const since = new Date(now - STALE_CURSOR_MS).toISOString();
     return this.sql
       .prepare(
         `DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - @budget
-           AND seq <= coalesce((SELECT min(acknowledged_seq) FROM webhook_cursors), 9e18)`,
+           AND seq <= coalesce((SELECT min(acknowledged_seq) FROM webhook_cursors WHERE updated_at >= @since), 9e18)`,
       )
-      .run({ budget }).changes;
+      .run({ budget, since }).changes;
   }
 
   private resourceEvent(table: 'scim_users' | 'scim_groups', json: string, type: EventType, id: string, now: string, previous: Record<string, unknown> | undefined): void {

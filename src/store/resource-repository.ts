@@ -109,14 +109,17 @@ export abstract class ResourceRepository {
       .prepare(`UPDATE ${this.table} SET ${setColumns}, created_at = ?, updated_at = ?, deleted_at = NULL, version = version + 1 WHERE id = ? AND deleted_at IS NOT NULL RETURNING ${RESOURCE_COLUMNS}`)
       .get(...values, now, now, id) as ResourceRow | undefined;
     if (!row) throw new NotFoundError(this.entity, id);
-    // Only memberships with a live other side go: a deleted group keeps the members it had, for the app.
-    this.sql
+    // Only memberships with a live other side go: a deleted group keeps the members it had, for the
+    // app. The app saw those memberships (the app API lists them), so it hears that they ended.
+    const dropped = this.sql
       .prepare(
         `DELETE FROM scim_group_members_retained WHERE
            (member_id = @id AND group_id IN (SELECT id FROM scim_groups WHERE deleted_at IS NULL))
-           OR (group_id = @id AND (member_id IN (SELECT id FROM scim_users WHERE deleted_at IS NULL) OR member_id IN (SELECT id FROM scim_groups WHERE deleted_at IS NULL)))`,
+           OR (group_id = @id AND (member_id IN (SELECT id FROM scim_users WHERE deleted_at IS NULL) OR member_id IN (SELECT id FROM scim_groups WHERE deleted_at IS NULL)))
+         RETURNING group_id AS groupId, member_id AS memberId, member_type AS memberType`,
       )
-      .run({ id });
+      .all({ id }) as { groupId: string; memberId: string; memberType: string }[];
+    for (const m of dropped) if (m.memberType === 'User') this.events.membership('group.user_removed', m.groupId, m.memberId, now);
     return toResource(row);
   }
 }

@@ -36,7 +36,7 @@ export interface ForwarderOptions extends Partial<ForwardTiming> {
   store: Store;
   url: string;
   /** Only events of these directories are sent (serve --env/--directory); the others are passed over. */
-  serves?: ((directoryId: string) => boolean) | undefined;
+  directoryIds?: readonly string[] | undefined;
   onAttempt?: ((attempt: ForwardAttempt) => void) | undefined;
   /** Hears of bookkeeping that failed for another reason than a held lock; forwarding carries on. */
   onError?: ((error: unknown) => void) | undefined;
@@ -144,10 +144,6 @@ export class Forwarder {
           await this.sleep(this.timing.pollMs, true);
           continue;
         }
-        if (this.options.serves && !this.options.serves(head.directoryId)) {
-          this.passed(head);
-          continue;
-        }
         await this.attempt(await this.withRequestId(head));
       } catch (error) {
         // Only unexpected errors land here (deliver() never throws): report, breathe, go on.
@@ -191,13 +187,22 @@ export class Forwarder {
     this.attempts = 0;
   }
 
-  /** The oldest event not yet acknowledged, read in batches; undefined when there is none. */
+  /**
+   * The oldest event not yet acknowledged, read in batches of this serve's directories only (the
+   * others are skipped by SQLite, not one by one here); undefined when there is none. Everything
+   * listed before an empty queue has been handled, so the cursor moves over it, other directories'
+   * events included.
+   */
   private next(): EventRecord | undefined {
     if (this.queue.length === 0) {
+      this.cursor = Math.max(this.cursor, this.listedTo);
       const events = this.options.store.events;
-      if (events.latestSeq() <= this.listedTo) return undefined;
-      this.queue = events.list({ afterSeq: this.listedTo, limit: BATCH });
-      this.listedTo = this.queue.at(-1)?.seq ?? this.listedTo;
+      const latest = events.latestSeq();
+      if (latest <= this.listedTo) return undefined;
+      this.queue = events.list({ afterSeq: this.listedTo, upToSeq: latest, limit: BATCH, directoryIds: this.options.directoryIds });
+      // A short batch went through everything up to `latest`.
+      this.listedTo = this.queue.length === BATCH ? this.queue.at(-1)!.seq : latest;
+      if (this.queue.length === 0) this.cursor = this.listedTo;
     }
     return this.queue[0];
   }
@@ -211,7 +216,8 @@ export class Forwarder {
     if (!event.causedByRequest || event.requestId !== null || this.waitedFor === event.seq) return event;
     this.waitedFor = event.seq;
     const deadline = performance.now() + this.timing.requestIdWaitMs;
-    let current = event;
+    // Read again first: the row is usually written by now (a batch read earlier holds a stale null).
+    let current = this.options.store.events.get(event.seq) ?? event;
     while (current.requestId === null && performance.now() < deadline && !this.stopping) {
       await this.sleep(REQUEST_ID_POLL_MS, false);
       current = this.options.store.events.get(event.seq) ?? current;

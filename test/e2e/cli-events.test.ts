@@ -268,7 +268,15 @@ describe('events resend', () => {
     const refused = await scimctl(s.db, ['events', 'resend', evt(5), '--to', closed.url]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`^error: ${evt(5)} to ${closed.url}: connection refused after \\d+ms\\n`));
-    expect(await scimctl(s.db, ['events', 'resend', evt(5), '--to', 'ftp://example.test/x'])).toEqual({ exitCode: 2, stdout: '', stderr: 'error: invalid --to "ftp://example.test/x": give an http:// or https:// URL\n' });
+    expect(await scimctl(s.db, ['events', 'resend', evt(5), '--to', 'ftp://example.test/x'])).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'error: invalid --to "ftp://example.test/x": give an http or https URL, such as http://localhost:3000/webhooks\n',
+    });
+    // Credentials in the URL are refused, and never echoed (fetch cannot send them; each failure would log them).
+    const withPassword = await scimctl(s.db, ['events', 'resend', evt(5), '--to', 'http://hook:s3cret@127.0.0.1:9/x']);
+    expect(withPassword.exitCode).toBe(2);
+    expect(withPassword.stderr).toBe('error: invalid --to: a URL with a user name or password is not supported\nGive the URL without credentials; verify deliveries by their signature instead\n');
     expect((await scimctl(s.db, ['events', 'resend', evt(99), '--to', ok.url])).exitCode).toBe(1);
   });
 });

@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Forwarder } from '../../src/webhooks/forwarder.js';
+import { Receiver } from '../helpers/receiver.js';
+import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
+
+// Edges of events and forwarding: scale of a scoped forward, many events of one request, scope of
+// GET /v1/events, memberships a revival ends, and trimming past a URL that went quiet.
+
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const FAST = { retryBaseMs: 20, retryCapMs: 100, pollMs: 25 };
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+async function server(count: number, serves?: { id: string }): Promise<TestServer> {
+  const started = await startTestServer(count, serves ? { serves: (id) => id === serves.id } : {});
+  servers.push(started);
+  return started;
+}
+
+describe('forwarding at scale', () => {
+  it('passes over 30,000 events of a directory it does not serve without stalling the server', async () => {
+    const t = await server(2);
+    const [mine, other] = t.directories as [(typeof t.directories)[0], (typeof t.directories)[0]];
+    const secret = t.store.events.signingSecret(t.store.directories.get(mine.id).environmentId);
+    const receiver = await new Receiver(() => secret).listen();
+    const forwarder = new Forwarder({ ...FAST, store: t.store, url: receiver.url, directoryIds: [mine.id] });
+    forwarder.start();
+    try {
+      const now = new Date().toISOString();
+      t.store.transaction(() => {
+        for (let i = 0; i < 30_000; i++) t.store.users.create(other.id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${i}@x.test` }, now);
+      });
+      expect((await scim(mine, 'POST', '/Users', entraUser('mine'))).status).toBe(201);
+      let worstLag = 0;
+      let last = performance.now();
+      const ticker = setInterval(() => {
+        const at = performance.now();
+        worstLag = Math.max(worstLag, at - last - 5);
+        last = at;
+      }, 5);
+      await receiver.until((r) => r.delivered.length >= 1, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      clearInterval(ticker);
+      expect(receiver.delivered.map((d) => d.event.type)).toEqual(['user.created']);
+      expect(worstLag).toBeLessThan(150);
+      expect(t.store.events.acknowledged(receiver.url)).toBe(t.store.events.latestSeq());
+    } finally {
+      await forwarder.stop(100);
+      await receiver.close();
+    }
+  }, 30_000);
+
+  it('delivers the 301 events of one request quickly, each with that request\'s id', async () => {
+    const t = await server(1);
+    const [dir] = t.directories as [(typeof t.directories)[0]];
+    const secret = t.store.events.signingSecret(t.store.directories.get(dir.id).environmentId);
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) ids.push((await scim(dir, 'POST', '/Users', entraUser(`n${i}`))).body.id);
+    const receiver = await new Receiver(() => secret).listen();
+    const forwarder = new Forwarder({ ...FAST, store: t.store, url: receiver.url });
+    forwarder.start();
+    try {
+      const group = await scim(dir, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Everyone', members: ids.map((value) => ({ value })) });
+      expect(group.status).toBe(201);
+      const started = performance.now();
+      await receiver.until((r) => r.delivered.length >= 301, 20_000);
+      expect(performance.now() - started).toBeLessThan(3000);
+      const requestIds = new Set(receiver.delivered.map((d) => d.event.requestId));
+      expect(requestIds.size).toBe(1);
+      expect([...requestIds][0]).toMatch(/^req_\d+$/);
+    } finally {
+      await forwarder.stop(100);
+      await receiver.close();
+    }
+  }, 60_000);
+});
+
+describe('events and scope', () => {
+  it('GET /v1/events on a serve limited to some directories shows only theirs', async () => {
+    const served = { id: '' };
+    const t = await server(2, served);
+    const [mine, other] = t.directories as [(typeof t.directories)[0], (typeof t.directories)[0]];
+    served.id = mine.id;
+    const env = t.store.directories.get(mine.id).environmentId;
+    const key = t.store.apiKeys.create({ environmentId: env, management: false }).key;
+    const now = new Date().toISOString();
+    t.store.users.create(other.id, { schemas: [], userName: 'hidden@b.test' }, now);
+    t.store.users.create(mine.id, { schemas: [], userName: 'shown@a.test' }, now);
+    const answer = (await (await fetch(`${t.url}/v1/events`, { headers: { authorization: `Bearer ${key}` } })).json()) as { events: { directoryId: string }[] };
+    expect(answer.events.map((e) => e.directoryId)).toEqual([mine.id]);
+  });
+
+  it('a revival ends the memberships the app still listed with group.user_removed', async () => {
+    const t = await server(1);
+    const [dir] = t.directories as [(typeof t.directories)[0]];
+    const user = (await scim(dir, 'POST', '/Users', entraUser('alice'))).body.id as string;
+    const group = (await scim(dir, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Eng', members: [{ value: user }] })).body.id as string;
+    expect((await scim(dir, 'DELETE', `/Users/${user}`)).status).toBe(204);
+    const before = t.store.events.latestSeq();
+    expect((await scim(dir, 'POST', '/Users', entraUser('alice'))).body.id).toBe(user);
+    const events = t.store.events.list({ afterSeq: before, limit: 10 });
+    expect(events.map((e) => [e.type, e.resourceId, e.memberId])).toEqual([
+      ['group.user_removed', group, user],
+      ['user.created', user, null],
+    ]);
+  });
+
+  it('trims past a webhook URL that has acknowledged nothing for a week, never past a current one', async () => {
+    const t = await server(1);
+    const [dir] = t.directories as [(typeof t.directories)[0]];
+    const now = Date.now();
+    const weekAgo = new Date(now - 8 * 24 * 3600 * 1000).toISOString();
+    t.store.events.acknowledge('http://localhost:4000/old-hook', 0, weekAgo);
+    t.store.transaction(() => {
+      for (let i = 0; i < 300; i++) t.store.users.create(dir.id, { schemas: [], userName: `u${i}@x.test` }, new Date().toISOString());
+    });
+    t.store.events.acknowledge('http://localhost:4000/live-hook', 250, new Date().toISOString());
+    // The live URL is behind at 250: the 50 events after it stay whatever the budget.
+    expect(t.store.events.trim(10, now)).toBe(250);
+    expect(t.store.events.list({ limit: 1000 }).map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 251 + i));
+  });
+});
