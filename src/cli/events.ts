@@ -82,7 +82,7 @@ export function registerEvents(program: Command): void {
     .action(
       action(async (ctx, id: string) => {
         const event = findEvent(ctx, id);
-        const deliveries = ctx.store.events.deliveries(event.seq);
+        const deliveries = ctx.store.webhooks.deliveries(event.seq);
         ctx.result({ event: payload(event), deliveries }, () =>
           [
             renderFields([
@@ -113,11 +113,11 @@ export function registerEvents(program: Command): void {
     .action(
       action(async (ctx, id: string, opts: { to?: string }) => {
         const event = findEvent(ctx, id);
-        const url = opts.to ?? ctx.store.events.lastUrl();
+        const url = opts.to ?? ctx.store.webhooks.lastUrl();
         if (url === undefined) throw usageError('no URL to send to: events have not been forwarded from this database yet', 'Pass --to <url>');
         parseWebhookUrl(url, '--to');
-        const { ok, ...delivery } = await deliver(url, event, ctx.store.events.signingSecret(event.environmentId));
-        ctx.store.events.recordDelivery(event.seq, delivery);
+        const { ok, ...delivery } = await deliver(url, event, ctx.store.webhooks.signingSecret(event.environmentId));
+        ctx.store.webhooks.recordDelivery(event.seq, delivery);
         if (!ok) throw new CliError('runtime', `${event.id} to ${url}: ${outcome(delivery)} after ${duration(delivery)}`, `See \`scimctl events show ${event.id}\``);
         ctx.result({ id: event.id, ...delivery }, () => `${ctx.color.green('Delivered')} ${event.id} to ${safeCell(url)}: ${delivery.status} in ${duration(delivery)}`);
       }),

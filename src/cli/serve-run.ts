@@ -187,7 +187,7 @@ async function announce(ctx: Context, flags: ServeFlags, scope: ServeScope, serv
 function startForwarding(store: Store, forwarder: Forwarder, secret: string | undefined, served: { environmentId: string }[]): ForwardInfo {
   const secrets: Record<string, string> = {};
   for (const environmentId of new Set(served.map((d) => d.environmentId))) {
-    secrets[environmentId] = secret ? store.events.setSigningSecret(environmentId, secret) : store.events.signingSecret(environmentId);
+    secrets[environmentId] = secret ? store.webhooks.setSigningSecret(environmentId, secret) : store.webhooks.signingSecret(environmentId);
   }
   forwarder.start();
   return { url: forwarder.url, secrets };

@@ -15,7 +15,7 @@ export function registerWebhook(program: Command): void {
       action(async (ctx, opts: { env?: string; rotate?: boolean; yes?: boolean }) => {
         const env = await soleEnvironment(ctx, opts.env);
         if (opts.rotate) await ctx.confirm(`Rotate the webhook signing secret of ${env.name} (apps must verify with the new one from the next delivery)`, opts.yes);
-        const secret = opts.rotate ? ctx.store.events.rotateSigningSecret(env.id) : ctx.store.events.signingSecret(env.id);
+        const secret = opts.rotate ? ctx.store.webhooks.rotateSigningSecret(env.id) : ctx.store.webhooks.signingSecret(env.id);
         ctx.result({ environmentId: env.id, signingSecret: secret }, () => `${ctx.color.bold('Signing secret:')} ${secret}`);
         if (ctx.json) return;
         const c = ctx.errColor;

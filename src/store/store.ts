@@ -6,6 +6,7 @@ import { AppReadRepository } from './app-reads.js';
 import { DirectoryRepository } from './directories.js';
 import { EnvironmentRepository } from './environments.js';
 import { EventRepository } from './events.js';
+import { WebhookRepository } from './webhooks.js';
 import { GroupRepository } from './groups.js';
 import { ListWorker } from './list-worker.js';
 import { openDatabase, readableByOthers, type Sqlite } from './open.js';
@@ -34,6 +35,7 @@ export class Store implements Sql {
   readonly apiKeys: ApiKeyRepository;
   readonly appReads: AppReadRepository;
   readonly events: EventRepository;
+  readonly webhooks: WebhookRepository;
 
   private readonly db: Sqlite;
   private readonly statements = new Map<string, Statement>();
@@ -57,6 +59,7 @@ export class Store implements Sql {
     this.organizations = new OrganizationRepository(this);
     this.directories = new DirectoryRepository(this, this.servers);
     this.events = new EventRepository(this);
+    this.webhooks = new WebhookRepository(this);
     this.users = new UserRepository(this, this.events);
     this.groups = new GroupRepository(this, this.events);
     this.requestLog = new RequestLogRepository(this);

@@ -105,8 +105,8 @@ export class Forwarder {
   start(): void {
     const { store, url } = this.options;
     store.waitingOnLock(() => {
-      if (!store.events.knowsUrl(url)) store.events.acknowledge(url, store.events.latestSeq(), new Date().toISOString());
-      this.cursor = this.saved = this.listedTo = store.events.acknowledged(url);
+      if (!store.webhooks.knowsUrl(url)) store.webhooks.acknowledge(url, store.events.latestSeq(), new Date().toISOString());
+      this.cursor = this.saved = this.listedTo = store.webhooks.acknowledged(url);
     });
     this.running = this.loop();
   }
@@ -229,7 +229,7 @@ export class Forwarder {
   /** The environment's secret, read each time so a rotation applies at once; undefined while the database is locked (made on first use). */
   private secretFor(event: EventRecord): string | undefined {
     try {
-      return this.options.store.events.signingSecret(event.environmentId);
+      return this.options.store.webhooks.signingSecret(event.environmentId);
     } catch (error) {
       if (!isBusy(error)) this.report(error);
       return undefined;
@@ -238,12 +238,12 @@ export class Forwarder {
 
   /** Record the attempts and the acknowledged cursor; a held lock leaves them for the next turn. */
   private save(): void {
-    const events = this.options.store.events;
+    const webhooks = this.options.store.webhooks;
     try {
       while (this.unrecorded.length) {
         const { seq, delivery } = this.unrecorded[0]!;
         try {
-          events.recordDelivery(seq, delivery);
+          webhooks.recordDelivery(seq, delivery);
         } catch (error) {
           if (isBusy(error)) throw error;
           this.report(error); // e.g. the event was trimmed meanwhile: the record is dropped, not retried forever
@@ -251,7 +251,7 @@ export class Forwarder {
         this.unrecorded.shift();
       }
       if (this.cursor > this.saved) {
-        events.acknowledge(this.options.url, this.cursor, new Date().toISOString());
+        webhooks.acknowledge(this.options.url, this.cursor, new Date().toISOString());
         this.saved = this.cursor;
       }
     } catch (error) {

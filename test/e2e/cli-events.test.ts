@@ -246,7 +246,7 @@ describe('events resend', () => {
   });
 
   test('without --to: the URL events were last forwarded to', async () => {
-    withStore(s.db, (store) => store.events.acknowledge(ok.url, 0, new Date().toISOString()));
+    withStore(s.db, (store) => store.webhooks.acknowledge(ok.url, 0, new Date().toISOString()));
     const result = await scimctl(s.db, ['events', 'resend', evt(3), '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ id: evt(3), time: expect.any(String), url: ok.url, status: 200, durationMs: expect.any(Number), error: null, response: 'thanks' });

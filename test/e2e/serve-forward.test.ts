@@ -44,12 +44,12 @@ describe('serve --forward-to as a real process', () => {
     // Three events delivered and acknowledged (the acknowledgement is in the database).
     for (const name of ['a1', 'a2', 'a3']) await post(name);
     await receiver.until((r) => r.delivered.length === 3);
-    await untilStored((s) => s.events.acknowledged(receiver.url) === 3);
+    await untilStored((s) => s.webhooks.acknowledged(receiver.url) === 3);
 
     // The receiver goes away; three more events fail to arrive (connection refused) …
     await receiver.close();
     for (const name of ['b1', 'b2', 'b3']) await post(name);
-    await untilStored((s) => s.events.deliveries(4).length >= 1);
+    await untilStored((s) => s.webhooks.deliveries(4).length >= 1);
     // … and serve dies without a chance to clean up.
     first.process.kill('SIGKILL');
     await first.process;
@@ -58,7 +58,7 @@ describe('serve --forward-to as a real process', () => {
     const second = await spawnServe(temp.db, ['--forward-to', receiver.url]);
     expect((second.ready as typeof ready).forwardTo.signingSecret).toBe(secret); // the environment's, from the database
     await receiver.until((r) => r.delivered.length === 6);
-    await untilStored((s) => s.events.acknowledged(receiver.url) === 6);
+    await untilStored((s) => s.webhooks.acknowledged(receiver.url) === 6);
     const stopped = await second.stop();
     await receiver.close();
 
@@ -69,8 +69,8 @@ describe('serve --forward-to as a real process', () => {
     expect(receiver.received.map((r) => r.event.data.email)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3'].map((n) => `${n}@contoso.com`));
     const store = openStore(temp.db);
     try {
-      expect(store.events.deliveries(4).map((d) => d.error ?? d.status).at(0)).toBe('connection refused');
-      expect(store.events.deliveries(4).at(-1)?.status).toBe(200);
+      expect(store.webhooks.deliveries(4).map((d) => d.error ?? d.status).at(0)).toBe('connection refused');
+      expect(store.webhooks.deliveries(4).at(-1)?.status).toBe(200);
     } finally {
       store.close();
     }

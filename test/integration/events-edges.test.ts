@@ -22,7 +22,7 @@ describe('forwarding at scale', () => {
   it('passes over 30,000 events of a directory it does not serve without stalling the server', async () => {
     const t = await server(2);
     const [mine, other] = t.directories as [(typeof t.directories)[0], (typeof t.directories)[0]];
-    const secret = t.store.events.signingSecret(t.store.directories.get(mine.id).environmentId);
+    const secret = t.store.webhooks.signingSecret(t.store.directories.get(mine.id).environmentId);
     const receiver = await new Receiver(() => secret).listen();
     const forwarder = new Forwarder({ ...FAST, store: t.store, url: receiver.url, directoryIds: [mine.id] });
     forwarder.start();
@@ -44,7 +44,7 @@ describe('forwarding at scale', () => {
       clearInterval(ticker);
       expect(receiver.delivered.map((d) => d.event.type)).toEqual(['user.created']);
       expect(worstLag).toBeLessThan(150);
-      expect(t.store.events.acknowledged(receiver.url)).toBe(t.store.events.latestSeq());
+      expect(t.store.webhooks.acknowledged(receiver.url)).toBe(t.store.events.latestSeq());
     } finally {
       await forwarder.stop(100);
       await receiver.close();
@@ -54,7 +54,7 @@ describe('forwarding at scale', () => {
   it('delivers the 301 events of one request quickly, each with that request\'s id', async () => {
     const t = await server(1);
     const [dir] = t.directories as [(typeof t.directories)[0]];
-    const secret = t.store.events.signingSecret(t.store.directories.get(dir.id).environmentId);
+    const secret = t.store.webhooks.signingSecret(t.store.directories.get(dir.id).environmentId);
     const ids: string[] = [];
     for (let i = 0; i < 300; i++) ids.push((await scim(dir, 'POST', '/Users', entraUser(`n${i}`))).body.id);
     const receiver = await new Receiver(() => secret).listen();
@@ -111,11 +111,11 @@ describe('events and scope', () => {
     const [dir] = t.directories as [(typeof t.directories)[0]];
     const now = Date.now();
     const weekAgo = new Date(now - 8 * 24 * 3600 * 1000).toISOString();
-    t.store.events.acknowledge('http://localhost:4000/old-hook', 0, weekAgo);
+    t.store.webhooks.acknowledge('http://localhost:4000/old-hook', 0, weekAgo);
     t.store.transaction(() => {
       for (let i = 0; i < 300; i++) t.store.users.create(dir.id, { schemas: [], userName: `u${i}@x.test` }, new Date().toISOString());
     });
-    t.store.events.acknowledge('http://localhost:4000/live-hook', 250, new Date().toISOString());
+    t.store.webhooks.acknowledge('http://localhost:4000/live-hook', 250, new Date().toISOString());
     // The live URL is behind at 250: the 50 events after it stay whatever the budget.
     expect(t.store.events.trim(10, now)).toBe(250);
     expect(t.store.events.list({ limit: 1000 }).map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 251 + i));

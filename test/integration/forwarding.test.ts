@@ -98,9 +98,10 @@ const replace = (path: string, value: unknown) => ({ schemas: [PATCH_OP], Operat
 /** Until the forwarder has acknowledged every event in the database. */
 async function allAcknowledged(run: Running, url: string, timeoutMs = 10_000): Promise<void> {
   const events = run.ctx.store.events;
+  const webhooks = run.ctx.store.webhooks;
   const deadline = Date.now() + timeoutMs;
-  while (events.acknowledged(url) < events.latestSeq()) {
-    if (Date.now() > deadline) throw new Error(`not acknowledged: ${events.acknowledged(url)} < ${events.latestSeq()}`);
+  while (webhooks.acknowledged(url) < events.latestSeq()) {
+    if (Date.now() > deadline) throw new Error(`not acknowledged: ${webhooks.acknowledged(url)} < ${events.latestSeq()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -114,7 +115,7 @@ describe('serve --forward-to', () => {
     secret = ready.forwardTo!.signingSecret;
     expect(ready.forwardTo).toEqual({ url: receiver.url, signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/) });
     // The secret is the environment's, kept in the database.
-    expect(run.ctx.store.events.signingSecret(directory.environmentId)).toBe(secret);
+    expect(run.ctx.store.webhooks.signingSecret(directory.environmentId)).toBe(secret);
     const call = scim(ready.directories[0]!.baseUrl);
 
     const alice = (await call('/Users', 'POST', userBody('alice'))).body!.id as string;
@@ -173,14 +174,15 @@ describe('serve --forward-to', () => {
     const receiver = await new Receiver(() => secret, (attempt) => (attempt <= 3 ? 500 : 200)).listen();
     const run = serve({ forwardTo: receiver.url }, { json: false });
     await run.ready;
-    secret = run.ctx.store.events.signingSecret(directory.environmentId);
+    secret = run.ctx.store.webhooks.signingSecret(directory.environmentId);
     const base = `${(await run.ready).url}/scim/v2/${directory.id}`;
     const call = scim(base);
     for (const name of ['u1', 'u2', 'u3']) expect((await call('/Users', 'POST', userBody(name))).status).toBe(201);
     await allAcknowledged(run, receiver.url);
     const events = run.ctx.store.events;
+    const webhooks = run.ctx.store.webhooks;
     const seqs = events.list({ afterSeq: 0, limit: 10 }).map((e) => e.seq);
-    const attempts = seqs.map((seq) => events.deliveries(seq).map((d) => d.status));
+    const attempts = seqs.map((seq) => webhooks.deliveries(seq).map((d) => d.status));
     const stderr = run.stderr.text;
     await run.stop();
     await receiver.close();
@@ -216,12 +218,13 @@ describe('serve --forward-to', () => {
     const names = Array.from({ length: 10 }, (_, i) => `down${i}`);
     for (const name of names) expect((await call('/Users', 'POST', userBody(name))).status).toBe(201);
     const events = run.ctx.store.events;
+    const webhooks = run.ctx.store.webhooks;
     await new Promise((r) => setTimeout(r, 300));
     const first = events.list({ afterSeq: 0, limit: 1 })[0]!;
-    const failed = events.deliveries(first.seq);
+    const failed = webhooks.deliveries(first.seq);
     expect(failed.length).toBeGreaterThanOrEqual(2);
     expect(failed.every((d) => d.status === null && d.error === 'connection refused')).toBe(true);
-    expect(events.deliveries(first.seq + 1)).toEqual([]); // later events wait behind it
+    expect(webhooks.deliveries(first.seq + 1)).toEqual([]); // later events wait behind it
 
     await receiver.listen(port);
     await allAcknowledged(run, receiver.url);
@@ -244,9 +247,10 @@ describe('serve --forward-to', () => {
     }
     await receiver.until((r) => r.attempts >= 3);
     const events = run.ctx.store.events;
+    const webhooks = run.ctx.store.webhooks;
     const first = events.list({ afterSeq: 0, limit: 1 })[0]!;
-    const deliveries = events.deliveries(first.seq);
-    const acknowledged = events.acknowledged(receiver.url);
+    const deliveries = webhooks.deliveries(first.seq);
+    const acknowledged = webhooks.acknowledged(receiver.url);
     const shutdownStarted = performance.now();
     await run.stop();
     const shutdownMs = performance.now() - shutdownStarted;
@@ -266,7 +270,7 @@ describe('serve --forward-to', () => {
     expect(ready.forwardTo).toEqual({ url: receiver.url, signingSecret: fixed });
     expect((await scim(ready.directories[0]!.baseUrl)('/Users', 'POST', userBody('signed'))).status).toBe(201);
     await allAcknowledged(run, receiver.url);
-    expect(run.ctx.store.events.signingSecret(directory.environmentId)).toBe(fixed);
+    expect(run.ctx.store.webhooks.signingSecret(directory.environmentId)).toBe(fixed);
     await run.stop();
     await receiver.close();
     expect(receiver.bad).toEqual([]);
@@ -298,7 +302,7 @@ describe('serve --forward-to', () => {
     const receiver = await new Receiver(() => secret).listen();
     const run = serve({ forwardTo: receiver.url }, { json: false });
     await run.ready;
-    secret = run.ctx.store.events.signingSecret(directory.environmentId);
+    secret = run.ctx.store.webhooks.signingSecret(directory.environmentId);
     expect(run.stderr.text).toContain(`Forwarding events to ${receiver.url} (signing secret ${secret})\n`);
     // A change made elsewhere (another connection, as seed or the CLI) is found by polling; it carries no requestId.
     const other = openStore(tmp.db);
@@ -362,11 +366,11 @@ describe('serve --forward-to', () => {
     expect((await call('/Users', 'POST', userBody('locked'))).status).toBe(201);
     await receiver.until((r) => r.received.length === 1);
     await new Promise((r) => setTimeout(r, 150));
-    const events = run.ctx.store.events;
+    const webhooks = run.ctx.store.webhooks;
     // Answered 150 ms ago, but neither the attempt nor the acknowledgement could be written yet.
-    expect([events.acknowledged(receiver.url), events.deliveries(1)]).toEqual([0, []]);
+    expect([webhooks.acknowledged(receiver.url), webhooks.deliveries(1)]).toEqual([0, []]);
     await allAcknowledged(run, receiver.url);
-    expect(events.deliveries(1).map((d) => d.status)).toEqual([200]);
+    expect(webhooks.deliveries(1).map((d) => d.status)).toEqual([200]);
     expect((await call('/Users', 'POST', userBody('after'))).status).toBe(201);
     await allAcknowledged(run, receiver.url);
     await run.stop();
