@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { safeCell, safeJson } from './text.js';
-import { renderFields, tableRow } from './table.js';
+import { renderFields } from './table.js';
 import { displayWidth } from './width.js';
 import { CliError, notFoundError, usageError } from '../core/errors.js';
 import { EVENT_TYPES, parseEventId, type Delivery, type EventQuery, type EventRecord } from '../store/index.js';
 import { eventJson } from '../webhooks/payload.js';
 import { deliver } from '../webhooks/deliver.js';
 import type { Context } from './context.js';
+import { followTable } from './follow.js';
 import { parseListLimit } from './options.js';
 import { findDirectory } from './pickers.js';
 import { parseWebhookUrl } from './serve-flags.js';
@@ -148,30 +149,25 @@ function followWidths(ctx: Context, initial: EventRecord[]): number[] {
   return widths;
 }
 
-/** Print new events as they are committed, oldest to newest, until Ctrl-C: a cheap latestSeq check, then the rows. */
-async function follow(ctx: Context, query: Omit<EventQuery, 'limit' | 'afterSeq'>, initial: EventRecord[], seen: number): Promise<void> {
-  const widths = followWidths(ctx, initial);
-  const cut = ctx.terminalWidth !== undefined;
-  const print = (events: EventRecord[]) => {
-    for (const e of events) {
-      if (ctx.json) ctx.io.stdout.write(JSON.stringify(ctx.keepFields(payload(e))) + '\n');
-      else ctx.io.stdout.write(tableRow(row(ctx, e).map(safeCell), widths, cut) + '\n');
-    }
-  };
-  if (!ctx.json) ctx.io.stdout.write(tableRow(HEADERS, widths, cut) + '\n');
-  print(initial);
-  // Everything up to here has been seen (shown, or filtered out).
-  let after = Math.max(seen, ...initial.map(seqOf));
-  let stopped = false;
-  ctx.io.onStop(() => (stopped = true));
-  while (!stopped) {
-    await new Promise((r) => setTimeout(r, 200));
-    if (stopped) break;
-    const latest = ctx.store.events.latestSeq();
-    if (latest <= after) continue;
-    const page = ctx.store.events.list({ ...query, afterSeq: after, limit: 1000 });
-    print(page);
-    // A full page may leave more behind it; a short one saw everything up to latest.
-    after = page.length === 1000 ? page[page.length - 1]!.seq : Math.max(latest, ...page.map(seqOf));
-  }
+/** New events as they are committed, oldest to newest, until Ctrl-C: a cheap latestSeq check, then the rows. */
+function follow(ctx: Context, query: Omit<EventQuery, 'limit' | 'afterSeq'>, initial: EventRecord[], seen: number): Promise<void> {
+  return followTable(
+    ctx,
+    {
+      headers: HEADERS,
+      widths: followWidths(ctx, initial),
+      row: (e) => row(ctx, e),
+      json: payload,
+      next: (from) => {
+        const latest = ctx.store.events.latestSeq();
+        if (latest <= from) return { items: [], after: from };
+        const items = ctx.store.events.list({ ...query, afterSeq: from, limit: 1000 });
+        // A full page may leave more behind it; a short one saw everything up to latest.
+        return { items, after: items.length === 1000 ? items[items.length - 1]!.seq : Math.max(latest, ...items.map(seqOf)) };
+      },
+    },
+    initial,
+    // Everything up to here has been seen (shown, or filtered out).
+    Math.max(seen, ...initial.map(seqOf)),
+  );
 }

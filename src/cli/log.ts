@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
 import { escapeControls, safeCell, safeJson } from './text.js';
-import { renderFields, tableRow } from './table.js';
+import { renderFields } from './table.js';
 import { displayWidth } from './width.js';
 import { notFoundError, usageError } from '../core/errors.js';
 import type { LogQuery, LogRecord } from '../store/index.js';
 import type { Context } from './context.js';
+import { followTable } from './follow.js';
 import { parsePositiveInt } from './options.js';
 
 function parseStatus(value: string | undefined): LogQuery['status'] {
@@ -125,25 +126,23 @@ function pretty(body: string | null): string {
   return body.split('\n').map(escapeControls).join('\n');
 }
 
-/** Poll for new rows until Ctrl-C; SQLite in WAL mode lets us read while `serve` writes. */
-async function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: LogRecord[]): Promise<void> {
-  const widths = followWidths(ctx, initial);
-  const cut = ctx.terminalWidth !== undefined;
-  const print = (entries: LogRecord[]) => {
-    for (const e of entries) {
-      if (ctx.json) ctx.io.stdout.write(JSON.stringify(ctx.keepFields(summary(e))) + '\n');
-      else ctx.io.stdout.write(tableRow(row(ctx, e).map(safeCell), widths, cut) + '\n');
-    }
-  };
-  if (!ctx.json) ctx.io.stdout.write(tableRow(HEADERS, widths, cut) + '\n');
-  print(initial);
-  let after = initial.length ? Number(initial[initial.length - 1]!.id.slice(4)) : ctx.store.requestLog.lastSeq();
-  let stopped = false;
-  ctx.io.onStop(() => (stopped = true));
-  while (!stopped) {
-    await new Promise((r) => setTimeout(r, 200));
-    const entries = ctx.store.requestLog.query({ ...query, afterSeq: after, limit: 1000 });
-    print(entries);
-    if (entries.length) after = Number(entries[entries.length - 1]!.id.slice(4));
-  }
+/** New rows as they are logged, until Ctrl-C. */
+function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: LogRecord[]): Promise<void> {
+  const seqOf = (e: LogRecord) => Number(e.id.slice(4));
+  const after = initial.length ? seqOf(initial[initial.length - 1]!) : ctx.store.requestLog.lastSeq();
+  return followTable(
+    ctx,
+    {
+      headers: HEADERS,
+      widths: followWidths(ctx, initial),
+      row: (e) => row(ctx, e),
+      json: summary,
+      next: (from) => {
+        const items = ctx.store.requestLog.query({ ...query, afterSeq: from, limit: 1000 });
+        return { items, after: items.length ? seqOf(items[items.length - 1]!) : from };
+      },
+    },
+    initial,
+    after,
+  );
 }
