@@ -152,6 +152,20 @@ describe('the inspector API', () => {
     expect(JSON.parse(event[1]!)).toMatchObject({ method: 'GET', status: 200, directoryId: server.directories[0]!.id });
   });
 
+  it('resumes the live feed after Last-Event-ID', async () => {
+    await scim(server.directories[0]!, 'GET', '/Users');
+    await scim(server.directories[0]!, 'GET', '/Groups');
+    await logged(2);
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/_inspector/api/stream`, { headers: { 'Last-Event-ID': 'req_1' }, signal: controller.signal });
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('event: request')) text += Buffer.from((await reader.read()).value!).toString();
+    controller.abort();
+    expect(text).toContain('id: req_2\n');
+    expect(text).not.toContain('id: req_1\n');
+  });
+
   it('replays a request as its directory only with the page secret and a same-origin Origin', async () => {
     const [dir0] = server.directories;
     await scim(dir0!, 'POST', '/Users', entraUser('carol'));

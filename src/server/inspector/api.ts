@@ -244,10 +244,12 @@ function fullJson(r: StoredResource) {
 /**
  * Server-Sent Events: one `request` event per new log row of a served directory, found by polling
  * the log for rows after the last one sent (so rows written by another serve on the same database
- * show too). `?after=req_N` resumes; by default the feed starts at the newest row.
+ * show too). Last-Event-ID (or `?after=req_N`) resumes; by default the feed starts at the newest row.
  */
 function liveFeed(store: Store, serves: (id: string) => boolean, pollMs: number, req: Request, res: Response): void {
-  const after = typeof req.query.after === 'string' ? parseLogId(req.query.after) : undefined;
+  // A browser's EventSource resumes after a drop with Last-Event-ID (the id of the last row it got).
+  const resume = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
+  const after = resume === undefined ? undefined : parseLogId(resume);
   const state = { seq: after ?? store.requestLog.lastSeq(), sinceBeat: 0 };
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', 'X-Accel-Buffering': 'no' });
   res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ lastSeq: state.seq })}\n\n`);
