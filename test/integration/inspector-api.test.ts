@@ -206,6 +206,29 @@ describe('the inspector API', () => {
     }
   });
 
+  it('shows a serve limited to some directories (--env/--directory) only those directories', async () => {
+    const scope = { hidden: '' };
+    const limited = await startTestServer(2, { serves: (id) => id !== scope.hidden });
+    try {
+      const [shown, hidden] = limited.directories;
+      scope.hidden = hidden!.id;
+      await scim(shown!, 'GET', '/Users');
+      await scim(hidden!, 'GET', '/Users');
+      for (let i = 0; i < 100 && limited.store.requestLog.lastSeq() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      const get = async (path: string) => {
+        const response = await fetch(`${limited.url}/_inspector/api${path}`);
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      // The hidden directory's request answered 401 and is logged without a directory: not shown to a limited serve.
+      expect((await get('/requests')).body.items.map((r: any) => r.directoryId)).toEqual([shown!.id]);
+      expect((await get('/directories')).body.items.map((d: any) => d.id)).toEqual([shown!.id]);
+      expect((await get(`/directories/${hidden!.id}/users`)).status).toBe(404);
+      expect((await get('/requests/req_2')).status).toBe(404);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('does not accept a made-up replay credential on the SCIM side', async () => {
     const [dir0] = server.directories;
     const wrong = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'GET', '/Users');
