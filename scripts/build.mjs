@@ -38,6 +38,27 @@ try {
     define: { __SCIMCTL_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
   });
+  // The inspector's page (served by `scimctl serve` at /): its own browser bundle, no CDN, nothing
+  // fetched at run time. The server reads dist/inspector.js and dist/inspector.css.
+  await build({
+    absWorkingDir: root,
+    entryPoints: { inspector: 'src/inspector-page/main.ts' },
+    outdir: staging,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome109', 'firefox115', 'safari16'],
+    minify: true,
+    logLevel: 'warning',
+  });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { inspector: 'src/inspector-page/styles.css' },
+    outdir: staging,
+    bundle: true,
+    minify: true,
+    logLevel: 'warning',
+  });
   swapIn(staging, outdir);
 } finally {
   rmSync(staging, { recursive: true, force: true });

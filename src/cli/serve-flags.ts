@@ -23,6 +23,8 @@ export interface ServeOptions {
   directory?: string[];
   forwardTo?: string;
   signingSecret?: string;
+  /** false with --no-inspector. */
+  inspector?: boolean;
 }
 
 /** The flags checked and normalized. */
@@ -47,6 +49,8 @@ export interface ServeFlags {
   forwardTo: string | undefined;
   /** The signing secret for every served environment (--signing-secret or SCIMCTL_WEBHOOK_SECRET); otherwise each environment's own. */
   signingSecret: string | undefined;
+  /** Serve the web inspector on the local listener (--no-inspector turns it off). */
+  inspector: boolean;
 }
 
 export function parsePort(value: string): number {
@@ -134,5 +138,6 @@ export function parseServeFlags(opts: ServeOptions, env: Record<string, string |
     maxConnections: parseCount('--max-connections', opts.maxConnections ?? '1000', 10, 100_000),
     forwardTo,
     signingSecret,
+    inspector: opts.inspector ?? true,
   };
 }

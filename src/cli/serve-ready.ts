@@ -17,6 +17,8 @@ export interface ServedDirectory {
 
 export interface Ready {
   localUrl: string;
+  /** The web inspector's URL; null with --no-inspector, or when listening on no loopback address. */
+  inspectorUrl: string | null;
   publicUrl: string | null;
   /** The app API is served on the public URL too (--public-api). */
   publicApi: boolean;
@@ -58,7 +60,7 @@ export function printReady(ctx: Context, ready: Ready): void {
 /** The --json ready line. */
 function readyJson(r: Ready) {
   const tunnel = r.tunnel ? { provider: r.tunnel.provider, domain: r.domain ?? null, allowCidrs: r.allowCidrs } : null;
-  return { url: r.localUrl, publicUrl: r.publicUrl, appApiUrl: appApiUrl(r), tunnel, directories: r.directories, forwardTo: forwardJson(r.forwardTo) };
+  return { url: r.localUrl, inspectorUrl: r.inspectorUrl, publicUrl: r.publicUrl, appApiUrl: appApiUrl(r), tunnel, directories: r.directories, forwardTo: forwardJson(r.forwardTo) };
 }
 
 /**
@@ -88,6 +90,7 @@ function banner(ctx: Context, r: Ready): string[] {
     if (r.allowCidrs.length) lines.push(c.dim(`Public traffic accepted only from ${r.allowCidrs.join(', ')}`));
   }
   lines.push(c.dim(`App API (SSOReady-compatible): ${appApiUrl(r)}/v1 — key from \`scimctl apikey create\``));
+  if (r.inspectorUrl) lines.push(`${c.bold('Inspector:')} ${r.inspectorUrl} ${c.dim('(live requests, replay, users and groups; this machine only)')}`);
   if (r.outOf !== undefined) lines.push(c.dim(`Serving ${r.directories.length} of the database's ${r.outOf} directories (--env/--directory); the others answer 401.`));
   if (r.forwardTo) {
     const secrets = Object.entries(r.forwardTo.secrets);

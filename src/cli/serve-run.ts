@@ -110,7 +110,7 @@ async function start(
     ...(scope ? { serves: (id: string) => scope.has(id) } : {}),
   };
   // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
-  const server = await listen(createApp({ ...common, publicUrl: () => flags.publicOverride }), flags.port, flags.host, { maxConnections: flags.maxConnections }).catch((error: unknown) => {
+  const server = await listen(createApp({ ...common, inspector: flags.inspector, publicUrl: () => flags.publicOverride }), flags.port, flags.host, { maxConnections: flags.maxConnections }).catch((error: unknown) => {
     // Only listening can tell a bad --host; say it in the words of every other bad flag value.
     if (error instanceof CliError && error.kind === 'usage') throw usageError(`invalid --host "${flags.host}": no such local address`, USAGE_HINT);
     throw error;
@@ -122,8 +122,8 @@ async function start(
 
   if (tunnel) {
     if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel${auth ? ` (authtoken from ${auth.source})` : ''}…`));
-    // The public app has the SCIM routes only (and the app API with --public-api): /healthz and any
-    // other local route answer 404 there.
+    // The public app has the SCIM routes only (and the app API with --public-api): /healthz, the
+    // inspector and any other local route answer 404 there.
     const publicApp = createApp({ ...common, localRoutes: false, appApi: flags.publicApi, publicUrl: () => urls.tunnel });
     urls.tunnel = await openOrStop(tunnel, server, stop, () =>
       tunnel.open(publicApp, { authtoken: auth?.token, authtokenSource: auth?.source, domain: flags.domain, allowCidrs: flags.allowCidrs }),
@@ -175,9 +175,20 @@ async function announce(ctx: Context, flags: ServeFlags, scope: ServeScope, serv
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }
   const forwardTo = serving.forwarder ? startForwarding(store, serving.forwarder, flags.signingSecret, servedDirectories(store.directories.list(), scope)) : null;
-  const ready = { localUrl: server.url, publicUrl: publicUrl ?? null, publicApi: flags.publicApi, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined, forwardTo };
+  const ready = { localUrl: server.url, inspectorUrl: flags.inspector ? inspectorUrlOf(server) : null, publicUrl: publicUrl ?? null, publicApi: flags.publicApi, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined, forwardTo };
   printReady(ctx, ready);
   store.failFastOnLock();
+}
+
+/**
+ * Where the inspector answers: it takes only a loopback Host, so a listener on every address is
+ * shown at 127.0.0.1; a listener on one other address has no loopback URL (null).
+ */
+function inspectorUrlOf(server: Listening): string | null {
+  const host = new URL(server.url).hostname;
+  if (host === '127.0.0.1' || host === '[::1]' || host === 'localhost') return `${server.url}/`;
+  if (host === '0.0.0.0' || host === '[::]') return `http://127.0.0.1:${server.port}/`;
+  return null;
 }
 
 /**

@@ -20,6 +20,7 @@ export function registerServe(program: Command): void {
     .option('--rotate-token', 'print a new bearer token for every served directory at start (the old tokens stop working at once)')
     .option('--forward-to <url>', 'deliver every change (user, group, membership events) to this URL as signed webhooks, at least once and in order; starts with new events')
     .option('--signing-secret <secret>', 'with --forward-to: sign with this whsec_… secret (stored for every served environment); default: each environment\'s own ($SCIMCTL_WEBHOOK_SECRET works too)')
+    .option('--no-inspector', 'do not serve the web inspector (the live request log, replay, users and groups) at http://127.0.0.1:<port>/')
     .option('-q, --quiet', 'do not print a line per request or webhook delivery')
     .option('--log-max-rows <n>', 'keep at most this many requests in the request log (the oldest go first)', '100000')
     .option('--log-max-size <size>', 'keep at most this much request and response body in the request log, e.g. 256MB or 1GB', '256MB')

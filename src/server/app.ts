@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { appApiRouter } from './app-api/router.js';
 import { discoveryRoutes } from './discovery.js';
+import { inspectorRoutes, Secret } from './inspector/index.js';
 import { authenticate, refuseUnauthenticated } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { Exchanges, type ScimExchange } from './exchange.js';
@@ -40,6 +41,13 @@ export interface AppOptions {
    * tunnel exposes serves it only when asked (serve --public-api).
    */
   appApi?: boolean;
+  /**
+   * The live web inspector at / and /_inspector (loopback Host only). On by default with the local
+   * routes (serve --no-inspector turns it off); never on the app a tunnel exposes.
+   */
+  inspector?: boolean;
+  /** How often the inspector's live feed looks for new log rows (ms; 250 by default). */
+  inspectorPollMs?: number;
   /** Only these directories answer (serve --env/--directory); any other answers like an unknown id. All by default. */
   serves?: (directoryId: string) => boolean;
 }
@@ -56,15 +64,21 @@ export function createApp(options: AppOptions): express.Express {
   const exchanges = new Exchanges();
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error(error));
   const logWhenFinished = requestLogger(options.store, { now: ctx.now, onLogged: options.onRequest, onLogError: onInternalError, budget: options.logBudget });
-  const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes, options.serves);
+  const local = options.localRoutes ?? true;
+  // The inspector's replays authenticate with this (see inspector/replay.ts); only the local app has one.
+  const replayCredential = local && (options.inspector ?? true) ? new Secret() : undefined;
+  const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes, options.serves, replayCredential);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  if (options.localRoutes ?? true) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  if (options.appApi ?? options.localRoutes ?? true) app.use('/v1', appApiRouter(options.store, onInternalError, options.serves));
+  if (local) app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  if (replayCredential) {
+    inspectorRoutes(app, { store: options.store, serves: options.serves ?? (() => true), replayCredential, onInternalError, pollMs: options.inspectorPollMs });
+  }
+  if (options.appApi ?? local) app.use('/v1', appApiRouter(options.store, onInternalError, options.serves));
   // One mounted function, not three: express matches the mount path again for each one.
   app.use(`${SCIM_PATH}/:directoryId`, (req, res, next) => {
     rewriteEntraFlag(req);
@@ -97,8 +111,8 @@ function serverContext(options: AppOptions): ServerContext {
  * token answers 401 whatever the path or body, and costs no more than reading the headers. The
  * handler runs under the lock wait.
  */
-function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number, serves?: (directoryId: string) => boolean) {
-  const checkToken = authenticate(store, serves);
+function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number, serves?: (directoryId: string) => boolean, replayCredential?: Secret) {
+  const checkToken = authenticate(store, serves, replayCredential);
   // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed
   // (unless it holds a password: see the request logger). The checks run here because this hook sees
   // the bytes before JSON.parse does: bytes that are not valid UTF-8 (the decoder would silently store

@@ -38,6 +38,8 @@ export interface EventQuery {
   environmentId?: string | undefined;
   directoryId?: string | undefined;
   types?: readonly string[] | undefined;
+  /** Only events about this user or group (as the resource, or as the member added or removed). */
+  resourceId?: string | undefined;
   /** Only events of these directories (serve --env/--directory). */
   directoryIds?: readonly string[] | undefined;
   /** Only events after this seq (exclusive)… */
@@ -134,6 +136,7 @@ export class EventRepository {
            AND (@env IS NULL OR e.environment_id = @env) AND (@dir IS NULL OR e.directory_id = @dir)
            AND (@dirs IS NULL OR e.directory_id IN (SELECT value FROM json_each(@dirs)))
            AND (@types IS NULL OR e.type IN (SELECT value FROM json_each(@types)))
+           AND (@res IS NULL OR e.resource_id = @res OR e.member_id = @res)
          ORDER BY e.seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`,
       )
       .all({
@@ -143,6 +146,7 @@ export class EventRepository {
         env: query.environmentId ?? null,
         dir: query.directoryId ?? null,
         types: query.types?.length ? JSON.stringify(query.types) : null,
+        res: query.resourceId ?? null,
         limit: query.limit,
       }) as RawEvent[];
     return rows.map(toEvent);

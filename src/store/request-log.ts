@@ -31,6 +31,13 @@ export interface LogQuery {
   /** e.g. 404, or a class such as 4 for 4xx. */
   status?: { exact: number } | { klass: number } | undefined;
   afterSeq?: number | undefined;
+  /** Only rows older than this seq (exclusive): the next page of a newest-first listing. */
+  beforeSeq?: number | undefined;
+  /** e.g. PATCH (case-insensitive). */
+  method?: string | undefined;
+  errorKind?: string | undefined;
+  /** Case-insensitive (ASCII) substring of the path, query or either body. */
+  text?: string | undefined;
   limit: number;
 }
 
@@ -135,9 +142,42 @@ export class RequestLogRepository {
       where.push('seq > ?');
       params.push(query.afterSeq);
     }
+    if (query.beforeSeq !== undefined) {
+      where.push('seq < ?');
+      params.push(query.beforeSeq);
+    }
+    if (query.method) {
+      where.push('method = ?');
+      params.push(query.method.toUpperCase());
+    }
+    if (query.errorKind) {
+      where.push('error_kind = ?');
+      params.push(query.errorKind);
+    }
+    if (query.text) {
+      const like = `%${query.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      where.push(`(path LIKE ? ESCAPE '\\' OR query LIKE ? ESCAPE '\\' OR request_body LIKE ? ESCAPE '\\' OR response_body LIKE ? ESCAPE '\\')`);
+      params.push(like, like, like, like);
+    }
     const order = query.afterSeq !== undefined ? 'ASC' : 'DESC';
     const text = `SELECT * FROM request_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq ${order} LIMIT ?`;
     return (this.sql.prepare(text).all(...params, query.limit) as RequestLogTable[]).map(toRecord);
+  }
+
+  /**
+   * The rows that touched one user or group, newest first: requests to its own path, and writes
+   * whose events name it (as the resource or as a member).
+   */
+  touching(resourceId: string, limit: number): LogRecord[] {
+    const rows = this.sql
+      .prepare(
+        `SELECT * FROM request_log
+         WHERE substr(path, -length(@id) - 1) = '/' || @id
+            OR (request_key IS NOT NULL AND request_key IN (SELECT request_key FROM events WHERE request_key IS NOT NULL AND (resource_id = @id OR member_id = @id)))
+         ORDER BY seq DESC LIMIT @limit`,
+      )
+      .all({ id: resourceId, limit }) as RequestLogTable[];
+    return rows.map(toRecord);
   }
 
   find(id: string): LogRecord | undefined {

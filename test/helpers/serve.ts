@@ -4,6 +4,7 @@ import { BIN } from './cli.js';
 
 export interface ReadyLine {
   url: string;
+  inspectorUrl?: string | null;
   publicUrl: string | null;
   directories: { id: string; baseUrl: string; token?: string; name: string | null }[];
 }

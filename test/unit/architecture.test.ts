@@ -56,6 +56,8 @@ describe('the layout of src/', () => {
       webhooks: ['core', 'store'],
       tunnel: ['core', 'server'],
       cli: ['core', 'scim', 'store', 'fixtures', 'server', 'tunnel', 'webhooks'],
+      // The inspector's browser code: bundled on its own (scripts/build.mjs), it shares no module with the server.
+      'inspector-page': [],
     };
     const wrong: string[] = [];
     for (const file of files) {
@@ -66,6 +68,16 @@ describe('the layout of src/', () => {
         if (other !== own && !(allowed[own] ?? []).includes(other)) wrong.push(`${file.path} -> ${target}`);
       }
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it('has no package imports and no HTML parsing in the inspector page (every value is placed as text)', () => {
+    const page = files.filter((f) => layer(f.path) === 'inspector-page');
+    expect(page.length).toBeGreaterThan(0);
+    const wrong = page.flatMap((f) => [
+      ...importsOf(f).filter(({ target }) => !target.startsWith('inspector-page/')).map(({ target }) => `${f.path} -> ${target}`),
+      ...(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment|\beval\(|new Function/.test(f.text) ? [`${f.path}: parses HTML or code`] : []),
+    ]);
     expect(wrong).toEqual([]);
   });
 

@@ -1,0 +1,364 @@
+import { ApiError, get, replayRequest, type DirectoryRow, type RequestDetail, type RequestRow, type ResourceDetail, type ResourceRow } from './api.js';
+import { lineDiff } from './diff.js';
+import { append, h, pretty, replace, statusClass } from './dom.js';
+
+/**
+ * The scimctl inspector: a hash-routed page in plain DOM. Views: #/requests (live), #/requests/<id>,
+ * #/directories, #/directories/<dir>/users|groups (SCIM filter search), and one user or group.
+ * Every value from the server is placed with text nodes (see dom.ts).
+ */
+const MAX_ROWS = 1000;
+const PAGE = 50;
+
+interface Filters {
+  directory: string;
+  status: string;
+  method: string;
+  errorKind: string;
+  q: string;
+}
+
+/** The page's state, in one object (the view being shown, the live feed, the requests list). */
+const state = {
+  view: 0,
+  feed: undefined as EventSource | undefined,
+  directories: [] as DirectoryRow[],
+  firstPaint: undefined as number | undefined,
+  /** The requests view's handler for a live row, while it is shown. */
+  onRequest: undefined as ((r: RequestRow) => void) | undefined,
+};
+
+const root = document.getElementById('app')!;
+const main = h('main', { id: 'view' });
+const live = h('span', { class: 'live', id: 'live-status' }, 'connecting…');
+append(root, [
+  h('header', {}, h('strong', {}, 'scimctl inspector'), h('nav', {}, h('a', { href: '#/requests' }, 'Requests'), h('a', { href: '#/directories' }, 'Directories')), live),
+  main,
+]);
+
+function route(): void {
+  const view = ++state.view;
+  const [path, queryText] = (location.hash.replace(/^#/, '') || '/requests').split('?');
+  const query = new URLSearchParams(queryText ?? '');
+  const parts = (path ?? '').split('/').filter(Boolean).map(decodeURIComponent);
+  const stale = () => view !== state.view;
+  let rendering: Promise<void>;
+  if (parts[0] === 'requests' && parts[1]) rendering = requestView(parts[1], stale);
+  else if (parts[0] === 'directories' && parts[1] && (parts[2] === 'users' || parts[2] === 'groups') && parts[3]) rendering = resourceView(parts[1], parts[2], parts[3], stale);
+  else if (parts[0] === 'directories' && parts[1] && (parts[2] === 'users' || parts[2] === 'groups')) rendering = resourcesView(parts[1], parts[2], query, stale);
+  else if (parts[0] === 'directories') rendering = directoriesView(stale);
+  else rendering = requestsView(query, stale);
+  rendering.catch((error: unknown) => {
+    if (!stale()) replace(main, h('p', { class: 'error', role: 'alert' }, error instanceof ApiError ? `Error ${error.status}: ${error.message}` : String(error)));
+  });
+}
+
+function link(href: string, ...children: (string | Node)[]): HTMLAnchorElement {
+  return h('a', { href }, ...children);
+}
+
+function requestHref(id: string): string {
+  return `#/requests/${encodeURIComponent(id)}`;
+}
+
+function rowOf(r: RequestRow): HTMLTableRowElement {
+  return h(
+    'tr',
+    { 'data-id': r.id },
+    h('td', { class: 'time' }, r.time.replace('T', ' ').replace('Z', '')),
+    h('td', {}, r.method),
+    h('td', { class: 'path' }, link(requestHref(r.id), r.path + (r.query ? `?${r.query}` : ''))),
+    h('td', { class: statusClass(r.status) }, r.status),
+    h('td', { class: 'num' }, `${r.durationMs.toFixed(1)} ms`),
+    h('td', {}, r.errorKind ?? ''),
+    h('td', { class: 'dir' }, r.directoryId ?? ''),
+  );
+}
+
+/** Does a live row match the filters? The text filter is checked on the path and query only (the list's server-side search also reads bodies). */
+function matches(r: RequestRow, f: Filters): boolean {
+  if (f.directory && r.directoryId !== f.directory) return false;
+  if (f.method && r.method !== f.method.toUpperCase()) return false;
+  if (f.errorKind && r.errorKind !== f.errorKind) return false;
+  if (f.status) {
+    if (/^[1-5]xx$/i.test(f.status) ? Math.floor(r.status / 100) !== Number(f.status[0]) : String(r.status) !== f.status) return false;
+  }
+  if (f.q && !`${r.path}?${r.query ?? ''}`.toLowerCase().includes(f.q.toLowerCase())) return false;
+  return true;
+}
+
+async function loadDirectories(): Promise<DirectoryRow[]> {
+  state.directories = (await get<{ items: DirectoryRow[] }>('/directories')).items;
+  return state.directories;
+}
+
+function select(name: string, label: string, value: string, options: [string, string][]): HTMLLabelElement {
+  const el = h('select', { name });
+  for (const [v, text] of options) {
+    const option = h('option', { value: v }, text);
+    if (v === value) option.selected = true;
+    el.appendChild(option);
+  }
+  return h('label', {}, label, el);
+}
+
+async function requestsView(query: URLSearchParams, stale: () => boolean): Promise<void> {
+  const f: Filters = { directory: query.get('directory') ?? '', status: query.get('status') ?? '', method: query.get('method') ?? '', errorKind: query.get('errorKind') ?? '', q: query.get('q') ?? '' };
+  // Both at once: the first paint waits for the slower of the two, not their sum.
+  const [directories, first] = await Promise.all([loadDirectories(), get<{ items: RequestRow[]; next: string | null }>('/requests', { ...f, limit: String(PAGE) })]);
+  if (stale()) return;
+  const form = h(
+    'form',
+    { class: 'filters', id: 'request-filters' },
+    select('directory', 'Directory', f.directory, [['', 'all'], ...directories.map((d): [string, string] => [d.id, d.name ? `${d.name} (${d.id})` : d.id])]),
+    select('status', 'Status', f.status, [['', 'any'], ['2xx', '2xx'], ['3xx', '3xx'], ['4xx', '4xx'], ['5xx', '5xx']]),
+    select('method', 'Method', f.method, [['', 'any'], ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m): [string, string] => [m, m])]),
+    h('label', {}, 'Error kind', h('input', { name: 'errorKind', value: f.errorKind, placeholder: 'e.g. uniqueness', size: 14 })),
+    h('label', {}, 'Text', h('input', { name: 'q', type: 'search', value: f.q, placeholder: 'path, query or body', size: 24 })),
+    h('button', { type: 'submit' }, 'Filter'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (typeof v === 'string' && v !== '') params.set(k, v);
+    location.hash = `#/requests${params.size ? `?${params}` : ''}`;
+  });
+  form.addEventListener('change', (event) => {
+    if (event.target instanceof HTMLSelectElement) form.requestSubmit();
+  });
+  const body = h('tbody', { id: 'requests' });
+  for (const r of first.items) body.appendChild(rowOf(r));
+  const more = h('button', { type: 'button', id: 'older' }, 'Older requests');
+  const cursor = { next: first.next };
+  more.hidden = cursor.next === null;
+  more.addEventListener('click', () => {
+    if (cursor.next === null) return;
+    void get<{ items: RequestRow[]; next: string | null }>('/requests', { ...f, limit: String(PAGE), before: cursor.next }).then((page) => {
+      if (stale()) return;
+      for (const r of page.items) body.appendChild(rowOf(r));
+      cursor.next = page.next;
+      more.hidden = cursor.next === null || body.rows.length >= MAX_ROWS;
+    });
+  });
+  const empty = h('p', { class: 'empty', id: 'no-requests' }, 'No requests yet. They appear here as they arrive.');
+  empty.hidden = first.items.length > 0;
+  replace(
+    main,
+    h('h1', {}, 'Requests'),
+    form,
+    h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Method', 'Path', 'Status', 'Duration', 'Error', 'Directory'].map((t) => h('th', {}, t)))), body),
+    empty,
+    more,
+  );
+  state.onRequest = (r: RequestRow) => {
+    if (stale() || !matches(r, f) || body.querySelector(`tr[data-id="${r.id}"]`)) return;
+    body.insertBefore(rowOf(r), body.firstChild);
+    empty.hidden = true;
+    // Keep the DOM small: the newest MAX_ROWS rows; older ones are a page away ("Older requests").
+    while (body.rows.length > MAX_ROWS) body.lastChild!.remove();
+  };
+  markFirstPaint();
+}
+
+function field(label: string, ...value: (string | Node)[]): HTMLElement[] {
+  return [h('dt', {}, label), h('dd', {}, ...value)];
+}
+
+function code(text: string, id?: string): HTMLPreElement {
+  return h('pre', { class: 'json', ...(id ? { id } : {}) }, text);
+}
+
+async function requestView(id: string, stale: () => boolean): Promise<void> {
+  const r = await get<RequestDetail>(`/requests/${encodeURIComponent(id)}`);
+  if (stale()) return;
+  const replayArea = h('section', { id: 'replay' });
+  const button = h('button', { type: 'button', id: 'replay-button' }, 'Replay');
+  if (r.replayable !== true) {
+    button.disabled = true;
+    button.title = r.replayable;
+  }
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    replace(replayArea, h('p', {}, 'Replaying…'));
+    replayRequest(r.id)
+      .then((result) => {
+        const before = pretty(result.original.body);
+        const after = pretty(result.replay.body);
+        const diff = lineDiff(before, after);
+        replace(
+          replayArea,
+          h('h2', {}, 'Replay'),
+          h(
+            'div',
+            { class: 'side' },
+            h('div', {}, h('h3', {}, 'Original ', h('span', { class: statusClass(result.original.status) }, result.original.status)), code(before || '(no body)')),
+            h('div', {}, h('h3', {}, 'Replay ', h('span', { class: statusClass(result.replay.status), id: 'replay-status' }, result.replay.status), ` in ${result.replay.durationMs} ms`), code(after || '(no body)', 'replay-body')),
+          ),
+          h('h3', {}, 'Diff'),
+          diff
+            ? h('pre', { class: 'diff', id: 'replay-diff' }, ...diff.map((line) => h('span', { class: line.op === '+' ? 'add' : line.op === '-' ? 'del' : 'same' }, `${line.op} ${line.text}\n`)))
+            : h('p', {}, 'The bodies are too large to diff here.'),
+        );
+      })
+      .catch((error: unknown) => replace(replayArea, h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error))))
+      .finally(() => {
+        button.disabled = false;
+      });
+  });
+  const info = h('dl', { class: 'fields' });
+  for (const [label, value] of [
+    ['Time', r.time],
+    ['Method', r.method],
+    ['Path', r.path],
+    ['Query', r.query ?? ''],
+    ['Directory', r.directoryId ?? '(none)'],
+    ['Duration', `${r.durationMs} ms`],
+    ['User agent', r.userAgent ?? ''],
+    ['Remote address', r.remoteAddress ?? ''],
+    ['Error kind', r.errorKind ?? ''],
+  ] as const) {
+    append(info, field(label, value));
+  }
+  append(info, field('Status', h('span', { class: statusClass(r.status), id: 'status' }, r.status)));
+  replace(
+    main,
+    h('p', {}, link('#/requests', '← Requests')),
+    h('h1', {}, `${r.method} ${r.path}`),
+    info,
+    r.explanation
+      ? h('section', { class: 'explain' }, h('h2', {}, 'What this status means'), h('p', {}, r.explanation.meaning), h('p', {}, h('strong', {}, 'Entra: '), r.explanation.entra), h('p', {}, h('strong', {}, 'Okta: '), r.explanation.okta))
+      : null,
+    button,
+    replayArea,
+    h('div', { class: 'side' }, h('div', {}, h('h2', {}, 'Request body'), code(pretty(r.requestBody) || '(no body)', 'request-body')), h('div', {}, h('h2', {}, 'Response body'), code(pretty(r.responseBody) || '(no body)', 'response-body'))),
+  );
+}
+
+async function directoriesView(stale: () => boolean): Promise<void> {
+  const directories = await loadDirectories();
+  if (stale()) return;
+  replace(
+    main,
+    h('h1', {}, 'Directories'),
+    h(
+      'table',
+      { class: 'list' },
+      h('thead', {}, h('tr', {}, ...['Directory', 'Name', 'Base URL', 'Users', 'Groups', 'Token', 'Last request'].map((t) => h('th', {}, t)))),
+      h(
+        'tbody',
+        {},
+        ...directories.map((d) =>
+          h(
+            'tr',
+            {},
+            h('td', { class: 'dir' }, d.id),
+            h('td', {}, d.name ?? ''),
+            h('td', { class: 'path' }, d.baseUrl),
+            h('td', { class: 'num' }, link(`#/directories/${encodeURIComponent(d.id)}/users`, String(d.userCount))),
+            h('td', { class: 'num' }, link(`#/directories/${encodeURIComponent(d.id)}/groups`, String(d.groupCount))),
+            h('td', {}, d.hasToken ? `set ${d.tokenCreatedAt ?? ''}` : 'none'),
+            h('td', {}, d.lastRequest ? link(requestHref(d.lastRequest.id), `${d.lastRequest.time} ${d.lastRequest.method} ${d.lastRequest.status}`) : 'never'),
+          ),
+        ),
+      ),
+    ),
+  );
+  markFirstPaint();
+}
+
+async function resourcesView(directoryId: string, kind: 'users' | 'groups', query: URLSearchParams, stale: () => boolean): Promise<void> {
+  const filter = query.get('filter') ?? '';
+  const startIndex = Math.max(1, Number(query.get('startIndex') ?? '1') || 1);
+  const base = `#/directories/${encodeURIComponent(directoryId)}/${kind}`;
+  const form = h(
+    'form',
+    { class: 'filters', id: 'resource-search' },
+    h('label', {}, 'SCIM filter', h('input', { name: 'filter', type: 'search', value: filter, size: 48, placeholder: kind === 'users' ? 'userName sw "a" and active eq true' : 'displayName co "eng"' })),
+    h('button', { type: 'submit' }, 'Search'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = String(new FormData(form).get('filter') ?? '');
+    location.hash = `${base}${value ? `?${new URLSearchParams({ filter: value })}` : ''}`;
+  });
+  const heading = [h('p', {}, link('#/directories', '← Directories')), h('h1', {}, `${kind === 'users' ? 'Users' : 'Groups'} of ${directoryId}`), form];
+  let page: { total: number; items: ResourceRow[] };
+  try {
+    page = await get<{ total: number; items: ResourceRow[] }>(`/directories/${encodeURIComponent(directoryId)}/${kind}`, { filter, startIndex: String(startIndex), count: String(PAGE), deleted: 'true' });
+  } catch (error) {
+    if (stale()) return;
+    replace(main, ...heading, h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+    return;
+  }
+  if (stale()) return;
+  const pageHref = (start: number) => `${base}?${new URLSearchParams({ ...(filter ? { filter } : {}), startIndex: String(start) })}`;
+  const columns = kind === 'users' ? ['Id', 'userName', 'displayName', 'externalId', 'Active', 'Updated'] : ['Id', 'displayName', 'externalId', 'Updated'];
+  replace(
+    main,
+    ...heading,
+    h('p', { id: 'result-count' }, `${page.total} ${kind}${page.total ? `, ${startIndex}–${startIndex + page.items.length - 1}` : ''}`),
+    h(
+      'table',
+      { class: 'list', id: 'resources' },
+      h('thead', {}, h('tr', {}, ...columns.map((t) => h('th', {}, t)))),
+      h(
+        'tbody',
+        {},
+        ...page.items.map((r) =>
+          h(
+            'tr',
+            { class: r.deletedAt ? 'deleted' : '' },
+            h('td', { class: 'dir' }, link(`${base}/${encodeURIComponent(r.id)}`, r.id)),
+            ...(kind === 'users' ? [h('td', {}, r.userName ?? ''), h('td', { class: 'display-name' }, r.displayName ?? ''), h('td', {}, r.externalId ?? ''), h('td', {}, r.deletedAt ? 'deleted' : r.active ? 'yes' : 'no')] : [h('td', { class: 'display-name' }, r.displayName ?? ''), h('td', {}, r.externalId ?? '')]),
+            h('td', { class: 'time' }, r.updatedAt),
+          ),
+        ),
+      ),
+    ),
+    h('p', { class: 'pager' }, startIndex > 1 ? link(pageHref(Math.max(1, startIndex - PAGE)), '← Previous') : null, ' ', startIndex + page.items.length <= page.total && page.items.length ? link(pageHref(startIndex + PAGE), 'Next →') : null),
+  );
+  markFirstPaint();
+}
+
+async function resourceView(directoryId: string, kind: 'users' | 'groups', id: string, stale: () => boolean): Promise<void> {
+  const r = await get<ResourceDetail>(`/directories/${encodeURIComponent(directoryId)}/${kind}/${encodeURIComponent(id)}`);
+  if (stale()) return;
+  const other = kind === 'users' ? 'groups' : 'users';
+  replace(
+    main,
+    h('p', {}, link(`#/directories/${encodeURIComponent(directoryId)}/${kind}`, `← ${kind === 'users' ? 'Users' : 'Groups'}`)),
+    h('h1', {}, String(r.resource.displayName ?? r.resource.userName ?? id)),
+    r.deletedAt ? h('p', { class: 'error' }, `Deleted at ${r.deletedAt}`) : null,
+    h('h2', {}, kind === 'users' ? 'Groups' : 'Members'),
+    r.memberships.length
+      ? h('ul', { id: 'memberships' }, ...r.memberships.map((m) => h('li', {}, link(`#/directories/${encodeURIComponent(directoryId)}/${m.type === 'Group' ? 'groups' : other}/${encodeURIComponent(m.value)}`, m.display ?? m.value))))
+      : h('p', {}, 'none'),
+    h('h2', {}, 'History'),
+    h('table', { class: 'list', id: 'history' }, h('tbody', {}, ...r.requests.map(rowOf))),
+    r.events.length ? h('ul', { class: 'events' }, ...r.events.map((e) => h('li', {}, `${e.createdAt} ${e.type}${e.memberId ? ` (${e.memberId})` : ''} `, e.requestId ? link(requestHref(e.requestId), e.requestId) : ''))) : null,
+    h('h2', {}, 'JSON'),
+    code(JSON.stringify(r.resource, null, 2), 'resource-json'),
+  );
+}
+
+function markFirstPaint(): void {
+  if (state.firstPaint !== undefined) return;
+  state.firstPaint = performance.now();
+  document.documentElement.dataset.firstPaintMs = String(Math.round(state.firstPaint));
+}
+
+/** The live feed: new log rows as they are written; the browser reconnects by itself after a drop. */
+function connect(): void {
+  const feed = new EventSource('/_inspector/api/stream');
+  state.feed = feed;
+  feed.addEventListener('open', () => replace(live, '● live'));
+  feed.addEventListener('error', () => replace(live, '○ reconnecting…'));
+  feed.addEventListener('request', (event) => {
+    const row = JSON.parse((event as MessageEvent<string>).data) as RequestRow;
+    state.onRequest?.(row);
+  });
+}
+
+window.addEventListener('hashchange', route);
+route();
+connect();

@@ -1,0 +1,286 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { parseFilter } from '../../scim/filter/parser.js';
+import { ScimError } from '../../scim/errors.js';
+import { NotFoundError, isBusy, parseLogId, toStoreError, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
+import { explainStatus } from './explain.js';
+import { sameOriginWithSecret, type Secret } from './guard.js';
+import { replay, type ReplayTarget } from './replay.js';
+
+export interface InspectorApiOptions {
+  store: Store;
+  serves: (directoryId: string) => boolean;
+  secret: Secret;
+  /** The credential replayed requests carry; see replay.ts. */
+  replayTarget: (req: Request) => ReplayTarget;
+  /** How often the live feed looks for new log rows. */
+  pollMs?: number;
+  onInternalError: (error: unknown) => void;
+}
+
+class InspectorError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const PAGE = 50;
+const MAX_PAGE = 500;
+
+function param(req: Request, name: string): string | undefined {
+  const value = (req.query as Record<string, unknown>)[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new InspectorError(400, `${name} must be given once`);
+  return value;
+}
+
+function count(req: Request, name: string, fallback: number, max: number): number {
+  const text = param(req, name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > max) throw new InspectorError(400, `${name} must be a whole number from 1 to ${max}`);
+  return n;
+}
+
+/** A list row: what the requests table shows, without the bodies. */
+export function summary(r: LogRecord) {
+  return { id: r.id, seq: parseLogId(r.id)!, time: r.time, directoryId: r.directoryId, method: r.method, path: r.path, query: r.query, status: r.status, durationMs: r.durationMs, errorKind: r.errorKind };
+}
+
+function statusFilter(text: string | undefined): { exact: number } | { klass: number } | undefined {
+  if (text === undefined) return undefined;
+  if (/^[1-5]xx$/i.test(text)) return { klass: Number(text[0]) };
+  if (/^[1-5]\d\d$/.test(text)) return { exact: Number(text) };
+  throw new InspectorError(400, 'status must be a class such as 4xx or a code such as 404');
+}
+
+/**
+ * The inspector's JSON API (mounted at /_inspector/api, loopback Host only). Reads are plain GETs:
+ * another origin's page cannot read them (no CORS headers), and a rebinding page fails the Host
+ * check. Nothing here returns a token, its hash, an API key or a signing secret: request log rows
+ * never hold headers, and directories show only whether they have a token.
+ */
+export function inspectorApi(options: InspectorApiOptions): express.Router {
+  const { store, serves } = options;
+  const router = express.Router();
+  const served = (directoryId: string | null) => directoryId !== null && serves(directoryId);
+  const directoryOf = (id: string) => {
+    const directory = serves(id) ? store.directories.findById(id) : undefined;
+    if (!directory) throw new InspectorError(404, `no directory ${id} served here`);
+    return directory;
+  };
+  const record = (id: string) => {
+    const found = store.requestLog.find(id);
+    // Rows with no directory (an unknown id in the path) are shown to a serve of every directory only.
+    if (!found || (found.directoryId === null ? !servesAll(store, serves) : !serves(found.directoryId))) throw new InspectorError(404, `no logged request ${id}`);
+    return found;
+  };
+  const wrap = (handler: (req: Request, res: Response) => unknown) => (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const body = handler(req, res);
+      if (body !== undefined) res.json(body);
+    } catch (error) {
+      next(error);
+    }
+  };
+
+  router.get(
+    '/requests',
+    wrap((req) => {
+      const limit = count(req, 'limit', PAGE, MAX_PAGE);
+      const directory = param(req, 'directory');
+      if (directory !== undefined) directoryOf(directory);
+      const before = param(req, 'before');
+      const beforeSeq = before === undefined ? undefined : parseLogId(before);
+      if (before !== undefined && beforeSeq === undefined) throw new InspectorError(400, 'before must be a request id such as req_42');
+      const all = servesAll(store, serves);
+      const items: LogRecord[] = [];
+      let cursor = beforeSeq;
+      // A serve of some directories skips the others' rows; it reads on until the page is full.
+      for (let rounds = 0; items.length < limit && rounds < 20; rounds++) {
+        const rows = store.requestLog.query({
+          directoryId: directory,
+          status: statusFilter(param(req, 'status')),
+          method: param(req, 'method'),
+          errorKind: param(req, 'errorKind'),
+          text: param(req, 'q'),
+          beforeSeq: cursor,
+          limit: limit + 1 - items.length,
+        });
+        for (const r of rows) if (all || served(r.directoryId)) items.push(r);
+        if (rows.length === 0) break;
+        cursor = parseLogId(rows[rows.length - 1]!.id);
+        if (rows.length < limit + 1 - items.length) break;
+      }
+      const more = items.length > limit;
+      const page = items.slice(0, limit);
+      return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq: store.requestLog.lastSeq() };
+    }),
+  );
+
+  router.get(
+    '/requests/:id',
+    wrap((req) => {
+      const r = record(req.params.id as string);
+      return { ...r, seq: parseLogId(r.id), explanation: explainStatus(r.status), replayable: replayable(r) };
+    }),
+  );
+
+  router.post('/requests/:id/replay', sameOriginWithSecret(options.secret), (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const r = record(req.params.id as string);
+      const why = replayable(r);
+      if (why !== true) throw new InspectorError(409, why);
+      replay(options.replayTarget(req), r).then((result) => res.json(result), next);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get(
+    '/directories',
+    wrap(() => {
+      const items = store.directories.list().filter((d) => serves(d.id));
+      return {
+        items: items.map((d) => {
+          const details = store.directories.details(d.id);
+          const last = store.requestLog.query({ directoryId: d.id, limit: 1 })[0];
+          return {
+            id: d.id,
+            name: d.name,
+            organizationId: d.organizationId,
+            environmentId: d.environmentId,
+            baseUrl: d.baseUrl,
+            hasToken: d.hasToken,
+            tokenCreatedAt: d.tokenCreatedAt,
+            userCount: details.userCount,
+            groupCount: details.groupCount,
+            lastRequest: last ? summary(last) : null,
+          };
+        }),
+      };
+    }),
+  );
+
+  for (const kind of ['users', 'groups'] as const) {
+    const repo = kind === 'users' ? store.users : store.groups;
+    router.get(
+      `/directories/:dir/${kind}`,
+      wrap((req) => {
+        const directoryId = directoryOf(req.params.dir as string).id;
+        const text = param(req, 'filter');
+        const perPage = count(req, 'count', PAGE, MAX_PAGE);
+        const startIndex = count(req, 'startIndex', 1, Number.MAX_SAFE_INTEGER);
+        const result = repo.list(directoryId, { filter: text === undefined ? undefined : parseFilter(text), startIndex, count: perPage, includeDeleted: param(req, 'deleted') === 'true' });
+        return { total: result.total, startIndex, items: result.resources.map((r) => listRow(kind, r)) };
+      }),
+    );
+    router.get(
+      `/directories/:dir/${kind}/:id`,
+      wrap((req) => {
+        const directoryId = directoryOf(req.params.dir as string).id;
+        const id = req.params.id as string;
+        const resource = repo.find(directoryId, id);
+        if (!resource) throw new InspectorError(404, `no ${kind === 'users' ? 'user' : 'group'} ${id} in directory ${directoryId}`);
+        return {
+          resource: fullJson(resource),
+          deletedAt: resource.deletedAt,
+          memberships: kind === 'users' ? store.users.groupsOf(id) : store.groups.members(id),
+          requests: store.requestLog.touching(id, 100).map(summary),
+          events: store.events.list({ resourceId: id, limit: 100, newestFirst: true }).map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, requestId: e.requestId, memberId: e.memberId })),
+        };
+      }),
+    );
+  }
+
+  router.get('/stream', (req: Request, res: Response) => liveFeed(store, serves, options.pollMs ?? 250, req, res));
+
+  router.use((req: Request, _res: Response, next: NextFunction) => next(new InspectorError(404, `no inspector route ${req.method} ${req.path}`)));
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const known = toKnown(error);
+    if (!known) options.onInternalError(error);
+    if (res.headersSent) return void res.end();
+    const e = known ?? new InspectorError(500, 'internal error; see the serve output');
+    res.status(e.status).json({ error: e.status >= 500 ? 'internal' : 'request', message: e.message });
+  });
+  return router;
+}
+
+function toKnown(error: unknown): InspectorError | undefined {
+  if (error instanceof InspectorError) return error;
+  if (error instanceof ScimError) return new InspectorError(error.status, error.detail);
+  if (isBusy(error)) return new InspectorError(503, 'the database is busy: another scimctl command holds its write lock; retry shortly');
+  const stored = toStoreError(error, 'of this server');
+  if (stored instanceof NotFoundError) return new InspectorError(404, stored.message);
+  return undefined;
+}
+
+function servesAll(store: Store, serves: (id: string) => boolean): boolean {
+  return store.directories.list().every((d) => serves(d.id));
+}
+
+/** true, or why the request cannot be sent again. */
+function replayable(r: LogRecord): true | string {
+  if (r.directoryId === null) return 'the request named no known directory';
+  if (r.requestBody?.endsWith('…[truncated: unauthenticated request]') || /…\[truncated \d+ characters\]$/.test(r.requestBody ?? '')) return 'the logged body was cut short, so it cannot be sent again';
+  return true;
+}
+
+function listRow(kind: 'users' | 'groups', r: StoredResource) {
+  const a = r.attributes;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return kind === 'users'
+    ? { id: r.id, userName: text(a.userName), displayName: text(a.displayName), externalId: text(a.externalId), active: a.active !== false, deletedAt: r.deletedAt, updatedAt: r.updatedAt }
+    : { id: r.id, displayName: text(a.displayName), externalId: text(a.externalId), deletedAt: r.deletedAt, updatedAt: r.updatedAt };
+}
+
+function fullJson(r: StoredResource) {
+  const { schemas, ...attributes } = r.attributes;
+  return { schemas, id: r.id, ...attributes, meta: { created: r.createdAt, lastModified: r.updatedAt, version: r.version } };
+}
+
+/**
+ * Server-Sent Events: one `request` event per new log row of a served directory, found by polling
+ * the log for rows after the last one sent (so rows written by another serve on the same database
+ * show too). Last-Event-ID (or `?after=req_N`) resumes; by default the feed starts at the newest row.
+ */
+function liveFeed(store: Store, serves: (id: string) => boolean, pollMs: number, req: Request, res: Response): void {
+  // A browser's EventSource resumes after a drop with Last-Event-ID (the id of the last row it got).
+  const resume = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
+  const after = resume === undefined ? undefined : parseLogId(resume);
+  const state = { seq: after ?? store.requestLog.lastSeq(), sinceBeat: 0 };
+  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', 'X-Accel-Buffering': 'no' });
+  res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ lastSeq: state.seq })}\n\n`);
+  const all = servesAll(store, serves);
+  const tick = () => {
+    try {
+      // serve is shutting down (the listener is closed): end the stream so shutdown need not wait for it.
+      if (!store.isOpen || !listening(req)) {
+        clearInterval(timer);
+        res.end();
+        return;
+      }
+      const rows = store.requestLog.query({ afterSeq: state.seq, limit: 200 });
+      for (const r of rows) {
+        state.seq = parseLogId(r.id)!;
+        if (r.directoryId === null ? all : serves(r.directoryId)) res.write(`id: ${r.id}\nevent: request\ndata: ${JSON.stringify(summary(r))}\n\n`);
+      }
+      if ((state.sinceBeat += pollMs) >= 15_000) {
+        state.sinceBeat = 0;
+        res.write(': keep-alive\n\n');
+      }
+    } catch {
+      // A locked or closing database: try again on the next tick.
+    }
+  };
+  const timer = setInterval(tick, pollMs);
+  timer.unref();
+  req.on('close', () => clearInterval(timer));
+}
+
+function listening(req: Request): boolean {
+  const server = (req.socket as { server?: { listening?: boolean } }).server;
+  return server?.listening !== false;
+}

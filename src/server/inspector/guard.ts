@@ -1,0 +1,56 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+/** The host names the inspector answers to: a DNS-rebinding page's Host is its own name, never these. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The name in a Host header, without the port; undefined when it is malformed. */
+export function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(host.trim());
+  return match ? match[1]!.toLowerCase() : undefined;
+}
+
+export function isLoopbackHost(host: string | undefined): boolean {
+  const name = hostName(host);
+  return name !== undefined && LOOPBACK.has(name);
+}
+
+/** 403 unless the Host header names this machine's loopback: the inspector is for the person at this machine. */
+export function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
+  if (isLoopbackHost(req.headers.host)) return next();
+  res.status(403).json({ error: 'forbidden', message: 'the inspector answers only on a loopback address (http://127.0.0.1:<port>/ or http://localhost:<port>/)' });
+}
+
+/** A per-serve random secret, compared in constant time. */
+export class Secret {
+  readonly value = randomBytes(32).toString('base64url');
+  private readonly digest = createHash('sha256').update(this.value).digest();
+
+  matches(presented: string | undefined): boolean {
+    const given = createHash('sha256').update(presented ?? '').digest();
+    return timingSafeEqual(given, this.digest) && presented !== undefined;
+  }
+}
+
+/**
+ * A state-changing request (replay) must come from the inspector's own page: the page's secret in
+ * a header (another origin cannot read the page, so cannot know it) and an Origin that is exactly
+ * this page's origin (http://<the loopback Host>).
+ */
+export function sameOriginWithSecret(secret: Secret) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    if (origin === undefined || origin !== `http://${host}`) {
+      res.status(403).json({ error: 'forbidden', message: 'cross-origin request refused: replay only from the inspector page itself' });
+      return;
+    }
+    const presented = req.headers['x-inspector-secret'];
+    if (!secret.matches(typeof presented === 'string' ? presented : undefined)) {
+      res.status(403).json({ error: 'forbidden', message: 'missing or wrong inspector secret: reload the inspector page' });
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
+
+// Debian's chromium, driven by playwright-core (never a browser download). .ci/run installs it, so in
+// CI (CI=true) a missing chromium fails these tests; on a developer's machine without it they are
+// skipped, and say so.
+const CHROMIUM = '/usr/bin/chromium';
+const available = Boolean(process.env.CI) || existsSync(CHROMIUM);
+if (!available) console.warn(`inspector browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+
+// The callbacks of page.evaluate/waitForFunction run in the page; the test is typechecked without DOM types.
+declare const document: { documentElement: { dataset: Record<string, string | undefined> }; getElementById(id: string): { textContent: string | null } | null };
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+describe.skipIf(!available)('the inspector in a browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let other: Server;
+  let otherUrl: string;
+  const dialogs: string[] = [];
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer(2, { inspectorPollMs: 250 });
+    // A page of another origin, for the cross-origin replay.
+    other = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>other</title>'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', () => resolve()));
+    otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--host-resolver-rules=MAP rebind.test 127.0.0.1'] });
+    page = await browser.newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => other?.close(resolve));
+    await server?.close();
+    if (Object.keys(timings).length) console.log(`inspector timings (ms): ${JSON.stringify(timings)}`);
+  });
+
+  it('loads, and shows a SCIM request made by the test live, without a reload', async () => {
+    const started = Date.now();
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('#request-filters');
+    timings.firstPaint = Number(await page.evaluate(() => document.documentElement.dataset.firstPaintMs));
+    timings.loadToListMs = Date.now() - started;
+    await page.waitForFunction(() => document.getElementById('live-status')?.textContent === '● live');
+    const sent = Date.now();
+    await scim(server.directories[0]!, 'POST', '/Users', entraUser('alice'));
+    await page.waitForSelector('#requests tr:has-text("/Users")', { timeout: 2000 });
+    timings.liveUpdate = Date.now() - sent;
+    expect(timings.liveUpdate).toBeLessThan(1000);
+  });
+
+  it('shows both bodies of a request, and a replay beside the original with a diff', async () => {
+    await page.click('#requests tr:has-text("POST") a');
+    await page.waitForSelector('#request-body');
+    expect(await page.textContent('#request-body')).toContain('"userName": "alice@contoso.com"');
+    expect(await page.textContent('#response-body')).toContain('"id":');
+    expect(await page.textContent('#status')).toBe('201');
+    await page.click('#replay-button');
+    await page.waitForSelector('#replay-status');
+    // The user exists now: the same POST answers 409.
+    expect(await page.textContent('#replay-status')).toBe('409');
+    expect(await page.textContent('#replay-body')).toContain('uniqueness');
+    expect(await page.textContent('#replay-diff')).toMatch(/^\+ .*uniqueness/m);
+  });
+
+  it('finds a user with a SCIM filter, and shows an XSS displayName as text', async () => {
+    const dir = server.directories[0]!;
+    await scim(dir, 'POST', '/Users', entraUser('bob'));
+    await scim(dir, 'POST', '/Users', entraUser('mallory', { displayName: XSS }));
+    await page.goto(`${server.url}/#/directories/${dir.id}/users`);
+    await page.waitForSelector('#resource-search');
+    await page.fill('#resource-search input[name="filter"]', 'userName sw "bob"');
+    await page.click('#resource-search button');
+    await page.waitForFunction(() => document.getElementById('result-count')?.textContent?.startsWith('1 users'));
+    expect(await page.textContent('#resources tbody')).toContain('bob@contoso.com');
+
+    await page.fill('#resource-search input[name="filter"]', 'userName sw "mallory"');
+    await page.click('#resource-search button');
+    await page.waitForSelector('#resources tr:has-text("mallory@contoso.com")');
+    expect(await page.textContent('#result-count')).toMatch(/^1 users/);
+    expect(await page.textContent('#resources .display-name')).toBe(XSS);
+    expect(await page.locator('#resources img').count()).toBe(0);
+    // The request list and detail show the raw body too: as text.
+    await page.goto(`${server.url}/#/requests`);
+    await page.click('#requests tr:has-text("POST") a');
+    await page.waitForSelector('#request-body');
+    expect(await page.textContent('#request-body')).toContain(XSS);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('refuses a non-loopback Host (DNS rebinding) and a cross-origin replay', async () => {
+    const port = new URL(server.url).port;
+    const rebound = await page.goto(`http://rebind.test:${port}/`);
+    expect(rebound?.status()).toBe(403);
+    const api = await page.goto(`http://rebind.test:${port}/_inspector/api/requests`);
+    expect(api?.status()).toBe(403);
+
+    const html = await (await fetch(`${server.url}/`)).text();
+    const secret = /name="inspector-secret" content="([^"]+)"/.exec(html)![1]!;
+    const before = server.store.requestLog.lastSeq();
+    await page.goto(otherUrl);
+    const target = `${server.url}/_inspector/api/requests/req_1/replay`;
+    const outcome = await page.evaluate(
+      async ({ target, secret }) => {
+        // With the secret header the browser must ask first (CORS preflight), and is refused.
+        const withSecret = await fetch(target, { method: 'POST', headers: { 'X-Inspector-Secret': secret } }).then(
+          (r) => `status ${r.status}`,
+          () => 'blocked',
+        );
+        // A simple POST goes out without asking; the server refuses it (Origin is not its own).
+        await fetch(target, { method: 'POST', mode: 'no-cors' });
+        return withSecret;
+      },
+      { target, secret },
+    );
+    expect(outcome).toBe('blocked');
+    await new Promise((r) => setTimeout(r, 100));
+    // No replay was sent: the log has no new row.
+    expect(server.store.requestLog.lastSeq()).toBe(before);
+  });
+});

@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDb } from '../helpers/cli.js';
+import { spawnServe } from '../helpers/serve.js';
+
+let temp: ReturnType<typeof tempDb>;
+beforeEach(() => {
+  temp = tempDb();
+});
+afterEach(() => temp.cleanup());
+
+describe('serve and the web inspector', () => {
+  it('serves the inspector from the built package, gives its URL in the ready line, and is not held up by a live feed at shutdown', async () => {
+    const serve = await spawnServe(temp.db);
+    try {
+      expect(serve.ready.inspectorUrl).toBe(`${serve.ready.url}/`);
+      const page = await fetch(serve.ready.inspectorUrl!);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('/_inspector/inspector.js');
+      const [js, css] = await Promise.all([fetch(`${serve.ready.url}/_inspector/inspector.js`), fetch(`${serve.ready.url}/_inspector/inspector.css`)]);
+      expect([js.status, css.status]).toEqual([200, 200]);
+      expect(js.headers.get('content-type')).toMatch(/javascript/);
+      const size = (await js.arrayBuffer()).byteLength + (await css.arrayBuffer()).byteLength + html.length;
+      // The issue's budget for all the page's assets together.
+      expect(size).toBeLessThan(300 * 1024);
+      // A live feed is open while serve stops: it ends with the listener instead of holding shutdown.
+      const stream = await fetch(`${serve.ready.url}/_inspector/api/stream`);
+      expect(stream.status).toBe(200);
+      const started = Date.now();
+      const { exitCode } = await serve.stop();
+      expect(exitCode).toBe(0);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      serve.process.kill('SIGKILL');
+    }
+  });
+
+  it('--no-inspector: no page, no API, and inspectorUrl null', async () => {
+    const serve = await spawnServe(temp.db, ['--no-inspector']);
+    try {
+      expect(serve.ready.inspectorUrl).toBeNull();
+      expect((await fetch(`${serve.ready.url}/`)).status).toBe(404);
+      expect((await fetch(`${serve.ready.url}/_inspector/api/requests`)).status).toBe(404);
+    } finally {
+      await serve.stop();
+    }
+  });
+});

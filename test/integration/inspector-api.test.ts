@@ -1,0 +1,237 @@
+import { request as httpRequest } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer(2, { inspectorPollMs: 25 });
+});
+afterEach(() => server.close());
+
+/** A request with any Host and headers (fetch will not send a Host of our choosing). */
+function raw(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; text: string; json: any }> {
+  const url = new URL(server.url + path);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode!, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const api = async (path: string) => {
+  const response = await fetch(`${server.url}/_inspector/api${path}`);
+  return { status: response.status, body: (await response.json()) as any };
+};
+
+/** Log rows are written in batches; wait until `n` are visible. */
+async function logged(n: number): Promise<void> {
+  for (let i = 0; i < 100 && server.store.requestLog.lastSeq() < n; i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+async function pageSecret(): Promise<string> {
+  const html = await (await fetch(server.url + '/')).text();
+  return /name="inspector-secret" content="([^"]+)"/.exec(html)![1]!;
+}
+
+describe('the inspector API', () => {
+  it('answers only for a loopback Host (127.0.0.1, localhost, [::1], with the port)', async () => {
+    const port = new URL(server.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'localhost']) {
+      expect((await raw('/_inspector/api/directories', { headers: { Host: host } })).status, host).toBe(200);
+    }
+    for (const host of [`evil.example:${port}`, `127.0.0.1.evil.example`, `192.168.1.5:${port}`, `localhost.:${port}`]) {
+      const page = await raw('/', { headers: { Host: host } });
+      const api = await raw('/_inspector/api/requests', { headers: { Host: host } });
+      expect([page.status, api.status], host).toEqual([403, 403]);
+      expect(api.json.error).toBe('forbidden');
+    }
+  });
+
+  it('serves the page with a strict CSP and the replay secret, and never a token', async () => {
+    const response = await fetch(server.url + '/');
+    const html = await response.text();
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(html).toMatch(/name="inspector-secret" content="[A-Za-z0-9_-]{43}"/);
+    for (const d of server.directories) expect(html).not.toContain(d.token);
+  });
+
+  it('lists requests newest first with filters and a cursor, and shows a request without its Authorization header', async () => {
+    const [dir0, dir1] = server.directories;
+    await scim(dir0!, 'POST', '/Users', entraUser('alice'));
+    await scim(dir0!, 'POST', '/Users', entraUser('alice'));
+    await scim(dir1!, 'GET', '/Users?filter=userName eq "bob"');
+    await scim(dir0!, 'PATCH', '/Users/nope', { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [] });
+    await logged(4);
+    const all = await api('/requests');
+    expect(all.body.items.map((r: any) => r.method)).toEqual(['PATCH', 'GET', 'POST', 'POST']);
+    expect(all.body.items[0]).not.toHaveProperty('requestBody');
+    expect((await api('/requests?status=4xx')).body.items.map((r: any) => r.status)).toEqual([404, 409]);
+    expect((await api('/requests?status=201')).body.items).toHaveLength(1);
+    expect((await api('/requests?method=get')).body.items).toHaveLength(1);
+    expect((await api(`/requests?directory=${dir1!.id}`)).body.items).toHaveLength(1);
+    expect((await api('/requests?errorKind=uniqueness')).body.items).toHaveLength(1);
+    expect((await api('/requests?q=BOB')).body.items.map((r: any) => r.method)).toEqual(['GET']);
+    const first = await api('/requests?limit=3');
+    expect(first.body.items).toHaveLength(3);
+    const second = await api(`/requests?limit=3&before=${first.body.next}`);
+    expect(second.body.items.map((r: any) => r.method)).toEqual(['POST']);
+    expect(second.body.next).toBeNull();
+    expect((await api('/requests?status=abc')).status).toBe(400);
+
+    const detail = await api(`/requests/${all.body.items[3].id}`);
+    expect(JSON.parse(detail.body.requestBody).userName).toBe('alice@contoso.com');
+    expect(JSON.parse(detail.body.responseBody).id).toBeTruthy();
+    expect(JSON.stringify(detail.body)).not.toContain(dir0!.token);
+    expect(JSON.stringify(detail.body).toLowerCase()).not.toContain('authorization');
+    const conflict = await api(`/requests/${all.body.items[2].id}`);
+    expect(conflict.body.explanation.meaning).toMatch(/uniqueness/i);
+    expect((await api('/requests/req_999999')).status).toBe(404);
+  });
+
+  it('summarises directories, lists users and groups with a SCIM filter, and shows a resource with memberships and history', async () => {
+    const [dir0] = server.directories;
+    const alice = (await scim(dir0!, 'POST', '/Users', entraUser('alice'))).body;
+    await scim(dir0!, 'POST', '/Users', entraUser('bob'));
+    const group = (await scim(dir0!, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Eng', members: [{ value: alice.id }] })).body;
+    await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'Lead' }] });
+    await logged(4);
+    const dirs = await api('/directories');
+    const d0 = dirs.body.items.find((d: any) => d.id === dir0!.id);
+    expect(d0).toMatchObject({ userCount: 2, groupCount: 1, hasToken: true });
+    expect(d0.lastRequest.method).toBe('PATCH');
+    expect(JSON.stringify(dirs.body)).not.toMatch(/scimctl_sk_|token_hash|tokenHash/);
+
+    const found = await api(`/directories/${dir0!.id}/users?filter=${encodeURIComponent('userName sw "bob"')}`);
+    expect(found.body.total).toBe(1);
+    expect(found.body.items[0].userName).toBe('bob@contoso.com');
+    expect((await api(`/directories/${dir0!.id}/users?filter=${encodeURIComponent('userName eq')}`)).status).toBe(400);
+    expect((await api(`/directories/${dir0!.id}/groups`)).body.items[0].displayName).toBe('Eng');
+    expect((await api('/directories/scim_directory_nope/users')).status).toBe(404);
+
+    const user = await api(`/directories/${dir0!.id}/users/${alice.id}`);
+    expect(user.body.resource.title).toBe('Lead');
+    expect(user.body.memberships).toEqual([{ value: group.id, display: 'Eng' }]);
+    expect(user.body.requests.map((r: any) => r.method)).toEqual(['PATCH', 'POST', 'POST']);
+    expect(user.body.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(['user.created', 'user.updated', 'group.user_added']));
+    const g = await api(`/directories/${dir0!.id}/groups/${group.id}`);
+    expect(g.body.memberships.map((m: any) => m.value)).toEqual([alice.id]);
+  });
+
+  it('streams new log rows as Server-Sent Events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/_inspector/api/stream`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen.push(Buffer.from(value).toString());
+        if (seen.join('').includes('event: request')) return;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    await scim(server.directories[0]!, 'GET', '/Users');
+    await reading;
+    controller.abort();
+    const event = /event: request\ndata: (.*)\n/.exec(seen.join(''))!;
+    expect(JSON.parse(event[1]!)).toMatchObject({ method: 'GET', status: 200, directoryId: server.directories[0]!.id });
+  });
+
+  it('resumes the live feed after Last-Event-ID', async () => {
+    await scim(server.directories[0]!, 'GET', '/Users');
+    await scim(server.directories[0]!, 'GET', '/Groups');
+    await logged(2);
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/_inspector/api/stream`, { headers: { 'Last-Event-ID': 'req_1' }, signal: controller.signal });
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('event: request')) text += Buffer.from((await reader.read()).value!).toString();
+    controller.abort();
+    expect(text).toContain('id: req_2\n');
+    expect(text).not.toContain('id: req_1\n');
+  });
+
+  it('replays a request as its directory only with the page secret and a same-origin Origin', async () => {
+    const [dir0] = server.directories;
+    await scim(dir0!, 'POST', '/Users', entraUser('carol'));
+    await logged(1);
+    const [row] = (await api('/requests')).body.items;
+    const secret = await pageSecret();
+    const port = new URL(server.url).port;
+    const path = `/_inspector/api/requests/${row.id}/replay`;
+    const post = (headers: Record<string, string>) => raw(path, { method: 'POST', headers: { Host: `127.0.0.1:${port}`, ...headers } });
+
+    expect((await post({ 'X-Inspector-Secret': secret })).status).toBe(403);
+    expect((await post({ Origin: 'http://evil.example', 'X-Inspector-Secret': secret })).status).toBe(403);
+    expect((await post({ Origin: `http://localhost:${port}`, 'X-Inspector-Secret': secret })).status).toBe(403);
+    expect((await post({ Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': 'wrong' })).status).toBe(403);
+    expect((await post({ Origin: `http://127.0.0.1:${port}` })).status).toBe(403);
+    expect(server.store.requestLog.lastSeq()).toBe(1);
+
+    const ok = await post({ Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': secret });
+    expect(ok.status).toBe(200);
+    expect(ok.json.original.status).toBe(201);
+    expect(ok.json.replay.status).toBe(409);
+    expect(JSON.parse(ok.json.replay.body).scimType).toBe('uniqueness');
+    await logged(2);
+    const replayed = server.store.requestLog.query({ limit: 1 })[0]!;
+    expect(replayed).toMatchObject({ method: 'POST', status: 409, directoryId: dir0!.id });
+    expect(replayed.userAgent).toContain(`of ${row.id}`);
+  });
+
+  it('is not served with inspector: false, nor on the public app', async () => {
+    for (const options of [{ inspector: false }, { localRoutes: false }]) {
+      const other = await startTestServer(1, options);
+      try {
+        expect((await fetch(`${other.url}/_inspector/api/directories`)).status).toBe(404);
+        expect((await fetch(`${other.url}/`)).status).toBe(404);
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
+  it('shows a serve limited to some directories (--env/--directory) only those directories', async () => {
+    const scope = { hidden: '' };
+    const limited = await startTestServer(2, { serves: (id) => id !== scope.hidden });
+    try {
+      const [shown, hidden] = limited.directories;
+      scope.hidden = hidden!.id;
+      await scim(shown!, 'GET', '/Users');
+      await scim(hidden!, 'GET', '/Users');
+      for (let i = 0; i < 100 && limited.store.requestLog.lastSeq() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      const get = async (path: string) => {
+        const response = await fetch(`${limited.url}/_inspector/api${path}`);
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      // The hidden directory's request answered 401 and is logged without a directory: not shown to a limited serve.
+      expect((await get('/requests')).body.items.map((r: any) => r.directoryId)).toEqual([shown!.id]);
+      expect((await get('/directories')).body.items.map((d: any) => d.id)).toEqual([shown!.id]);
+      expect((await get(`/directories/${hidden!.id}/users`)).status).toBe(404);
+      expect((await get('/requests/req_2')).status).toBe(404);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('does not accept a made-up replay credential on the SCIM side', async () => {
+    const [dir0] = server.directories;
+    const wrong = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'GET', '/Users');
+    expect(wrong.status).toBe(401);
+  });
+});
