@@ -32,7 +32,7 @@ describe.skipIf(!available)('the inspector in a browser', () => {
     other = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>other</title>'));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', () => resolve()));
     otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--host-resolver-rules=MAP rebind.test 127.0.0.1'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--host-resolver-rules=MAP rebind.test 127.0.0.1'] });
     page = await browser.newPage();
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
