@@ -51,29 +51,36 @@ describe('forwarding at scale', () => {
     }
   }, 30_000);
 
-  it('delivers the 301 events of one request quickly, each with that request\'s id', async () => {
+  it('delivers the 1,001 events of one request about as fast as 1,000 events of no request (no wait per event for its requestId)', async () => {
     const t = await server(1);
     const [dir] = t.directories as [(typeof t.directories)[0]];
     const secret = t.store.webhooks.signingSecret(t.store.directories.get(dir.id).environmentId);
-    const ids: string[] = [];
-    for (let i = 0; i < 300; i++) ids.push((await scim(dir, 'POST', '/Users', entraUser(`n${i}`))).body.id);
     const receiver = await new Receiver(() => secret).listen();
     const forwarder = new Forwarder({ ...FAST, store: t.store, url: receiver.url });
     forwarder.start();
     try {
+      // 1,000 events that no request caused (a seed, say): the pace of delivery on this machine now.
+      const now = new Date().toISOString();
+      let started = performance.now();
+      const ids = t.store.transaction(() => Array.from({ length: 1000 }, (_, i) => t.store.users.create(dir.id, entraUser(`n${i}`), now).id));
+      await receiver.until((r) => r.delivered.length >= 1000, 60_000);
+      const unattributed = performance.now() - started;
+      // 1,001 events of one SCIM request. Waiting 10 ms for each one's requestId, written long
+      // since, took 10 s more than that; now it takes about as long, whatever the machine's load.
+      started = performance.now();
       const group = await scim(dir, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Everyone', members: ids.map((value) => ({ value })) });
       expect(group.status).toBe(201);
-      const started = performance.now();
-      await receiver.until((r) => r.delivered.length >= 301, 20_000);
-      expect(performance.now() - started).toBeLessThan(3000);
-      const requestIds = new Set(receiver.delivered.map((d) => d.event.requestId));
+      await receiver.until((r) => r.delivered.length >= 2001, 60_000);
+      const attributed = performance.now() - started;
+      expect(attributed).toBeLessThan(2.5 * unattributed + 1000);
+      const requestIds = new Set(receiver.delivered.slice(1000).map((d) => d.event.requestId));
       expect(requestIds.size).toBe(1);
       expect([...requestIds][0]).toMatch(/^req_\d+$/);
     } finally {
       await forwarder.stop(100);
       await receiver.close();
     }
-  }, 60_000);
+  }, 150_000);
 });
 
 describe('events and scope', () => {

@@ -132,7 +132,9 @@ describe('the token is checked before the body is read', () => {
     }
     // Parsing it first took 1.6-2 s. The best warm run is compared with the baseline so a busy
     // machine, which slows both, does not fail this; alone it takes some 30-60 ms, mostly transfer.
-    expect(Math.min(...times.deep)).toBeLessThan(Math.min(...times.flat) + 100);
+    // The margin leaves room for a loaded machine (where 160 against 130 ms was seen) and is still
+    // far below the 1.6 s of parsing.
+    expect(Math.min(...times.deep)).toBeLessThan(Math.min(...times.flat) + 400);
   });
 
   it('a body that is not valid UTF-8 is 400 invalidSyntax, not stored with U+FFFD', async () => {
