@@ -19,6 +19,26 @@ export interface RequestDetail extends RequestRow {
   remoteAddress: string | null;
   explanation: { meaning: string; entra: string; okta: string } | null;
   replayable: true | string;
+  /** The events the request caused, as webhooks deliver them. */
+  events: EventPayload[];
+  /** PATCH requests only: the operations as read and what they changed. */
+  patch: PatchView | null;
+}
+
+export interface EventPayload {
+  id: string;
+  type: string;
+  createdAt: string;
+  directoryId: string;
+  requestId: string | null;
+  data: { id?: string; group?: { id: string; displayName?: string | null }; user?: { id: string; email?: string | null }; [key: string]: unknown };
+}
+
+export interface PatchView {
+  operations: { op: string; path: string | null; value: unknown }[];
+  unreadable: string | null;
+  changes: { attribute: string; before: unknown; after: unknown }[];
+  members: { added: { id: string; display: string | null }[]; removed: { id: string; display: string | null }[] };
 }
 
 export interface ReplayResult {

@@ -1,4 +1,4 @@
-import { ApiError, get, replayRequest, type DirectoryRow, type RequestDetail, type RequestRow, type ResourceDetail, type ResourceRow } from './api.js';
+import { ApiError, get, replayRequest, type DirectoryRow, type EventPayload, type PatchView, type RequestDetail, type RequestRow, type ResourceDetail, type ResourceRow } from './api.js';
 import { lineDiff } from './diff.js';
 import { append, h, pretty, replace, statusClass } from './dom.js';
 
@@ -228,9 +228,63 @@ async function requestView(id: string, stale: () => boolean): Promise<void> {
     r.explanation
       ? h('section', { class: 'explain' }, h('h2', {}, 'What this status means'), h('p', {}, r.explanation.meaning), h('p', {}, h('strong', {}, 'Entra: '), r.explanation.entra), h('p', {}, h('strong', {}, 'Okta: '), r.explanation.okta))
       : null,
+    r.patch ? patchSection(r.patch) : null,
+    eventsSection(r.events),
     button,
     replayArea,
     h('div', { class: 'side' }, h('div', {}, h('h2', {}, 'Request body'), code(pretty(r.requestBody) || '(no body)', 'request-body')), h('div', {}, h('h2', {}, 'Response body'), code(pretty(r.responseBody) || '(no body)', 'response-body'))),
+  );
+}
+
+/** A value on one line: JSON, or "(none)" for null. */
+function oneLine(value: unknown): string {
+  return value === null || value === undefined ? '(none)' : JSON.stringify(value);
+}
+
+/** A PATCH request's operations as the server read them, and the before/after of what they changed (from its events). */
+function patchSection(p: PatchView): HTMLElement {
+  const members = [...p.members.added.map((m) => `+ member ${m.display ?? m.id} (${m.id})`), ...p.members.removed.map((m) => `- member ${m.display ?? m.id} (${m.id})`)];
+  return h(
+    'section',
+    { id: 'patch' },
+    h('h2', {}, 'PATCH operations'),
+    p.unreadable
+      ? h('p', { class: 'error' }, `Operations not shown: ${p.unreadable}.`)
+      : p.operations.length
+        ? h('ol', { id: 'patch-operations' }, ...p.operations.map((o) => h('li', {}, h('strong', {}, o.op || '(no op)'), ` ${o.path ?? '(no path)'}`, o.op === 'remove' && o.value === null ? '' : ` = ${oneLine(o.value)}`)))
+        : h('p', {}, 'No operations.'),
+    h('h3', {}, 'What it changed'),
+    p.changes.length || members.length
+      ? h('pre', { class: 'diff', id: 'patch-changes' }, ...p.changes.map((c) => h('span', { class: 'same' }, `${c.attribute}: ${oneLine(c.before)} → ${oneLine(c.after)}\n`)), ...members.map((line) => h('span', { class: line.startsWith('+') ? 'add' : 'del' }, `${line}\n`)))
+      : h('p', { id: 'patch-changes' }, 'Nothing: the resource was already as the operations asked (or the request failed).'),
+  );
+}
+
+/** Where an event's resource is shown in the inspector. */
+function eventResourceHref(e: EventPayload): string | undefined {
+  const dir = encodeURIComponent(e.directoryId);
+  if (e.type.startsWith('user.') && e.data.id) return `#/directories/${dir}/users/${encodeURIComponent(e.data.id)}`;
+  if (e.type.startsWith('group.') && e.data.group) return `#/directories/${dir}/groups/${encodeURIComponent(e.data.group.id)}`;
+  if (e.type.startsWith('group.') && e.data.id) return `#/directories/${dir}/groups/${encodeURIComponent(e.data.id)}`;
+  return undefined;
+}
+
+function eventsSection(events: EventPayload[]): HTMLElement {
+  return h(
+    'section',
+    { id: 'request-events' },
+    h('h2', {}, 'Events'),
+    events.length
+      ? h(
+          'ul',
+          { class: 'events' },
+          ...events.map((e) => {
+            const href = eventResourceHref(e);
+            const label = e.data.group ? `group ${e.data.group.displayName ?? e.data.group.id}, user ${e.data.user?.email ?? e.data.user?.id ?? ''}` : String(e.data.id ?? '');
+            return h('li', {}, `${e.id} ${e.type} `, href ? link(href, label) : label);
+          }),
+        )
+      : h('p', {}, 'None: this request changed nothing (or its events have since been trimmed).'),
   );
 }
 

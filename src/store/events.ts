@@ -163,13 +163,21 @@ export class EventRepository {
   }
 
 
-
-
-
-
-
-
-
+  /**
+   * The events one logged request caused (its request_log seq), oldest first; none for a request that
+   * changed nothing or whose events were trimmed. Reads the events table without an index: for one
+   * request's page, not for lists.
+   */
+  ofRequest(logSeq: number, limit = 1000): EventRecord[] {
+    const rows = this.sql
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events e
+         WHERE e.request_key = (SELECT request_key FROM request_log WHERE seq = ? AND request_key IS NOT NULL)
+         ORDER BY e.seq LIMIT ?`,
+      )
+      .all(logSeq, limit) as RawEvent[];
+    return rows.map(toEvent);
+  }
 
   /**
    * Keep at most `budget` events: the oldest go first, but never one that a webhook URL has not

@@ -101,6 +101,23 @@ describe.skipIf(!available)('the inspector in a browser', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it("shows a PATCH's operations, the before and after of what it changed, and its events", async () => {
+    const dir = server.directories[0]!;
+    const found = await scim(dir, 'GET', `/Users?filter=${encodeURIComponent('userName eq "alice@contoso.com"')}`);
+    const id = found.body.Resources[0].id as string;
+    await scim(dir, 'PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: false }] });
+    for (let i = 0; i < 100 && !server.store.requestLog.query({ limit: 1, method: 'PATCH' }).length; i++) await new Promise((r) => setTimeout(r, 10));
+    const row = server.store.requestLog.query({ limit: 1, method: 'PATCH' })[0]!;
+    await page.goto(`${server.url}/#/requests/${row.id}`);
+    await page.waitForSelector('#patch-changes');
+    expect(await page.textContent('#patch-operations')).toBe('replace active = false');
+    expect(await page.textContent('#patch-changes')).toBe('active: true → false\n');
+    expect(await page.textContent('#request-events')).toContain('user.deactivated');
+    await page.click('#request-events a');
+    await page.waitForSelector('#resource-json');
+    expect(await page.textContent('#resource-json')).toContain('"active": false');
+  });
+
   it('refuses a non-loopback Host (DNS rebinding) and a cross-origin replay', async () => {
     const port = new URL(server.url).port;
     const rebound = await page.goto(`http://rebind.test:${port}/`);

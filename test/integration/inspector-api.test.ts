@@ -130,6 +130,89 @@ describe('the inspector API', () => {
     expect(g.body.memberships.map((m: any) => m.value)).toEqual([alice.id]);
   });
 
+  it("shows a request's events, and a PATCH's operations with the before and after of what it changed", async () => {
+    const [dir0] = server.directories;
+    const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+    const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const alice = (await scim(dir0!, 'POST', '/Users', entraUser('alice'))).body;
+    const bob = (await scim(dir0!, 'POST', '/Users', entraUser('bob'))).body;
+    const group = (await scim(dir0!, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Eng', members: [{ value: alice.id }] })).body;
+    // Entra's shapes: op in any case, a path-less op whose value keys are paths (one a URN path).
+    await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: false }] });
+    await scim(dir0!, 'PATCH', `/Users/${bob.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Add', value: { title: 'Lead', [`${ENTERPRISE}:department`]: 'Sales' } }] });
+    await scim(dir0!, 'PATCH', `/Groups/${group.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: 'Add', path: 'members', value: [{ value: bob.id }] },
+        { op: 'Remove', path: `members[value eq "${alice.id}"]` },
+      ],
+    });
+    await scim(dir0!, 'PATCH', `/Users/${bob.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Lead' }] });
+    await logged(7);
+    const [created, , , deactivate, pathless, membership, noop] = (await api('/requests?limit=7')).body.items.reverse().map((r: any) => r.id);
+
+    const post = (await api(`/requests/${created}`)).body;
+    expect(post.patch).toBeNull();
+    expect(post.events.map((e: any) => [e.type, e.requestId, e.data.id])).toEqual([['user.created', created, alice.id]]);
+    expect(post.events[0]).toMatchObject({ directoryId: dir0!.id, data: { email: 'alice@contoso.com', deleted: false } });
+
+    const off = (await api(`/requests/${deactivate}`)).body;
+    expect(off.patch).toEqual({
+      operations: [{ op: 'replace', path: 'active', value: false }],
+      unreadable: null,
+      changes: [{ attribute: 'active', before: true, after: false }],
+      members: { added: [], removed: [] },
+    });
+    expect(off.events.map((e: any) => e.type)).toEqual(['user.deactivated']);
+    expect(off.events[0].data.previous).toEqual({ active: true });
+
+    const add = (await api(`/requests/${pathless}`)).body;
+    expect(add.patch.operations).toEqual([
+      { op: 'add', path: 'title', value: 'Lead' },
+      { op: 'add', path: `${ENTERPRISE}:department`, value: 'Sales' },
+    ]);
+    expect(add.patch.changes).toEqual([
+      { attribute: 'title', before: 'Engineer', after: 'Lead' },
+      { attribute: ENTERPRISE, before: { employeeNumber: '1001', department: 'R&D' }, after: { employeeNumber: '1001', department: 'Sales' } },
+    ]);
+
+    const members = (await api(`/requests/${membership}`)).body;
+    expect(members.patch).toEqual({
+      operations: [
+        { op: 'add', path: 'members', value: [{ value: bob.id }] },
+        { op: 'remove', path: `members[value eq "${alice.id}"]`, value: null },
+      ],
+      unreadable: null,
+      changes: [],
+      members: { added: [{ id: bob.id, display: 'Bob Example' }], removed: [{ id: alice.id, display: 'Alice Example' }] },
+    });
+    // The store applies a request's removals before its additions.
+    expect(members.events.map((e: any) => [e.type, e.data.group.id, e.data.user.id])).toEqual([
+      ['group.user_removed', group.id, alice.id],
+      ['group.user_added', group.id, bob.id],
+    ]);
+
+    const same = (await api(`/requests/${noop}`)).body;
+    expect(same.status).toBe(200);
+    expect(same.events).toEqual([]);
+    expect(same.patch).toEqual({ operations: [{ op: 'replace', path: 'title', value: 'Lead' }], unreadable: null, changes: [], members: { added: [], removed: [] } });
+  });
+
+  it('reads what it can of a PATCH body the server refused', async () => {
+    const [dir0] = server.directories;
+    const alice = (await scim(dir0!, 'POST', '/Users', entraUser('alice'))).body;
+    expect((await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { Operations: 'nope' })).status).toBe(400);
+    expect((await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { operations: [{ OP: 'Remove', Path: 'title' }, 'junk'] })).status).toBe(400);
+    await logged(3);
+    const [junk, noArray] = (await api('/requests?limit=2')).body.items.map((r: any) => r.id);
+    expect((await api(`/requests/${noArray}`)).body.patch).toMatchObject({ operations: [], unreadable: 'the body has no "Operations" array', changes: [] });
+    expect((await api(`/requests/${junk}`)).body.patch.operations).toEqual([
+      { op: 'remove', path: 'title', value: null },
+      { op: '', path: null, value: 'junk' },
+    ]);
+    expect((await api(`/requests/${junk}`)).body.events).toEqual([]);
+  });
+
   it('streams new log rows as Server-Sent Events', async () => {
     const controller = new AbortController();
     const response = await fetch(`${server.url}/_inspector/api/stream`, { signal: controller.signal });

@@ -2,8 +2,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { parseFilter } from '../../scim/filter/parser.js';
 import { ScimError } from '../../scim/errors.js';
 import { NotFoundError, isBusy, parseLogId, toStoreError, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
+import { eventJson } from '../../webhooks/payload.js';
 import { explainStatus } from './explain.js';
 import { sameOriginWithSecret, type Secret } from './guard.js';
+import { patchView } from './patch-view.js';
 import { replay, type ReplayTarget } from './replay.js';
 
 export interface InspectorApiOptions {
@@ -124,7 +126,16 @@ export function inspectorApi(options: InspectorApiOptions): express.Router {
     '/requests/:id',
     wrap((req) => {
       const r = record(req.params.id as string);
-      return { ...r, seq: parseLogId(r.id), explanation: explainStatus(r.status), replayable: replayable(r) };
+      const seq = parseLogId(r.id)!;
+      const events = store.events.ofRequest(seq);
+      return {
+        ...r,
+        seq,
+        explanation: explainStatus(r.status),
+        replayable: replayable(r),
+        events: events.map((e) => JSON.parse(eventJson(e)) as unknown),
+        patch: r.method === 'PATCH' ? patchView(r.requestBody, events) : null,
+      };
     }),
   );
 
