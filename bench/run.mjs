@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspectorSection } from './inspector.mjs';
 import { measureColdStart, probeImports, profileCli } from './lib/cold-start.mjs';
 import { copyDb, createSchema, fillDataset, removeDb } from './lib/dataset.mjs';
 import { largeRequests, probe } from './lib/large.mjs';
@@ -42,6 +43,8 @@ const config = {
   scenarios: (process.env.BENCH_SCENARIOS ?? 'get,post,patch').split(',').map((s) => s.trim()).filter((s) => s in scenarios),
   servers: (process.env.BENCH_SERVERS ?? 'scimctl,raw,express').split(',').map((s) => s.trim()),
   seedTimeout: int('BENCH_SEED_TIMEOUT', 180),
+  inspectorUsers: int('BENCH_INSPECTOR_USERS', 100_000),
+  inspectorLogRows: int('BENCH_INSPECTOR_LOG_ROWS', 100_000),
 };
 
 function parseProfile(raw) {
@@ -371,7 +374,24 @@ if (config.sections.has('server')) {
   if (!keep) for (const ds of Object.values(datasets)) removeDb(ds.path);
 }
 
-// 3. Seeding (bench/seed.mjs, owned by another engineer) -------------------------------------------------
+// 3. Web inspector (bench/inspector.mjs) --------------------------------------------------------------------
+if (config.sections.has('inspector')) {
+  await section(`Web inspector at ${num(config.inspectorUsers)} users and ${num(config.inspectorLogRows)} logged requests (issue 15)`, async () => {
+    results.inspector = await inspectorSection({
+      cli: CLI,
+      root: ROOT,
+      out: OUT,
+      users: config.inspectorUsers,
+      logRows: config.inspectorLogRows,
+      paintRuns: 6,
+      probes: 10,
+      keep,
+      target,
+    });
+  });
+}
+
+// 4. Seeding (bench/seed.mjs, owned by another engineer) -------------------------------------------------
 const SEED = join(ROOT, 'bench/seed.mjs');
 if (config.sections.has('seed') && !existsSync(SEED)) console.log(`${heading('Seeding')}\nbench/seed.mjs is not there yet; skipped.`);
 if (config.sections.has('seed') && existsSync(SEED)) {

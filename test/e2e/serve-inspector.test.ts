@@ -35,6 +35,23 @@ describe('serve and the web inspector', () => {
     }
   });
 
+  it('--host 0.0.0.0: inspectorUrl is the loopback address (the inspector answers only a loopback Host); with --no-inspector it is null', async () => {
+    const serve = await spawnServe(temp.db, ['--host', '0.0.0.0']);
+    try {
+      const port = new URL(serve.ready.url).port;
+      expect(serve.ready.inspectorUrl).toBe(`http://127.0.0.1:${port}/`);
+      expect((await fetch(serve.ready.inspectorUrl!)).status).toBe(200);
+    } finally {
+      await serve.stop();
+    }
+    const without = await spawnServe(temp.db, ['--host', '0.0.0.0', '--no-inspector']);
+    try {
+      expect(without.ready.inspectorUrl).toBeNull();
+    } finally {
+      await without.stop();
+    }
+  });
+
   it('--no-inspector: no page, no API, and inspectorUrl null', async () => {
     const serve = await spawnServe(temp.db, ['--no-inspector']);
     try {
