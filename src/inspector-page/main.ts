@@ -338,7 +338,10 @@ async function resourcesView(directoryId: string, kind: 'users' | 'groups', quer
   const heading = [h('p', {}, link('#/directories', '← Directories')), h('h1', {}, `${kind === 'users' ? 'Users' : 'Groups'} of ${directoryId}`), form];
   let page: { total: number; items: ResourceRow[] };
   try {
-    page = await get<{ total: number; items: ResourceRow[] }>(`/directories/${encodeURIComponent(directoryId)}/${kind}`, { filter, startIndex: String(startIndex), count: String(PAGE), deleted: 'true' });
+    // Deleted ones are listed too, but a filter searches live ones only, as SCIM does: no index
+    // holds the names of both, and a search over 100k users would read every row (0.4-0.8 s).
+    const scope = filter ? {} : { deleted: 'true' };
+    page = await get<{ total: number; items: ResourceRow[] }>(`/directories/${encodeURIComponent(directoryId)}/${kind}`, { filter, startIndex: String(startIndex), count: String(PAGE), ...scope });
   } catch (error) {
     if (stale()) return;
     replace(main, ...heading, h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
