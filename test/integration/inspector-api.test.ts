@@ -312,6 +312,22 @@ describe('the inspector API', () => {
     }
   });
 
+  it('refuses to replay a request whose password was not logged (the placeholder would become the password)', async () => {
+    const [dir0] = server.directories;
+    await scim(dir0!, 'POST', '/Users', { ...entraUser('dave'), password: 'Hunter2-Secret!' });
+    await logged(1);
+    const [row] = (await api('/requests')).body.items;
+    const detail = (await api(`/requests/${row.id}`)).body;
+    expect(detail.replayable).toBe('the logged body held a password, which is never stored, so it cannot be sent again');
+    const port = new URL(server.url).port;
+    const answer = await raw(`/_inspector/api/requests/${row.id}/replay`, {
+      method: 'POST',
+      headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': await pageSecret() },
+    });
+    expect(answer.status).toBe(409);
+    expect(server.store.requestLog.lastSeq()).toBe(1);
+  });
+
   it('does not accept a made-up replay credential on the SCIM side', async () => {
     const [dir0] = server.directories;
     const wrong = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'GET', '/Users');

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { parseFilter } from '../../scim/filter/parser.js';
 import { ScimError } from '../../scim/errors.js';
+import { REDACTED } from '../../scim/redact.js';
 import { NotFoundError, isBusy, parseLogId, toStoreError, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
 import { explainStatus } from './explain.js';
@@ -236,6 +237,8 @@ function servesAll(store: Store, serves: (id: string) => boolean): boolean {
 function replayable(r: LogRecord): true | string {
   if (r.directoryId === null) return 'the request named no known directory';
   if (r.requestBody?.endsWith('…[truncated: unauthenticated request]') || /…\[truncated \d+ characters\]$/.test(r.requestBody ?? '')) return 'the logged body was cut short, so it cannot be sent again';
+  // A password is never logged: sent again, the placeholder would become the user's password.
+  if (r.requestBody?.includes(JSON.stringify(REDACTED))) return 'the logged body held a password, which is never stored, so it cannot be sent again';
   return true;
 }
 
