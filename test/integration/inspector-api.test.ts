@@ -126,8 +126,20 @@ describe('the inspector API', () => {
     expect(user.body.memberships).toEqual([{ value: group.id, display: 'Eng' }]);
     expect(user.body.requests.map((r: any) => r.method)).toEqual(['PATCH', 'POST', 'POST']);
     expect(user.body.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(['user.created', 'user.updated', 'group.user_added']));
+    // Rendered as GET /Users/{id} renders it (one renderer), with its real base URL.
+    const scimView = (await scim(dir0!, 'GET', `/Users/${alice.id}?excludedAttributes=groups`)).body;
+    expect(user.body.resource).toEqual({ ...scimView, meta: { ...scimView.meta, location: `http://localhost:8080/scim/v2/${dir0!.id}/Users/${alice.id}` } });
     const g = await api(`/directories/${dir0!.id}/groups/${group.id}`);
     expect(g.body.memberships.map((m: any) => m.value)).toEqual([alice.id]);
+
+    // A deleted user, listed greyed, still has its page.
+    const bob = found.body.items[0];
+    expect((await scim(dir0!, 'DELETE', `/Users/${bob.id}`)).status).toBe(204);
+    const gone = await api(`/directories/${dir0!.id}/users/${bob.id}`);
+    expect(gone.status).toBe(200);
+    expect(gone.body.deletedAt).toMatch(/^\d{4}-/);
+    expect(gone.body.resource.userName).toBe('bob@contoso.com');
+    expect((await api(`/directories/${server.directories[1]!.id}/users/${bob.id}`)).status).toBe(404);
   });
 
   it("shows a request's events, and a PATCH's operations with the before and after of what it changed", async () => {

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { parseFilter } from '../../scim/filter/parser.js';
 import { ScimError } from '../../scim/errors.js';
+import { renderResource } from '../../scim/render.js';
 import { REDACTED } from '../../scim/redact.js';
 import { NotFoundError, isBusy, parseLogId, toStoreError, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
@@ -192,12 +193,14 @@ export function inspectorApi(options: InspectorApiOptions): express.Router {
     router.get(
       `/directories/:dir/${kind}/:id`,
       wrap((req) => {
-        const directoryId = directoryOf(req.params.dir as string).id;
+        const directory = directoryOf(req.params.dir as string);
         const id = req.params.id as string;
-        const resource = repo.find(directoryId, id);
-        if (!resource) throw new InspectorError(404, `no ${kind === 'users' ? 'user' : 'group'} ${id} in directory ${directoryId}`);
+        // Deleted ones too: the lists show them, and their page says when they went.
+        const resource = repo.locate(id);
+        if (resource?.directoryId !== directory.id) throw new InspectorError(404, `no ${kind === 'users' ? 'user' : 'group'} ${id} in directory ${directory.id}`);
         return {
-          resource: fullJson(resource),
+          // As GET /Users/{id} renders it; memberships come separately, below.
+          resource: renderResource(kind === 'users' ? 'User' : 'Group', resource, directory.baseUrl, undefined),
           deletedAt: resource.deletedAt,
           memberships: kind === 'users' ? store.users.groupsOf(id) : store.groups.members(id),
           requests: store.requestLog.touching(id, 100).map(summary),
@@ -248,11 +251,6 @@ function listRow(kind: 'users' | 'groups', r: StoredResource) {
   return kind === 'users'
     ? { id: r.id, userName: text(a.userName), displayName: text(a.displayName), externalId: text(a.externalId), active: a.active !== false, deletedAt: r.deletedAt, updatedAt: r.updatedAt }
     : { id: r.id, displayName: text(a.displayName), externalId: text(a.externalId), deletedAt: r.deletedAt, updatedAt: r.updatedAt };
-}
-
-function fullJson(r: StoredResource) {
-  const { schemas, ...attributes } = r.attributes;
-  return { schemas, id: r.id, ...attributes, meta: { created: r.createdAt, lastModified: r.updatedAt, version: r.version } };
 }
 
 /**
