@@ -43,7 +43,8 @@ describe('forwarding at scale', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       clearInterval(ticker);
       expect(receiver.delivered.map((d) => d.event.type)).toEqual(['user.created']);
-      expect(worstLag).toBeLessThan(150);
+      // Skipping them one by one stalled the loop about 1 s; the margin is for a loaded machine.
+      expect(worstLag).toBeLessThan(600);
       expect(t.store.webhooks.acknowledged(receiver.url)).toBe(t.store.events.latestSeq());
     } finally {
       await forwarder.stop(100);
