@@ -122,12 +122,6 @@ export class AppReadRepository {
       .all(environmentId, cursor ?? '', limit) as AppOrganizationRow[];
   }
 
-  directories(organizationId: string, cursor: string | undefined, limit: number): AppDirectoryRow[] {
-    return this.sql
-      .prepare(`SELECT ${DIRECTORY_COLUMNS} FROM scim_directories d JOIN organizations o ON o.id = d.organization_id WHERE d.organization_id = ? AND d.id >= ? ORDER BY d.id LIMIT ?`)
-      .all(organizationId, cursor ?? '', limit) as AppDirectoryRow[];
-  }
-
   /** A user or group by id, if it belongs to the environment (`columns` name the row `r`). */
   private resource(table: 'scim_users' | 'scim_groups', columns: string, environmentId: string, id: string): AppResourceRow | undefined {
     return this.sql

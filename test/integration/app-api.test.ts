@@ -327,6 +327,15 @@ describe('management: organizations and SCIM directories', () => {
     ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
   });
 
+  it('pages an organization\'s directories ten at a time, each once', async () => {
+    const org = (await manage('/v1/organizations', { method: 'POST', body: { displayName: 'Many', externalId: 'many' } })).body.organization;
+    const made: string[] = [];
+    for (let i = 0; i < 12; i++) made.push((await manage('/v1/scim-directories', { method: 'POST', body: { organizationId: org.id } })).body.scimDirectory.id);
+    const { sizes, items } = await allPages(`/v1/scim-directories?organizationId=${org.id}`, 'scimDirectories', managementKey);
+    expect(sizes).toEqual([10, 2]);
+    expect(items.map((d) => d.id)).toEqual([...made].sort());
+  });
+
   it('moves the primary directory with PATCH primary: true; organizationId reads the new primary', async () => {
     const moved = await manage(`/v1/scim-directories/${dir1.id}`, { method: 'PATCH', body: { primary: true } });
     expect(moved.body.scimDirectory).toMatchObject({ id: dir1.id, primary: true });
