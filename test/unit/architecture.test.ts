@@ -55,7 +55,9 @@ describe('the layout of src/', () => {
       server: ['core', 'scim', 'store', 'webhooks'],
       webhooks: ['core', 'store'],
       tunnel: ['core', 'server'],
-      cli: ['core', 'scim', 'store', 'fixtures', 'server', 'tunnel', 'webhooks'],
+      // The IdP simulator is a SCIM client: it speaks HTTP to a base URL and knows nothing of how a server stores.
+      simulator: ['core', 'scim'],
+      cli: ['core', 'scim', 'store', 'fixtures', 'server', 'tunnel', 'webhooks', 'simulator'],
       // The inspector's browser code: bundled on its own (scripts/build.mjs), it shares no module with the server.
       'inspector-page': [],
     };

@@ -1,0 +1,89 @@
+/**
+ * Runs client profiles against one SCIM base URL, one after another (each on its own resources, so
+ * a flaw found by one does not spoil the next), and deletes what each created unless asked to keep it.
+ */
+import { randomBytes } from 'node:crypto';
+import { SimClient } from './http.js';
+import { Session, type CreatedResource, type StepResult } from './session.js';
+
+export interface Profile {
+  /** The --profile value: entra, entra-2020, okta, rfc. */
+  name: string;
+  /** A line naming the client and its behaviour, for the report. */
+  title: string;
+  userAgent: string;
+  /** A query the admin appends to the Tenant URL for this client's behaviour (Entra's ?aadOptscim062020). */
+  baseQuery?: string;
+  run(session: Session): Promise<void>;
+}
+
+export interface RunOptions {
+  baseUrl: string;
+  token: string;
+  profiles: Profile[];
+  keep: boolean;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  /** Called as each step finishes (the text report prints as it goes). */
+  onStep?: (result: StepResult) => void;
+  onProfile?: (profile: Profile) => void;
+}
+
+export interface ProfileSummary {
+  name: string;
+  title: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface RunReport {
+  ok: boolean;
+  summary: { passed: number; failed: number; skipped: number };
+  profiles: ProfileSummary[];
+  steps: StepResult[];
+  /** Every name this run made starts with it. */
+  prefix: string;
+  /** With --keep: what the run created and left on the server. */
+  kept: CreatedResource[];
+  durationMs: number;
+}
+
+export function runPrefix(): string {
+  return `scimctl-test-${randomBytes(4).toString('hex')}`;
+}
+
+export async function runProfiles(options: RunOptions, prefix = runPrefix()): Promise<RunReport> {
+  const started = performance.now();
+  const shared = { answered: 0, onStep: options.onStep };
+  const steps: StepResult[] = [];
+  const kept: CreatedResource[] = [];
+  const profiles: ProfileSummary[] = [];
+  for (const profile of options.profiles) {
+    options.onProfile?.(profile);
+    const baseUrl = profile.baseQuery ? withQuery(options.baseUrl, profile.baseQuery) : options.baseUrl;
+    const client = new SimClient({ baseUrl, token: options.token, timeoutMs: options.timeoutMs, userAgent: profile.userAgent, fetch: options.fetch });
+    const session = new Session(profile.name, client, prefix, shared);
+    await profile.run(session);
+    if (options.keep) kept.push(...session.leftovers());
+    else await session.cleanup();
+    steps.push(...session.results);
+    profiles.push({ name: profile.name, title: profile.title, ...count(session.results) });
+  }
+  const summary = count(steps);
+  return { ok: summary.failed === 0, summary, profiles, steps, prefix, kept, durationMs: Math.round(performance.now() - started) };
+}
+
+function count(results: StepResult[]) {
+  return {
+    passed: results.filter((r) => r.status === 'pass').length,
+    failed: results.filter((r) => r.status === 'fail').length,
+    skipped: results.filter((r) => r.status === 'skip').length,
+  };
+}
+
+function withQuery(baseUrl: string, query: string): string {
+  const url = new URL(baseUrl);
+  if (!url.search.toLowerCase().includes(query.toLowerCase())) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
+  return url.href;
+}

@@ -1,0 +1,140 @@
+/**
+ * One profile's run: steps in order, each judged, the resources it made remembered so they can be
+ * deleted at the end. A step throws StepFailure (through the Check helpers) to fail; a step whose
+ * input an earlier step failed to produce is skipped, not failed, so one flaw is reported once.
+ */
+import { TransportError, type SimClient, type SimExchange, type SimRequest } from './http.js';
+import { Check, StepFailure } from './check.js';
+
+export type StepStatus = 'pass' | 'fail' | 'skip';
+
+export interface StepResult {
+  profile: string;
+  name: string;
+  status: StepStatus;
+  durationMs: number;
+  /** The exchange the verdict is about (the last one the step sent); null when it sent nothing. */
+  request: SimExchange['request'] | null;
+  response: { status: number; contentType: string; body: unknown } | null;
+  /** pass: what was verified; fail: what went wrong and what the real client does next; skip: why. */
+  verdict: string;
+}
+
+export type ResourceType = 'Users' | 'Groups';
+
+export interface CreatedResource {
+  profile: string;
+  resourceType: ResourceType;
+  id: string;
+  name: string;
+}
+
+export interface StepOptions {
+  /** What the real client does when this step fails (one sentence, shown after the failure). */
+  consequence: string;
+  /** Values earlier steps produced; if any is undefined (that step failed), this step is skipped. */
+  needs?: unknown[];
+}
+
+/** After this many transport failures in a row the server is taken as gone: the rest is skipped. */
+const GONE_AFTER = 2;
+
+export class Session {
+  readonly results: StepResult[] = [];
+  private readonly created: CreatedResource[] = [];
+  private transportFailuresInARow = 0;
+  private goneReason: string | undefined;
+
+  constructor(
+    readonly profile: string,
+    readonly client: SimClient,
+    /** Unique per run: every name this run makes starts with it, so it never meets the server's own data. */
+    readonly prefix: string,
+    private readonly shared: { answered: number; onStep?: (result: StepResult) => void },
+  ) {}
+
+  /** A unique name for this profile's resource: `<prefix>-<profile>-<label>`. */
+  name(label: string): string {
+    return `${this.prefix}-${this.profile}-${label}`;
+  }
+
+  async step<T>(name: string, options: StepOptions, body: (t: Check) => Promise<T>): Promise<T | undefined> {
+    if (this.goneReason) return this.record({ name, status: 'skip', durationMs: 0, exchange: undefined, verdict: `skipped: ${this.goneReason}` });
+    if (options.needs?.some((value) => value === undefined)) {
+      return this.record({ name, status: 'skip', durationMs: 0, exchange: undefined, verdict: 'skipped: an earlier step it depends on did not pass' });
+    }
+    const check = new Check(this);
+    const started = performance.now();
+    try {
+      const value = await body(check);
+      this.transportFailuresInARow = 0;
+      this.record({ name, status: 'pass', durationMs: performance.now() - started, exchange: check.last, verdict: check.verified() });
+      return value;
+    } catch (error) {
+      const durationMs = performance.now() - started;
+      if (error instanceof TransportError) {
+        // Nothing ever answered: there is nothing to judge, and the user wants one line, not a report.
+        if (this.shared.answered === 0) throw error;
+        if (++this.transportFailuresInARow >= GONE_AFTER) this.goneReason = `the server stopped answering (${error.message})`;
+        this.record({ name, status: 'fail', durationMs, exchange: check.last, verdict: `${error.message}. ${options.consequence}` });
+        return undefined;
+      }
+      if (!(error instanceof StepFailure)) throw error;
+      this.transportFailuresInARow = 0;
+      this.record({ name, status: 'fail', durationMs, exchange: error.exchange ?? check.last, verdict: `${error.message}. ${options.consequence}` });
+      return undefined;
+    }
+  }
+
+  /** Sends through the client; counts answers so a dead server on the first request aborts the run. */
+  async send(request: SimRequest): Promise<SimExchange> {
+    const exchange = await this.client.send(request);
+    this.shared.answered++;
+    return exchange;
+  }
+
+  remember(resourceType: ResourceType, id: string, name: string): void {
+    this.created.push({ profile: this.profile, resourceType, id, name });
+  }
+
+  forget(resourceType: ResourceType, id: string): void {
+    const index = this.created.findIndex((r) => r.resourceType === resourceType && r.id === id);
+    if (index >= 0) this.created.splice(index, 1);
+  }
+
+  /** What this profile made and has not deleted (groups first: they reference users). */
+  leftovers(): CreatedResource[] {
+    return [...this.created].sort((a, b) => (a.resourceType === b.resourceType ? 0 : a.resourceType === 'Groups' ? -1 : 1));
+  }
+
+  /** Deletes what the profile made and did not delete itself; 404 counts as deleted. */
+  async cleanup(): Promise<void> {
+    const leftovers = this.leftovers();
+    if (leftovers.length === 0) return;
+    await this.step(`Clean up: delete the ${leftovers.length} resource(s) this profile created`, { consequence: 'Delete them by hand (their names start with the run prefix), or run the test again with a server that supports DELETE' }, async (t) => {
+      const failed: string[] = [];
+      for (const resource of leftovers) {
+        const x = await t.send({ method: 'DELETE', path: `/${resource.resourceType}/${encodeURIComponent(resource.id)}` });
+        if (x.response.status === 204 || x.response.status === 200 || x.response.status === 404) this.forget(resource.resourceType, resource.id);
+        else failed.push(`${resource.resourceType}/${resource.id} (${x.response.status})`);
+      }
+      if (failed.length > 0) t.fail(`could not delete ${failed.join(', ')}`);
+      t.note(`deleted ${leftovers.length}`);
+    });
+  }
+
+  private record(r: { name: string; status: StepStatus; durationMs: number; exchange: SimExchange | undefined; verdict: string }): undefined {
+    const result: StepResult = {
+      profile: this.profile,
+      name: r.name,
+      status: r.status,
+      durationMs: Math.round(r.durationMs * 10) / 10,
+      request: r.exchange?.request ?? null,
+      response: r.exchange ? { status: r.exchange.response.status, contentType: r.exchange.response.contentType, body: r.exchange.response.json ?? (r.exchange.response.text === '' ? null : r.exchange.response.text) } : null,
+      verdict: r.verdict,
+    };
+    this.results.push(result);
+    this.shared.onStep?.(result);
+    return undefined;
+  }
+}
