@@ -42,6 +42,8 @@ export class Context {
   /** The --db the user gave, repeated in every `scimctl …` command we suggest. */
   private readonly dbFlag: string | undefined;
   private openedStore: Store | undefined;
+  /** A command that reports its own failures (scimctl test) sets 1 here instead of throwing. */
+  exitCode = 0;
 
   constructor(
     options: GlobalOptions,

@@ -21,6 +21,7 @@ import { registerApiKey } from './apikey.js';
 import { registerUser } from './user.js';
 import { registerStatus } from './status.js';
 import { registerCompletion } from './completion.js';
+import { registerTest } from './test.js';
 import { finishCommand } from './examples.js';
 import { USAGE_HINT } from './options.js';
 
@@ -57,7 +58,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(jsonErrors ? false : USAGE_HINT)
     .exitOverride();
-  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerEvents, registerWebhook, registerSeed, registerExport, registerServe, registerStatus, registerConfig, registerCompletion];
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerEvents, registerWebhook, registerSeed, registerExport, registerServe, registerTest, registerStatus, registerConfig, registerCompletion];
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();
@@ -78,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = buildProgram(io, json);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return program.context?.exitCode ?? 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed its message (unless --json); help and version exit 0.

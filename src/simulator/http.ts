@@ -143,8 +143,9 @@ export function transportError(error: unknown, url: string, timeoutMs: number): 
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportError('unreachable', `cannot reach ${origin}: the host name does not resolve`, url);
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return new TransportError('protocol', `${origin} closed the connection without an HTTP answer`, url);
   if (TLS_CODES.test(code)) {
-    const hint = /EPROTO|wrong version/i.test(`${code} ${detail}`) ? ' (is it plain http rather than https?)' : ' (to trust a private CA, set NODE_EXTRA_CA_CERTS=<ca.pem>)';
-    return new TransportError('tls', `TLS error from ${origin}: ${oneLine(detail)}${hint}`, url);
+    // OpenSSL's own text for this case is a source-file dump; say what it means instead.
+    if (/wrong version number|packet length too long/i.test(detail)) return new TransportError('tls', `TLS error from ${origin}: the server does not speak TLS there (is it plain http rather than https?)`, url);
+    return new TransportError('tls', `TLS error from ${origin}: ${oneLine(detail)}${code && !detail.includes(code) ? ` (${code})` : ''} (to trust a private CA, set NODE_EXTRA_CA_CERTS=<ca.pem>)`, url);
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return new TransportError('unreachable', `cannot reach ${origin}: ${code}`, url);
   return new TransportError('protocol', `no HTTP answer from ${origin}: ${oneLine(detail)}${code ? ` (${code})` : ''}`, url);

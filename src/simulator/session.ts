@@ -111,7 +111,7 @@ export class Session {
   async cleanup(): Promise<void> {
     const leftovers = this.leftovers();
     if (leftovers.length === 0) return;
-    await this.step(`Clean up: delete the ${leftovers.length} resource(s) this profile created`, { consequence: 'Delete them by hand (their names start with the run prefix), or run the test again with a server that supports DELETE' }, async (t) => {
+    await this.step(`Clean up: delete the ${leftovers.length === 1 ? 'resource' : `${leftovers.length} resources`} this profile created and did not delete itself`, { consequence: 'Delete them by hand (their names start with the run prefix), or run the test again with a server that supports DELETE' }, async (t) => {
       const failed: string[] = [];
       for (const resource of leftovers) {
         const x = await t.send({ method: 'DELETE', path: `/${resource.resourceType}/${encodeURIComponent(resource.id)}` });

@@ -12,6 +12,7 @@ export const ENTRA = {
   update: 'Entra marks the update as failed and retries it on the next cycle; until then the app keeps the old values',
   manager: 'Entra marks the manager update as failed and retries it every cycle; the app never learns who the manager is',
   disable: 'Entra cannot disable the user: the person keeps access to the app after being unassigned in Entra or leaving the company',
+  caseMatch: 'Entra does not find a user whose UPN differs from the stored userName only in case, tries to create it again, and gets 409 on every cycle',
   disabledMatch: 'Entra no longer finds the disabled user and tries to create it again, which fails with 409 on every cycle',
   enable: 'Entra cannot re-enable the user: they stay locked out of the app after being assigned again',
   groupMatch: 'Entra cannot tell whether the group exists, so it marks the group as failed and skips it until the next cycle',

@@ -1,0 +1,52 @@
+/**
+ * The bodies Microsoft Entra ID sends with its default attribute mappings (Microsoft's SCIM
+ * endpoint tutorial): a user with the enterprise extension, and a group with Microsoft's own schema.
+ */
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const ENTRA_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+export interface EntraPerson {
+  /** The UPN: Entra's default matching attribute, sent as userName. */
+  userName: string;
+  /** mailNickname, sent as externalId. */
+  externalId: string;
+  givenName: string;
+  familyName: string;
+  title: string;
+  department: string;
+  employeeNumber: string;
+}
+
+export function entraUserBody(p: EntraPerson): Record<string, unknown> {
+  const displayName = `${p.givenName} ${p.familyName}`;
+  return {
+    schemas: [USER_SCHEMA, ENTERPRISE],
+    externalId: p.externalId,
+    userName: p.userName,
+    active: true,
+    displayName,
+    title: p.title,
+    preferredLanguage: 'en-US',
+    name: { givenName: p.givenName, familyName: p.familyName, formatted: displayName },
+    emails: [{ type: 'work', primary: true, value: p.userName }],
+    addresses: [{ type: 'work', formatted: '1 Microsoft Way, Redmond, WA 98052, US', streetAddress: '1 Microsoft Way', locality: 'Redmond', region: 'WA', postalCode: '98052', country: 'US' }],
+    phoneNumbers: [
+      { type: 'work', value: '+1 425 555 0100' },
+      { type: 'mobile', value: '+1 425 555 0200' },
+    ],
+    [ENTERPRISE]: { employeeNumber: p.employeeNumber, department: p.department },
+    meta: { resourceType: 'User' },
+    roles: [],
+  };
+}
+
+export function entraGroupBody(displayName: string, externalId: string): Record<string, unknown> {
+  return { schemas: [GROUP_SCHEMA, ENTRA_GROUP_SCHEMA], externalId, displayName, meta: { resourceType: 'Group' } };
+}
+
+export function patch(...operations: Record<string, unknown>[]): Record<string, unknown> {
+  return { schemas: [PATCH_OP], Operations: operations };
+}
