@@ -6,6 +6,7 @@
  * removed with a members[value eq "…"] path). Each step checks what Entra reads from the answer.
  */
 import { randomUUID } from 'node:crypto';
+import { VERSION } from '../../core/version.js';
 import type { Check } from '../check.js';
 import { element, field, read, values } from '../check.js';
 import type { SimExchange } from '../http.js';
@@ -68,8 +69,8 @@ const RFC_2020: PatchFamily = {
   },
 };
 
-/** Entra's User-Agent on provisioning requests. */
-const ENTRA_USER_AGENT = 'Microsoft.Identity.Provisioning (scimctl test)';
+/** Says who is really calling (a server's log should not mistake a test for a tenant) and which client it plays. */
+const ENTRA_USER_AGENT = `scimctl/${VERSION} (test; plays Microsoft Entra ID)`;
 
 export const entra: Profile = {
   name: 'entra',
