@@ -3,7 +3,6 @@
  * StepFailure with a sentence naming what it expected and what came back.
  */
 import type { SimExchange, SimRequest } from './http.js';
-import type { Session } from './session.js';
 
 export class StepFailure extends Error {
   constructor(
@@ -21,11 +20,16 @@ const JSON_TYPES = /^application\/(scim\+)?json\b/i;
 export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
+/** What a step sends through (its Session): kept this narrow so check.ts does not import session.ts. */
+export interface Sender {
+  send(request: SimRequest): Promise<SimExchange>;
+}
+
 export class Check {
   last: SimExchange | undefined;
   private readonly notes: string[] = [];
 
-  constructor(private readonly session: Session) {}
+  constructor(private readonly session: Sender) {}
 
   async send(request: SimRequest): Promise<SimExchange> {
     this.last = undefined;

@@ -96,7 +96,7 @@ describe('scimctl test against scimctl serve', () => {
     // ...and what it sent is in serve's request log like any IdP's traffic, with Entra's User-Agent.
     const log = JSON.parse((await scimctl(db, ['log', 'list', '--directory', dir.id, '--limit', '1000', '--json'])).stdout) as { userAgent: string }[];
     expect(log.length).toBeGreaterThan(40);
-    expect(log.at(-1)!.userAgent).toMatch(/^scimctl\/[\d.]+\S* \(test; plays (Microsoft Entra ID|Okta|a SCIM client)\)$/);
+    expect(log.at(-1)!.userAgent).toMatch(/^scimctl\/\S+ \(test; plays (Microsoft Entra ID|Okta|a SCIM client)\)$/);
   });
 
   it('prints a readable report, a summary per profile, and exits 0', async () => {
