@@ -73,7 +73,8 @@ export async function startToyScimServer(options: ToyScimOptions = {}): Promise<
       return;
     }
     // Entra appends paths to the tenant URL as pasted, so `…/v2?aadOptscim062020/Users?filter=…` arrives.
-    const raw = (req.url ?? '/').replace(/\?aadOptscim062020(?=[/?&]|$)/i, '');
+    // …or, from a client that merges queries, `…/Users?aadOptscim062020&filter=…`: the rest stays the query.
+    const raw = (req.url ?? '/').replace(/\?aadOptscim062020(&|(?=[/?]|$))/i, (_flag, amp: string) => (amp ? '?' : ''));
     const url = new URL(raw, 'http://toy');
     const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
     const route = findRoute(segments);

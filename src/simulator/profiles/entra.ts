@@ -157,8 +157,8 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
   await s.step('Remove the manager (a "remove" with no value)', { consequence: ENTRA.manager, needs: [aliceId, bobId] }, async (t) => {
     await sendPatch(t, 'Users', aliceId!, [family.removeManager()], (user, where) => t.absent(read(user, `${ENTERPRISE}:manager`), `${where}${ENTERPRISE}:manager`));
   });
-  await patchUser(s, aliceId, `Disable the user (${family.labels.active(false)})`, ENTRA.disable, [family.active(false)], [['active', false]]);
-  await s.step('A disabled user is still found by the match filter, with active false', { consequence: ENTRA.disabledMatch, needs: [aliceId] }, async (t) => {
+  const disabled = await patchUser(s, aliceId, `Disable the user (${family.labels.active(false)})`, ENTRA.disable, [family.active(false)], [['active', false]]);
+  await s.step('A disabled user is still found by the match filter, with active false', { consequence: ENTRA.disabledMatch, needs: [aliceId, disabled] }, async (t) => {
     const found = await expectMatch(t, `/Users?filter=${filterOn('userName', alice.userName)}`, aliceId!);
     t.equal(field(found, 'active'), false, 'active');
   });
@@ -256,11 +256,13 @@ async function sendPatch(t: Check, type: ResourceType, id: string, ops: Op[], ve
   t.note(`${status}; the change is stored`);
 }
 
-async function patchUser(s: Session, id: string | undefined, name: string, consequence: string, ops: Op[], expected: [string, unknown][]): Promise<void> {
-  await s.step(name, { consequence, needs: [id] }, async (t) => {
+/** Resolves to true when the step passed, so a later step can need it. */
+async function patchUser(s: Session, id: string | undefined, name: string, consequence: string, ops: Op[], expected: [string, unknown][]): Promise<true | undefined> {
+  return s.step(name, { consequence, needs: [id] }, async (t) => {
     await sendPatch(t, 'Users', id!, ops, (user, where) => {
       for (const [path, value] of expected) t.equal(read(user, path), value, `${where}${path}`);
     });
+    return true as const;
   });
 }
 
