@@ -3,7 +3,11 @@
  * StepFailure with a sentence naming what it expected and what came back.
  */
 import type { SimExchange, SimRequest } from './http.js';
-import type { Session } from './session.js';
+
+/** What a Check sends through (the Session); named here so check.ts does not import session.ts, which imports it. */
+export interface Sender {
+  send(request: SimRequest): Promise<SimExchange>;
+}
 
 export class StepFailure extends Error {
   constructor(
@@ -33,7 +37,7 @@ export class Check {
   last: SimExchange | undefined;
   private readonly notes: string[] = [];
 
-  constructor(private readonly session: Session) {}
+  constructor(private readonly session: Sender) {}
 
   async send(request: SimRequest): Promise<SimExchange> {
     this.last = undefined;
