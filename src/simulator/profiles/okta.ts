@@ -5,7 +5,7 @@
  * PATCHes. Each step checks only what Okta reads: the status, the id and the values it pushed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { field, read, values, type Check } from '../check.js';
+import { field, read, short, values, type Check } from '../check.js';
 import type { SimExchange } from '../http.js';
 import type { Profile } from '../run.js';
 import type { Session } from '../session.js';
@@ -34,8 +34,9 @@ function oktaUser(p: Person, active: boolean, id?: string): Record<string, unkno
     displayName: `${p.givenName} ${p.familyName}`,
     locale: 'en-US',
     externalId: p.externalId,
-    // Only a create carries these: Okta sends an empty groups list and the initial password.
-    ...(id === undefined ? { groups: [], password: randomBytes(9).toString('base64url') } : {}),
+    groups: [],
+    // A create carries the initial password; a PUT sends back what Okta read, meta included.
+    ...(id === undefined ? { password: randomBytes(9).toString('base64url') } : { meta: { resourceType: 'User' } }),
     active,
   };
 }
@@ -45,6 +46,16 @@ async function get(t: Check, path: string): Promise<{ x: SimExchange; body: Reco
   const x = await t.send({ method: 'GET', path });
   t.status(x, 200);
   return { x, body: t.body(x) };
+}
+
+/** Okta's reference allows either answer to a userName filter that matches no one: 200 with 0 results, or 404. */
+function noMatch(t: Check, x: SimExchange, userName: string): void {
+  if (t.status(x, [200, 404]) === 404) {
+    t.note('404, which Okta takes as "no such user" (RFC 7644 expects 200 with totalResults 0)');
+    return;
+  }
+  t.equal(t.list(x).totalResults, 0, `totalResults for a userName nobody has (${userName})`, x);
+  t.note('0 results');
 }
 
 function filter(attribute: string, value: string): string {
@@ -59,14 +70,17 @@ async function run(s: Session): Promise<void> {
     t.status(x, 200);
     const { totalResults, resources } = t.list(x);
     if (resources.length > 1) t.fail(`asked for count=1, got ${resources.length} Resources`, x);
+    // Okta's reference: the paging numbers "need to be exchanged as integers, not as strings".
+    for (const name of ['startIndex', 'itemsPerPage']) {
+      const value = field(t.body(x), name);
+      if (value !== undefined && !Number.isInteger(value)) t.fail(`expected ${name} to be an integer, got ${short(value)}`, x);
+    }
     t.note(`ListResponse, totalResults ${totalResults}`);
   });
 
   await s.step('Before creating, filter by userName: no match yet', { consequence: OKTA.match }, async (t) => {
     const x = await t.send({ method: 'GET', path: `/Users?${filter('userName', jane.userName)}` });
-    t.status(x, 200);
-    t.equal(t.list(x).totalResults, 0, `totalResults for a userName nobody has yet (${jane.userName})`, x);
-    t.note('0 results');
+    noMatch(t, x, jane.userName);
   });
 
   const userId = await s.step('Create the user with POST /Users (Okta\'s body)', { consequence: OKTA.create }, async (t) => {
@@ -109,14 +123,14 @@ async function run(s: Session): Promise<void> {
   });
 
   await s.step('Filter by a userName nobody has: no match (the filter is applied)', { consequence: OKTA.wrongMatch }, async (t) => {
-    const x = await t.send({ method: 'GET', path: `/Users?${filter('userName', `${s.name('nobody')}@example.com`)}` });
-    t.status(x, 200);
-    t.equal(t.list(x).totalResults, 0, 'totalResults for a userName nobody has', x);
-    t.note('0 results');
+    const nobody = `${s.name('nobody')}@example.com`;
+    noMatch(t, await t.send({ method: 'GET', path: `/Users?${filter('userName', nobody)}` }), nobody);
   });
 
   const updated: Person = { ...jane, familyName: 'Smith' };
   await s.step('Update the profile with PUT /Users/{id} (familyName)', { consequence: OKTA.update, needs: [userId] }, async (t) => {
+    // Okta reads the user first and sends back the whole object with its changes.
+    await get(t, `/Users/${userId}`);
     const x = await t.send({ method: 'PUT', path: `/Users/${userId}`, body: oktaUser(updated, true, userId) });
     t.status(x, 200);
     t.equal(read(t.body(x), 'name.familyName'), 'Smith', 'name.familyName in the answer', x);
