@@ -109,12 +109,15 @@ async function errors(s: Session, someone: Made | undefined): Promise<void> {
   await s.step('A malformed filter (userName eq) is a 400 invalidFilter', { consequence: RFC.invalidFilter }, async (t) => {
     expectError(t, await t.send({ method: 'GET', path: '/Users?filter=userName eq' }), 400, 'invalidFilter');
   });
-  await s.step('A duplicate userName is a 409 uniqueness', { consequence: RFC.uniqueness, needs: [someone] }, async (t) => {
-    const x = await t.send({ method: 'POST', path: '/Users', body: { schemas: [USER], userName: someone!.userName, active: true } });
-    // A server that wrongly accepts the duplicate made a user; cleanup must delete it.
-    if (x.response.status === 201 && isObject(x.response.json) && typeof x.response.json.id === 'string') s.remember('Users', x.response.json.id, someone!.userName);
-    expectError(t, x, 409, 'uniqueness');
-  });
+  // userName is unique and caseExact false (RFC 7643 §4.1.1), so another case is the same userName.
+  for (const [label, userName] of [['', someone?.userName], [' in another case', someone?.userName.toUpperCase()]] as const) {
+    await s.step(`A duplicate userName${label} is a 409 uniqueness`, { consequence: RFC.uniqueness, needs: [userName] }, async (t) => {
+      const x = await t.send({ method: 'POST', path: '/Users', body: { schemas: [USER], userName, active: true } });
+      // A server that wrongly accepts the duplicate made a user; cleanup must delete it.
+      if (x.response.status === 201 && isObject(x.response.json) && typeof x.response.json.id === 'string') s.remember('Users', x.response.json.id, userName!);
+      expectError(t, x, 409, 'uniqueness');
+    });
+  }
   await s.step('No Authorization header is a 401', { consequence: RFC.auth }, async (t) => {
     expectError(t, await t.send({ method: 'GET', path: '/Users?count=1', headers: { Authorization: '' } }), 401);
   });
