@@ -83,3 +83,58 @@ describe('against a server that answers 200 {} to everything', () => {
     expect(steps.filter((s) => /create|POST|push a group/i.test(s.name) && s.status === 'pass').map((s) => s.name)).toEqual([]);
   });
 });
+
+/**
+ * A server that ignores `filter` (a common shortcut) in front of scimctl's own: the profiles must
+ * catch it on the steps that rely on the filter, not pass because the data happens to fit.
+ */
+describe('against a server that ignores filter', () => {
+  let upstream: TestServer;
+  let proxy: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    upstream = await startTestServer(1);
+    const dir = upstream.directories[0]!;
+    // Data already on the server, as on any real one: an ignored filter then returns it too.
+    expect((await scim(dir, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'existing@example.com' })).status).toBe(201);
+    expect((await scim(dir, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Existing' })).status).toBe(201);
+    proxy = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const url = new URL(request.url ?? '/', upstream.url);
+        url.searchParams.delete('filter');
+        const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+        const headers = Object.fromEntries(Object.entries(request.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'host' && e[0] !== 'content-length'));
+        void fetch(url, { method: request.method, headers, body }).then(async (answer) => {
+          response.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'text/plain' }).end(Buffer.from(await answer.arrayBuffer()));
+        });
+      });
+    }).listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    baseUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${new URL(dir.baseUrl).pathname}`;
+  });
+  afterAll(async () => {
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
+    await upstream.close();
+  });
+
+  it('fails Okta\'s matching steps and every rfc filter step, with other data on the server', async () => {
+    const token = upstream.directories[0]!.token;
+    const report = await runProfiles({ baseUrl, token, profiles: PROFILES, keep: false, timeoutMs: 10_000 });
+    const failed = report.steps.filter((s) => s.status === 'fail').map((s) => `${s.profile}: ${s.name}`);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        'okta: Before creating, filter by userName: no match yet',
+        'okta: Filter by userName after the create: exactly the created user',
+        'okta: Filter by a userName nobody has: no match (the filter is applied)',
+        'okta: Find the group by displayName',
+      ]),
+    );
+    const filters = report.steps.filter((s) => s.profile === 'rfc' && s.name.startsWith('Filter:'));
+    expect(filters.length).toBeGreaterThan(10);
+    expect(filters.filter((s) => s.status !== 'fail').map((s) => s.name)).toEqual([]);
+  });
+});
