@@ -63,7 +63,7 @@ function filter(attribute: string, value: string): string {
 }
 
 async function run(s: Session): Promise<void> {
-  const jane: Person = { userName: `${s.name('jane')}@example.com`, givenName: 'Jane', familyName: 'Doe', externalId: `00u${randomBytes(8).toString('hex').slice(0, 17)}` };
+  const jane: Person = { userName: `${s.name('jane')}@example.com`, givenName: 'Jane', familyName: 'Doe', externalId: `00u${randomBytes(9).toString('hex').slice(0, 17)}` };
 
   await s.step('Test connector: GET /Users?count=1&startIndex=1 answers a ListResponse', { consequence: OKTA.testConnector }, async (t) => {
     const x = await t.send({ method: 'GET', path: '/Users?count=1&startIndex=1' });
@@ -151,7 +151,7 @@ async function run(s: Session): Promise<void> {
   await s.step('Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', { consequence: OKTA.reactivate, needs: [userId] }, async (t) => {
     const patch = { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: true } }] };
     const x = await t.send({ method: 'PATCH', path: `/Users/${userId}`, body: patch });
-    if ((t.status(x, [200, 204])) === 200) t.equal(field(t.body(x), 'active'), true, 'active in the answer', x);
+    if (t.status(x, [200, 204]) === 200) t.equal(field(t.body(x), 'active'), true, 'active in the answer', x);
     const { x: again, body } = await get(t, `/Users/${userId}`);
     t.equal(field(body, 'active'), true, 'active read back with GET', again);
     t.note(`${x.response.status}, and active true is stored`);
