@@ -14,6 +14,14 @@ export class StepFailure extends Error {
   }
 }
 
+/** Thrown by Check.skip: the step found its premise missing on this server (not a flaw to report). */
+export class StepSkip extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'StepSkip';
+  }
+}
+
 type Json = Record<string, unknown>;
 
 const JSON_TYPES = /^application\/(scim\+)?json\b/i;
@@ -40,6 +48,11 @@ export class Check {
 
   fail(message: string, exchange?: SimExchange): never {
     throw new StepFailure(message, exchange ?? this.last);
+  }
+
+  /** Ends the step as skipped: what it tests is optional and this server says it does not offer it. */
+  skip(reason: string): never {
+    throw new StepSkip(reason);
   }
 
   /** A fact the step verified, shown as the pass verdict. */

@@ -4,7 +4,7 @@
  * input an earlier step failed to produce is skipped, not failed, so one flaw is reported once.
  */
 import { TransportError, type SimClient, type SimExchange, type SimRequest } from './http.js';
-import { Check, StepFailure } from './check.js';
+import { Check, StepFailure, StepSkip } from './check.js';
 
 export type StepStatus = 'pass' | 'fail' | 'skip';
 
@@ -72,6 +72,10 @@ export class Session {
       return value;
     } catch (error) {
       const durationMs = performance.now() - started;
+      if (error instanceof StepSkip) {
+        this.transportFailuresInARow = 0;
+        return this.record({ name, status: 'skip', durationMs, exchange: check.last, verdict: `skipped: ${error.reason}` });
+      }
       if (error instanceof TransportError) {
         // Nothing ever answered: there is nothing to judge, and the user wants one line, not a report.
         if (this.shared.answered === 0) throw error;
