@@ -36,6 +36,7 @@ const EXAMPLES: Record<string, string> = {
   export: 'scimctl export acme --out acme.json',
   serve: 'scimctl serve --port 8080 --tunnel',
   status: 'scimctl status --json',
+  test: 'scimctl test http://localhost:3000/scim/v2 --token "$SCIM_TOKEN" --profile entra --junit scim-report.xml',
   'config set': 'echo "$NGROK_AUTHTOKEN" | scimctl config set ngrok-authtoken',
   'config get': 'scimctl config get ngrok-authtoken',
   'config unset': 'scimctl config unset ngrok-authtoken',

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scimctl, scimctlRaw, spawnScimctlRaw, useTempDbs } from '../helpers/cli.js';
 import { spawnServe, type RunningServe } from '../helpers/serve.js';
+import { PROFILE_CHOICES } from '../../src/cli/test-flags.js';
+import { PROFILES } from '../../src/simulator/profiles/index.js';
 
 interface Step {
   profile: string;
@@ -71,7 +73,7 @@ describe('scimctl test against scimctl serve', () => {
     expect(failures).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.profiles.map((p) => p.name)).toEqual(['entra', 'entra-2020']);
+    expect(report.profiles.map((p) => p.name)).toEqual(['entra', 'entra-2020', 'okta', 'rfc']);
     expect(report.summary).toEqual({ passed: report.steps.length, failed: 0, skipped: 0 });
     expect(report.steps.length).toBeGreaterThan(40);
     for (const step of report.steps) {
@@ -96,7 +98,10 @@ describe('scimctl test against scimctl serve', () => {
     // ...and what it sent is in serve's request log like any IdP's traffic, with Entra's User-Agent.
     const log = JSON.parse((await scimctl(db, ['log', 'list', '--directory', dir.id, '--limit', '1000', '--json'])).stdout) as { userAgent: string }[];
     expect(log.length).toBeGreaterThan(40);
-    expect(log.at(-1)!.userAgent).toMatch(/^scimctl\/\S+ \(test; plays (Microsoft Entra ID|Okta|a SCIM client)\)$/);
+    // Who is really calling, in every request's User-Agent (Okta's own comes first in the okta profile).
+    expect(new Set(log.map((e) => e.userAgent.replace(/scimctl\/[^ ]+/, 'scimctl/V')))).toEqual(
+      new Set(['scimctl/V (test; plays Microsoft Entra ID)', 'Okta SCIM Client 1.0.0 (scimctl/V test)', 'scimctl/V (test; plays a SCIM client)']),
+    );
   });
 
   it('prints a readable report, a summary per profile, and exits 0', async () => {
@@ -141,7 +146,10 @@ describe('scimctl test against servers that are not SCIM servers', () => {
     const report = JSON.parse(run.stdout) as Report;
     expect(report.ok).toBe(false);
     expect(report.summary.passed).toBe(0);
-    expect(report.steps.filter((s) => s.name.startsWith('Create')).every((s) => s.status === 'fail' && s.verdict.startsWith('expected the created resource\'s "id"'))).toBe(true);
+    const creates = report.steps.filter((s) => s.name.startsWith('Create'));
+    expect(creates.length).toBeGreaterThanOrEqual(4);
+    expect(creates.every((s) => s.status === 'fail')).toBe(true);
+    expect(creates[0]!.verdict).toMatch(/^expected the created resource's "id" \(a non-empty string\), got nothing\. /);
   });
 
   it('an HTML error page fails the step with its content type and the start of the page', async () => {
@@ -208,6 +216,10 @@ describe('scimctl test against servers that are not SCIM servers', () => {
 });
 
 describe('scimctl test usage errors (exit 2, one line, before any request)', () => {
+  it('offers exactly the registered profiles, and all', () => {
+    expect(PROFILE_CHOICES).toEqual([...PROFILES.map((p) => p.name), 'all']);
+  });
+
   it.each([
     [['test', 'http://127.0.0.1:9/scim'], 'error: missing --token: give the bearer token the server expects (or set SCIMCTL_TEST_TOKEN)'],
     [['test', 'localhost:8080/scim', '--token', 't'], 'error: invalid base URL "localhost:8080/scim": give an http:// or https:// URL'],

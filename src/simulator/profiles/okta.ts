@@ -4,6 +4,7 @@
  * for deactivation (Okta never deletes a user), a path-less PATCH to reactivate, and lower-case group
  * PATCHes. Each step checks only what Okta reads: the status, the id and the values it pushed.
  */
+import { VERSION } from '../../core/version.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { field, read, short, values, type Check } from '../check.js';
 import type { SimExchange } from '../http.js';
@@ -234,6 +235,7 @@ async function groups(s: Session, userId: string | undefined, userName: string):
 export const okta: Profile = {
   name: 'okta',
   title: 'Okta (SCIM 2.0 provisioning: PUT updates, lower-case group PATCHes)',
-  userAgent: 'Okta SCIM Client 1.0.0',
+  // Okta's own User-Agent first (servers that recognise Okta by it still do), then who is really calling.
+  userAgent: `Okta SCIM Client 1.0.0 (scimctl/${VERSION} test)`,
   run,
 };

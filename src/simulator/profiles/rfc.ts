@@ -177,6 +177,6 @@ async function run(s: Session): Promise<void> {
 export const rfc: Profile = {
   name: 'rfc',
   title: 'RFC 7644 / 7643 (what any SCIM 2.0 client may rely on, stricter than Entra or Okta)',
-  userAgent: `scimctl/${VERSION} (test --profile rfc)`,
+  userAgent: `scimctl/${VERSION} (test; plays a SCIM client)`,
   run,
 };
