@@ -20,6 +20,7 @@ import { registerToken } from './token.js';
 import { registerApiKey } from './apikey.js';
 import { registerUser } from './user.js';
 import { registerStatus } from './status.js';
+import { registerTrigger } from './trigger.js';
 import { registerCompletion } from './completion.js';
 import { finishCommand } from './examples.js';
 import { USAGE_HINT } from './options.js';
@@ -57,7 +58,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(jsonErrors ? false : USAGE_HINT)
     .exitOverride();
-  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerEvents, registerWebhook, registerSeed, registerExport, registerServe, registerStatus, registerConfig, registerCompletion];
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerEvents, registerWebhook, registerSeed, registerExport, registerServe, registerTrigger, registerStatus, registerConfig, registerCompletion];
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();
