@@ -8,7 +8,12 @@ import { parseRecording, playRecording, type TriggerStep } from '../simulator/tr
 import type { Context } from './context.js';
 import { pickReadDirectory } from './pickers.js';
 import { escapeControls } from './text.js';
-import type { TriggerOptions } from './trigger.js';
+
+export interface TriggerOptions {
+  directory?: string;
+  count?: string;
+  list?: boolean;
+}
 
 const LIST_HINT = 'run `scimctl trigger --list` to see them';
 

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
-
-export interface TriggerOptions {
-  directory?: string;
-  count?: string;
-  list?: boolean;
-}
+import type { TriggerOptions } from './trigger-run.js';
 
 export function registerTrigger(program: Command): void {
   program
