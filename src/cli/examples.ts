@@ -35,6 +35,7 @@ const EXAMPLES: Record<string, string> = {
   seed: 'scimctl seed fixtures/acme.json --prune --dry-run',
   export: 'scimctl export acme --out acme.json',
   serve: 'scimctl serve --port 8080 --tunnel',
+  trigger: 'scimctl trigger entra-provision --directory "Entra ID"',
   status: 'scimctl status --json',
   'config set': 'echo "$NGROK_AUTHTOKEN" | scimctl config set ngrok-authtoken',
   'config get': 'scimctl config get ngrok-authtoken',
