@@ -35,6 +35,7 @@ const EXAMPLES: Record<string, string> = {
   seed: 'scimctl seed fixtures/acme.json --prune --dry-run',
   export: 'scimctl export acme --out acme.json',
   serve: 'scimctl serve --port 8080 --tunnel',
+  trigger: 'scimctl trigger entra-provision --directory "Entra ID"',
   status: 'scimctl status --json',
   test: 'scimctl test http://localhost:3000/scim/v2 --token "$SCIM_TOKEN" --profile entra --junit scim-report.xml',
   'config set': 'echo "$NGROK_AUTHTOKEN" | scimctl config set ngrok-authtoken',

@@ -20,6 +20,7 @@ import { registerToken } from './token.js';
 import { registerApiKey } from './apikey.js';
 import { registerUser } from './user.js';
 import { registerStatus } from './status.js';
+import { registerTrigger } from './trigger.js';
 import { registerCompletion } from './completion.js';
 import { registerTest } from './test.js';
 import { finishCommand } from './examples.js';
@@ -58,7 +59,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError(jsonErrors ? false : USAGE_HINT)
     .exitOverride();
-  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerEvents, registerWebhook, registerSeed, registerExport, registerServe, registerTest, registerStatus, registerConfig, registerCompletion];
+  const nouns = [registerEnv, registerOrg, registerDirectory, registerToken, registerApiKey, registerUser, registerGroup, registerLog, registerEvents, registerWebhook, registerSeed, registerExport, registerServe, registerTest, registerTrigger, registerStatus, registerConfig, registerCompletion];
   for (const register of nouns) register(program);
   program.commands.forEach(function inherit(cmd) {
     cmd.exitOverride();

@@ -50,6 +50,11 @@ export interface AppOptions {
   inspectorPollMs?: number;
   /** Only these directories answer (serve --env/--directory); any other answers like an unknown id. All by default. */
   serves?: (directoryId: string) => boolean;
+  /**
+   * A secret of this process that authenticates as any served directory, for a client in the same
+   * process that cannot know a directory's token (only its hash is stored): `scimctl trigger`.
+   */
+  internalCredential?: Secret;
 }
 
 
@@ -67,7 +72,8 @@ export function createApp(options: AppOptions): express.Express {
   const local = options.localRoutes ?? true;
   // The inspector's replays authenticate with this (see inspector/replay.ts); only the local app has one.
   const replayCredential = local && (options.inspector ?? true) ? new Secret() : undefined;
-  const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes, options.serves, replayCredential);
+  const credentials = [replayCredential, options.internalCredential].filter((c): c is Secret => c !== undefined);
+  const directory = directoryHandler(options.store, routes, exchanges, maxBodyBytes, options.serves, credentials);
 
   const app = express();
   app.disable('x-powered-by');
@@ -111,8 +117,8 @@ function serverContext(options: AppOptions): ServerContext {
  * token answers 401 whatever the path or body, and costs no more than reading the headers. The
  * handler runs under the lock wait.
  */
-function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number, serves?: (directoryId: string) => boolean, replayCredential?: Secret) {
-  const checkToken = authenticate(store, serves, replayCredential);
+function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges, maxBodyBytes: number, serves: ((directoryId: string) => boolean) | undefined, credentials: readonly Secret[]) {
+  const checkToken = authenticate(store, serves, credentials);
   // The log keeps the body exactly as the client sent it, not a re-serialisation of what was parsed
   // (unless it holds a password: see the request logger). The checks run here because this hook sees
   // the bytes before JSON.parse does: bytes that are not valid UTF-8 (the decoder would silently store

@@ -11,9 +11,10 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
  * Bearer-token auth for one directory. An unknown directory id answers exactly like a wrong token
  * (401, same body), so directory ids cannot be probed without a valid token. Throws the 401.
  * A directory this server does not serve (`serves` says no) is, to the client, an unknown one.
- * `replayCredential`: see inspector/replay.ts.
+ * `credentials`: secrets of this process that stand for any served directory (the inspector's
+ * replay, see inspector/replay.ts; `scimctl trigger`'s own server, see internal-app.ts).
  */
-export function authenticate(store: Store, serves: (directoryId: string) => boolean = () => true, replayCredential?: Secret) {
+export function authenticate(store: Store, serves: (directoryId: string) => boolean = () => true, credentials: readonly Secret[] = []) {
   return (req: Request, exchange: ScimExchange): void => {
     const directoryId = exchange.directorySegment;
     const tokenHash = serves(directoryId) ? store.directories.tokenHash(directoryId) : undefined;
@@ -22,9 +23,9 @@ export function authenticate(store: Store, serves: (directoryId: string) => bool
     if (!header) throw unauthorized('Authorization header missing: send "Authorization: Bearer <token>"');
     const match = BEARER.exec(header);
     if (!match) throw unauthorized('Authorization header malformed: expected "Bearer <token>"');
-    // The inspector's replay credential (local app only) stands for any served directory; it is
-    // checked only after the directory's own token failed, so ordinary requests never pay for it.
-    if (!tokenMatches(match[1]!, tokenHash) && !(tokenHash !== undefined && replayCredential?.matches(match[1]))) {
+    // A process credential stands for any served directory; it is checked only after the
+    // directory's own token failed, so ordinary requests never pay for it.
+    if (!tokenMatches(match[1]!, tokenHash) && !(tokenHash !== undefined && credentials.some((c) => c.matches(match[1])))) {
       throw unauthorized('bearer token is not valid for this directory');
     }
     exchange.directoryId = directoryId;

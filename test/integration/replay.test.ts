@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Replay, type Recording, type StepOutcome } from '../helpers/replay.js';
+import { Replay, type Recording, type StepOutcome } from '../../src/simulator/recording.js';
 import { createApp } from '../../src/server/app.js';
 import { Store } from '../../src/store/store.js';
 import { tempDb } from '../helpers/cli.js';

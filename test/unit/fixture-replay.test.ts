@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANY, Replay, getPointer, subsetMismatch, type Recording } from '../helpers/replay.js';
+import { ANY, Replay, getPointer, subsetMismatch, type Recording } from '../../src/simulator/recording.js';
 
 describe('subsetMismatch', () => {
   it.each<[string, unknown, unknown, string | undefined]>([

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { CliError, invalidError, usageError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
+import { startInternalApp } from '../server/internal-app.js';
+import type { Recording } from '../simulator/recording.js';
+import { buildScenario, findScenario, MAX_CHURN_COUNT, SCENARIOS, type Scenario } from '../simulator/scenarios/index.js';
+import { parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
+import type { Context } from './context.js';
+import { pickReadDirectory } from './pickers.js';
+import { escapeControls } from './text.js';
+
+export interface TriggerOptions {
+  directory?: string;
+  count?: string;
+  list?: boolean;
+}
+
+const LIST_HINT = 'run `scimctl trigger --list` to see them';
+
+interface Play {
+  /** The scenario's name, or the file as given. */
+  name: string;
+  recording: Recording;
+  userAgent: string;
+}
+
+export async function runTrigger(ctx: Context, ref: string | undefined, opts: TriggerOptions): Promise<void> {
+  if (opts.list) {
+    if (ref !== undefined) throw usageError('--list takes no scenario');
+    listScenarios(ctx);
+    return;
+  }
+  if (ref === undefined) throw usageError(`missing scenario: give a scenario or a recording file; ${LIST_HINT}`);
+  const play = resolvePlay(ref, opts);
+  const directory = await pickReadDirectory(ctx, opts.directory);
+  const app = await startInternalApp(ctx.store, directory.id, {
+    onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
+  });
+  let report;
+  try {
+    // The token is the app's own per-run secret; it is handed to the client and never printed.
+    report = await playRecording(play.recording, { baseUrl: app.baseUrl, token: app.token, userAgent: play.userAgent }, ctx.json ? undefined : (step) => ctx.io.stdout.write(stepLine(ctx, step) + '\n'));
+  } finally {
+    await app.close();
+  }
+  const { ok, summary, steps, created } = report;
+  ctx.result({ scenario: play.name, directoryId: directory.id, ok, summary, steps, created }, () => {
+    const made = `${plural(created.users, 'user')} and ${plural(created.groups, 'group')} created`;
+    const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${plural(steps.length, 'step')} not as expected`;
+    return `${plural(summary.sent, 'request')} sent to ${directory.name ?? directory.id} (${directory.id}): ${made}; ${unexpected}.`;
+  });
+  if (!ctx.json) ctx.notice(ctx.errColor.dim(`See them with \`scimctl log list --directory ${directory.id}\` and \`scimctl events list --directory ${directory.id}\`.`));
+  if (!ok) throw new CliError('runtime', `${summary.failed} of ${plural(steps.length, 'step')} did not get the expected status (or could not be sent)`);
+}
+
+function listScenarios(ctx: Context): void {
+  const rows = SCENARIOS.map((s) => ({ name: s.name, description: s.description }));
+  ctx.result(rows, () => ctx.table(['SCENARIO', 'DESCRIPTION'], rows.map((r) => [r.name, r.description]), [0]) + '\nOr give a recording file: `scimctl trigger ./recording.json`.');
+}
+
+/** A scenario by name, else a recording file when the argument looks like one. */
+function resolvePlay(ref: string, opts: TriggerOptions): Play {
+  const scenario = findScenario(ref);
+  if (scenario) return { name: scenario.name, recording: buildScenario(scenario, { count: parseCount(scenario, opts.count) }), userAgent: userAgent(scenario.name, scenario.client) };
+  if (opts.count !== undefined) throw usageError('--count applies to user-churn only');
+  if (!/\.json$/i.test(ref) && !/[\\/]/.test(ref)) throw usageError(`unknown scenario "${escapeControls(ref)}": ${LIST_HINT}`);
+  return { name: ref, recording: readRecording(ref), userAgent: userAgent('recording', 'a recorded IdP') };
+}
+
+/** Says what made the traffic: the log's USER AGENT column tells a trigger run from a real IdP's. */
+const userAgent = (what: string, client: string) => `scimctl/${VERSION} trigger ${what} (${client})`;
+
+function parseCount(scenario: Scenario, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (scenario.name !== 'user-churn') throw usageError('--count applies to user-churn only');
+  const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(count >= 1 && count <= MAX_CHURN_COUNT)) throw usageError(`invalid --count "${escapeControls(raw)}": give a whole number from 1 to ${MAX_CHURN_COUNT}`);
+  return count;
+}
+
+function readRecording(file: string): Recording {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw usageError(`cannot read recording ${escapeControls(file)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw invalidError(`${escapeControls(file)} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseRecording(value);
+  } catch (error) {
+    throw invalidError(`${escapeControls(file)}: ${(error as Error).message}`);
+  }
+}
+
+/** Like serve's line per request: method, path, status, duration; and what was expected when it differed. */
+function stepLine(ctx: Context, step: TriggerStep): string {
+  const c = ctx.color;
+  const status = step.status === null ? c.red('---') : step.status >= 500 ? c.red(step.status) : step.status >= 400 ? c.yellow(step.status) : c.green(step.status);
+  const q = step.path.indexOf('?');
+  const path = q < 0 ? escapeControls(step.path) : escapeControls(step.path.slice(0, q)) + c.dim(escapeControls(step.path.slice(q)));
+  const expected = step.ok ? '' : ' ' + c.red(`(expected ${step.expected})`);
+  const notes = step.notes.map((n) => '\n    ' + c.dim(escapeControls(n))).join('');
+  return `${step.method.padEnd(6)} ${path} ${status} ${c.dim(step.durationMs.toFixed(1) + 'ms')}${expected}${notes}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

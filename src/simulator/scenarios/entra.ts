@@ -1,0 +1,114 @@
+/**
+ * Microsoft Entra ID's provisioning cycles, with the bodies and quirks of
+ * fixtures/recordings/entra-legacy.json (a Tenant URL without ?aadOptscim062020): a match GET before
+ * every create, managers and members set by PATCH in the legacy wrapped form, "False" as a string
+ * to disable a user.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Recording, RecordingStep } from '../recording.js';
+import { PATCH_OP, groupId, noMatch, person, step, userId, type Person } from './names.js';
+
+const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const AD_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+const SOURCE = 'Microsoft Learn "Tutorial: Develop and plan provisioning for a SCIM endpoint" (the legacy behaviour, without ?aadOptscim062020)';
+
+/** Entra's default attribute mappings for a user, as its create sends them. */
+export function entraUserBody(p: Person, i: number, department: string): Record<string, unknown> {
+  return {
+    schemas: [CORE_USER, ENTERPRISE],
+    externalId: p.nickname,
+    userName: p.userName,
+    active: true,
+    displayName: p.displayName,
+    title: p.title,
+    preferredLanguage: 'en-US',
+    name: { givenName: p.givenName, familyName: p.familyName, formatted: p.displayName },
+    emails: [{ type: 'work', primary: true, value: p.userName }],
+    addresses: [{ type: 'work', formatted: '1 Microsoft Way, Redmond, WA 98052, US', streetAddress: '1 Microsoft Way', locality: 'Redmond', region: 'WA', postalCode: '98052', country: 'US' }],
+    phoneNumbers: [{ type: 'work', value: `+1 425 555 ${String(100 + i).padStart(4, '0')}` }],
+    [ENTERPRISE]: { employeeNumber: String(1000 + i), department },
+    meta: { resourceType: 'User' },
+    roles: [],
+  };
+}
+
+/** Match by userName (nothing yet), then create: what Entra does for each newly assigned user. */
+function createUser(p: Person, i: number, department: string): RecordingStep[] {
+  return [
+    noMatch(`Match ${p.displayName} by userName: not there yet`, `/Users?filter=userName eq "${p.userName}"`),
+    step(`Create ${p.displayName}`, 'POST', '/Users', 201, { body: entraUserBody(p, i, department), capture: { [`users.${p.key}.id`]: '/id' } }),
+  ];
+}
+
+/** Match by displayName without members (nothing yet), then create with Entra's group body. */
+function createGroup(key: string, displayName: string): RecordingStep[] {
+  return [
+    noMatch(`Match group ${displayName}: not there yet`, `/Groups?excludedAttributes=members&filter=displayName eq "${displayName}"`),
+    step(`Create group ${displayName}`, 'POST', '/Groups', 201, {
+      body: { schemas: [CORE_GROUP, AD_GROUP], externalId: randomUUID(), displayName },
+      capture: { [`groups.${key}.id`]: '/id' },
+    }),
+  ];
+}
+
+const wrapped = (ids: string[]) => ids.map((value) => ({ $ref: null, value }));
+
+function members(op: 'Add' | 'Remove', key: string, displayName: string, people: Person[]): RecordingStep {
+  const verb = op === 'Add' ? 'Add' : 'Remove';
+  return step(`${verb} ${people.length} member${people.length === 1 ? '' : 's'} ${op === 'Add' ? 'to' : 'from'} ${displayName}`, 'PATCH', `/Groups/${groupId(key)}`, 204, {
+    body: { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: wrapped(people.map(userId)) }] },
+  });
+}
+
+/** Who reports to whom in entra-provision: index → manager's index. */
+const MANAGERS: Record<number, number> = { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 3 };
+const DEPARTMENTS = ['Executive', 'Engineering', 'Sales', 'Operations', 'Engineering', 'Engineering', 'Engineering', 'Sales', 'Sales', 'Operations'];
+export const ENTRA_PROVISION_USERS = DEPARTMENTS.length;
+/** Group key, name and member indexes. */
+const GROUPS: readonly [string, string, number[]][] = [
+  ['engineering', 'Engineering', [1, 4, 5, 6]],
+  ['sales', 'Sales', [2, 7, 8]],
+  ['staff', 'All Staff', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]],
+];
+
+/** A first provisioning cycle: ten users, their managers, three groups and their members. */
+export function entraProvision(runId: string): Recording {
+  const people = DEPARTMENTS.map((_, i) => person(i, runId));
+  const steps: RecordingStep[] = people.flatMap((p, i) => createUser(p, i, DEPARTMENTS[i]!));
+  for (const [i, m] of Object.entries(MANAGERS)) {
+    const p = people[Number(i)]!;
+    steps.push(
+      step(`Set ${p.displayName}'s manager to ${people[m]!.displayName}`, 'PATCH', `/Users/${userId(p)}`, 200, {
+        body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: wrapped([userId(people[m]!)]) }] },
+      }),
+    );
+  }
+  for (const [key, name, indexes] of GROUPS) {
+    const displayName = `${name} ${runId}`;
+    steps.push(...createGroup(key, displayName), members('Add', key, displayName, indexes.map((i) => people[i]!)));
+  }
+  return { name: 'entra-provision', description: ENTRA_PROVISION_DESCRIPTION, source: SOURCE, tenantUrl: '{{baseUrl}}', steps };
+}
+
+export const ENTRA_PROVISION_DESCRIPTION = 'Microsoft Entra ID, first cycle: 10 users, their managers, 3 groups with members';
+export const ENTRA_DEPROVISION_DESCRIPTION = 'Microsoft Entra ID, unassignment: 4 users and a group created, then disabled, removed, the group and 2 users deleted';
+
+/**
+ * Users leaving the app: Entra disables an unassigned user (active "False") rather than deleting it,
+ * takes it out of its groups, and deletes it only once the user is deleted in Entra itself. Self-contained:
+ * it first provisions the people it then deprovisions.
+ */
+export function entraDeprovision(runId: string): Recording {
+  const people = [0, 1, 2, 3].map((i) => person(i + 4, runId));
+  const group = `Contractors ${runId}`;
+  const steps: RecordingStep[] = [...people.flatMap((p, i) => createUser(p, i + 4, 'Contractors')), ...createGroup('contractors', group), members('Add', 'contractors', group, people)];
+  for (const p of people) {
+    steps.push(step(`Disable ${p.displayName}: active "False"`, 'PATCH', `/Users/${userId(p)}`, 200, { body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] } }));
+  }
+  steps.push(members('Remove', 'contractors', group, people));
+  steps.push(step(`Delete group ${group}`, 'DELETE', `/Groups/${groupId('contractors')}`, 204));
+  for (const p of people.slice(0, 2)) steps.push(step(`Delete ${p.displayName}`, 'DELETE', `/Users/${userId(p)}`, 204));
+  return { name: 'entra-deprovision', description: ENTRA_DEPROVISION_DESCRIPTION, source: SOURCE, tenantUrl: '{{baseUrl}}', steps };
+}

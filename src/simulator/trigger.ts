@@ -1,0 +1,89 @@
+/**
+ * Plays a Recording (a scenario's or a file's) step by step against one SCIM base URL and reports
+ * each step: what was sent, the status, how long it took, and whether the status was the expected
+ * one. Body expectations are reported but do not fail a step: a file recorded against scimctl
+ * expects its exact answers, which a directory that already holds data may not give.
+ */
+import { PlaceholderError, Replay, type Recording, type ReplayTarget } from './recording.js';
+
+export interface TriggerStep {
+  name: string;
+  method: string;
+  /** Relative to the directory's base URL, query included (decoded, as the log shows it). */
+  path: string;
+  /** null when the step could not be sent (it needs a value an earlier, failed step should have captured). */
+  status: number | null;
+  expected: number;
+  durationMs: number;
+  /** The status was the expected one. */
+  ok: boolean;
+  /** What else differed from the recording's expectations, or why the step was not sent. */
+  notes: string[];
+}
+
+export interface TriggerReport {
+  ok: boolean;
+  summary: { sent: number; failed: number };
+  steps: TriggerStep[];
+  /** Users and groups the run's POSTs created (201). */
+  created: { users: number; groups: number };
+}
+
+export async function playRecording(recording: Recording, target: ReplayTarget, onStep?: (step: TriggerStep) => void): Promise<TriggerReport> {
+  const replay = new Replay(recording, target);
+  const steps: TriggerStep[] = [];
+  const created = { users: 0, groups: 0 };
+  for (const step of recording.steps) {
+    const path = resolvedPath(replay, step.path);
+    let result: TriggerStep;
+    try {
+      const outcome = await replay.run(step);
+      const ok = outcome.status === step.expect.status;
+      result = { name: step.name, method: step.method, path, status: outcome.status, expected: step.expect.status, durationMs: outcome.durationMs, ok, notes: outcome.failures.filter((f) => !f.startsWith('status:')) };
+      if (outcome.status === 201 && step.method === 'POST') {
+        if (/^\/Users\b/.test(step.path)) created.users++;
+        if (/^\/Groups\b/.test(step.path)) created.groups++;
+      }
+    } catch (error) {
+      // An unresolved placeholder (Replay throws before sending); a transport failure is not caught
+      // here: the server is this process's own, so one means something is badly wrong.
+      if (!(error instanceof PlaceholderError)) throw error;
+      result = { name: step.name, method: step.method, path, status: null, expected: step.expect.status, durationMs: 0, ok: false, notes: [`not sent: ${error.message}`] };
+    }
+    steps.push(result);
+    onStep?.(result);
+  }
+  const failed = steps.filter((s) => !s.ok).length;
+  return { ok: failed === 0, summary: { sent: steps.filter((s) => s.status !== null).length, failed }, steps, created };
+}
+
+/** The path as sent; with a placeholder that has no value, as written in the recording. */
+function resolvedPath(replay: Replay, path: string): string {
+  try {
+    return String(replay.resolve(path));
+  } catch {
+    return path;
+  }
+}
+
+/** A recording file's contents checked for what playing it needs; the message says what is wrong. */
+export function parseRecording(value: unknown): Recording {
+  const fail = (what: string): never => {
+    throw new Error(`not a recording: ${what}`);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('expected a JSON object with "tenantUrl" and "steps"');
+  const r = value as Record<string, unknown>;
+  if (typeof r.tenantUrl !== 'string') fail('"tenantUrl" must be a string such as "{{baseUrl}}"');
+  if (!Array.isArray(r.steps)) fail('"steps" must be an array');
+  (r.steps as unknown[]).forEach((s, i) => {
+    const at = `steps[${i}]`;
+    if (s === null || typeof s !== 'object') fail(`${at} must be an object`);
+    const step = s as Record<string, unknown>;
+    if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(step.method as string)) fail(`${at}.method must be GET, POST, PUT, PATCH or DELETE`);
+    if (typeof step.path !== 'string' || !step.path.startsWith('/')) fail(`${at}.path must be a string starting with "/"`);
+    const expect = step.expect as Record<string, unknown> | undefined;
+    if (typeof expect?.status !== 'number') fail(`${at}.expect.status must be a number`);
+    if (step.name === undefined) step.name = `${step.method} ${step.path}`;
+  });
+  return { name: typeof r.name === 'string' ? r.name : 'recording', description: typeof r.description === 'string' ? r.description : '', source: typeof r.source === 'string' ? r.source : '', tenantUrl: r.tenantUrl as string, steps: r.steps as Recording['steps'] };
+}
