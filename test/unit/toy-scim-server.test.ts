@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Replay, type Recording } from '../helpers/replay.js';
+import { Replay, type Recording } from '../../src/simulator/recording.js';
 import { startToyScimServer, type Flaw, type ToyScimServer } from '../helpers/toy-scim-server.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
