@@ -6,6 +6,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectorSection } from './inspector.mjs';
+import { simulatorSection } from './simulator.mjs';
 import { measureColdStart, probeImports, profileCli } from './lib/cold-start.mjs';
 import { copyDb, createSchema, fillDataset, removeDb } from './lib/dataset.mjs';
 import { largeRequests, probe } from './lib/large.mjs';
@@ -38,13 +39,15 @@ const config = {
   scales: (process.env.BENCH_SCALES ?? '10000,100000').split(',').map(Number).filter((n) => n > 0),
   smallScale: int('BENCH_SMALL_SCALE', 1000),
   addRequests: Math.max(int('BENCH_CONNECTIONS', 10), int('BENCH_ADD_REQUESTS', 3000)),
-  sections: new Set((process.env.BENCH_SECTIONS ?? 'cli,server,seed').split(',').map((s) => s.trim())),
+  sections: new Set((process.env.BENCH_SECTIONS ?? 'cli,server,seed,simulator').split(',').map((s) => s.trim())),
   profile: parseProfile(process.env.BENCH_PROFILE),
   scenarios: (process.env.BENCH_SCENARIOS ?? 'get,post,patch').split(',').map((s) => s.trim()).filter((s) => s in scenarios),
   servers: (process.env.BENCH_SERVERS ?? 'scimctl,raw,express').split(',').map((s) => s.trim()),
   seedTimeout: int('BENCH_SEED_TIMEOUT', 180),
   inspectorUsers: int('BENCH_INSPECTOR_USERS', 100_000),
   inspectorLogRows: int('BENCH_INSPECTOR_LOG_ROWS', 100_000),
+  simulatorRuns: Math.max(1, int('BENCH_SIMULATOR_RUNS', 5)),
+  simulatorUsers: int('BENCH_SIMULATOR_USERS', 100_000),
 };
 
 function parseProfile(raw) {
@@ -388,6 +391,12 @@ if (config.sections.has('inspector')) {
       keep,
       target,
     });
+  });
+}
+
+if (config.sections.has('simulator')) {
+  await section(`IdP simulator: scimctl test and scimctl trigger against a local serve (issue 16)`, async () => {
+    results.simulator = await simulatorSection({ cli: CLI, root: ROOT, out: OUT, runs: config.simulatorRuns, users: config.simulatorUsers, keep, target });
   });
 }
 
