@@ -64,9 +64,13 @@ export async function runProfiles(options: RunOptions, prefix = runPrefix()): Pr
     const baseUrl = profile.baseQuery ? withQuery(options.baseUrl, profile.baseQuery) : options.baseUrl;
     const client = new SimClient({ baseUrl, token: options.token, timeoutMs: options.timeoutMs, userAgent: profile.userAgent, fetch: options.fetch });
     const session = new Session(profile.name, client, prefix, shared);
-    await profile.run(session);
-    if (options.keep) kept.push(...session.leftovers());
-    else await session.cleanup();
+    try {
+      await profile.run(session);
+    } finally {
+      // Even when the run is aborted (nothing answered at all), what was made is deleted or reported.
+      if (options.keep) kept.push(...session.leftovers());
+      else await session.cleanup().catch(() => undefined);
+    }
     steps.push(...session.results);
     profiles.push({ name: profile.name, title: profile.title, ...count(session.results) });
   }

@@ -83,8 +83,13 @@ export class Session {
         this.record({ name, status: 'fail', durationMs, exchange: check.last, verdict: `${error.message}. ${options.consequence}` });
         return undefined;
       }
-      if (!(error instanceof StepFailure)) throw error;
       this.transportFailuresInARow = 0;
+      if (!(error instanceof StepFailure)) {
+        // A bug in a profile must not abort the run (and skip the clean-up): the step fails, saying so.
+        const message = error instanceof Error ? error.message : String(error);
+        this.record({ name, status: 'fail', durationMs, exchange: check.last, verdict: `scimctl could not judge this answer (a bug in scimctl; please report it with the exchange above): ${message}` });
+        return undefined;
+      }
       this.record({ name, status: 'fail', durationMs, exchange: error.exchange ?? check.last, verdict: `${error.message}. ${options.consequence}` });
       return undefined;
     }

@@ -138,3 +138,42 @@ describe('against a server that ignores filter', () => {
     expect(filters.filter((s) => s.status !== 'fail').map((s) => s.name)).toEqual([]);
   });
 });
+
+describe('a profile whose step throws something other than a judgement (a bug in scimctl)', () => {
+  it('fails that step saying so, goes on, and still deletes what the profile made', async () => {
+    const server = await startTestServer(1);
+    try {
+      const dir = server.directories[0]!;
+      const buggy: Profile = {
+        name: 'buggy',
+        title: 'a profile with a bug',
+        userAgent: 'test',
+        run: async (s) => {
+          const id = await s.step('Create', { consequence: 'c' }, async (t) => {
+            const x = await t.send({ method: 'POST', path: '/Users', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: s.name('u') } });
+            const made = t.id(x, t.body(x));
+            s.remember('Users', made, s.name('u'));
+            return made;
+          });
+          await s.step('Crash', { consequence: 'c', needs: [id] }, async () => {
+            throw new TypeError("Cannot read properties of undefined (reading 'value')");
+          });
+          await s.step('After', { consequence: 'c' }, async (t) => {
+            await t.send({ method: 'GET', path: `/Users/${encodeURIComponent(id!)}` });
+          });
+        },
+      };
+      const report = await runProfiles({ baseUrl: dir.baseUrl, token: dir.token, profiles: [buggy], keep: false, timeoutMs: 5_000 });
+      expect(report.steps.map((s) => [s.name, s.status])).toEqual([
+        ['Create', 'pass'],
+        ['Crash', 'fail'],
+        ['After', 'pass'],
+        ['Clean up: delete the resource this profile created and did not delete itself', 'pass'],
+      ]);
+      expect(report.steps[1]!.verdict).toBe("scimctl could not judge this answer (a bug in scimctl; please report it with the exchange above): Cannot read properties of undefined (reading 'value')");
+      expect(await madeBy(dir, report.prefix)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -181,7 +181,7 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     return id;
   });
   await s.step('Read the group without its members (excludedAttributes=members)', { consequence: ENTRA.groupRead, needs: [groupId] }, async (t) => {
-    const x = await t.send({ method: 'GET', path: `/Groups/${groupId}?excludedAttributes=members` });
+    const x = await t.send({ method: 'GET', path: `/Groups/${encodeURIComponent(groupId!)}?excludedAttributes=members` });
     t.status(x, 200);
     const group = t.body(x);
     t.equal(field(group, 'displayName'), groupName, 'displayName');
@@ -237,7 +237,7 @@ async function createUser(s: Session, p: EntraPerson, name: string): Promise<str
 }
 
 async function getResource(t: Check, type: ResourceType, id: string): Promise<Record<string, unknown>> {
-  const x = await t.send({ method: 'GET', path: `/${type}/${id}` });
+  const x = await t.send({ method: 'GET', path: `/${type}/${encodeURIComponent(id!)}` });
   t.status(x, 200);
   return t.body(x);
 }
@@ -248,7 +248,7 @@ async function getResource(t: Check, type: ResourceType, id: string): Promise<Re
  * for groups Entra asks for nothing back, so a 200 body is not judged.
  */
 async function sendPatch(t: Check, type: ResourceType, id: string, ops: Op[], verify: (resource: Record<string, unknown>, where: string) => void, judgeEcho = true): Promise<void> {
-  const x = await t.send({ method: 'PATCH', path: `/${type}/${id}`, body: patch(...ops) });
+  const x = await t.send({ method: 'PATCH', path: `/${type}/${encodeURIComponent(id!)}`, body: patch(...ops) });
   const status = t.status(x, [200, 204]);
   if (judgeEcho && status === 200 && x.response.text !== '') verify(t.body(x), 'in the PATCH answer, ');
   const stored = await getResource(t, type, id);
@@ -268,10 +268,10 @@ async function patchUser(s: Session, id: string | undefined, name: string, conse
 
 async function deleteResource(s: Session, type: ResourceType, id: string | undefined, name: string, consequence: string): Promise<void> {
   await s.step(name, { consequence, needs: [id] }, async (t) => {
-    const x = await t.send({ method: 'DELETE', path: `/${type}/${id}` });
+    const x = await t.send({ method: 'DELETE', path: `/${type}/${encodeURIComponent(id!)}` });
     t.status(x, [204, 200]);
     s.forget(type, id!);
-    const after = await t.send({ method: 'GET', path: `/${type}/${id}` });
+    const after = await t.send({ method: 'GET', path: `/${type}/${encodeURIComponent(id!)}` });
     t.status(after, 404);
     t.note(`${x.response.status}, then GET answers 404`);
   });
