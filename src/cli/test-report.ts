@@ -32,8 +32,12 @@ export function stepLines(c: ChalkInstance, step: StepResult): string {
   return lines.join('\n');
 }
 
+/** A text body (not JSON) is cut to this many characters on a terminal; --json keeps more. */
+const TEXT_CHARS = 2000;
+
 function body(value: unknown, prefix: string): string[] {
-  const text = typeof value === 'string' ? escapeControls(value) : safeJson(JSON.stringify(value, null, 2));
+  const cut = typeof value === 'string' && value.length > TEXT_CHARS ? `${value.slice(0, TEXT_CHARS)}… (--json has more)` : value;
+  const text = typeof cut === 'string' ? escapeControls(cut) : safeJson(JSON.stringify(cut, null, 2));
   const lines = text.split('\n');
   const shown = lines.slice(0, BODY_LINES).map((line) => prefix + line);
   if (lines.length > BODY_LINES) shown.push(`${prefix}… (${lines.length - BODY_LINES} more lines; --json has it all)`);

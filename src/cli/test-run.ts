@@ -14,6 +14,8 @@ export async function runTest(ctx: Context, baseUrlArg: string, opts: TestOption
   const baseUrl = parseBaseUrl(baseUrlArg);
   const token = opts.token ?? ctx.io.env.SCIMCTL_TEST_TOKEN;
   if (token === undefined || token === '') throw usageError('missing --token: give the bearer token the server expects (or set SCIMCTL_TEST_TOKEN)', USAGE_HINT);
+  // Never echoed: it is a secret even when it is malformed.
+  if (!/^[\x21-\x7e]+$/.test(token)) throw usageError('invalid --token: it holds a space, a line break or another character an Authorization header cannot carry', USAGE_HINT);
   const timeout = Number(opts.timeout);
   if (!/^\d+(\.\d+)?$/.test(opts.timeout.trim()) || !(timeout > 0) || timeout > 600) throw usageError(`invalid --timeout "${opts.timeout}": give seconds, more than 0 and at most 600`, USAGE_HINT);
   const names = parseProfiles(opts.profile);

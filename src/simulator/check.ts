@@ -2,7 +2,8 @@
  * The judging half of a step: each helper checks one thing the real client relies on and throws
  * StepFailure with a sentence naming what it expected and what came back.
  */
-import type { SimExchange, SimRequest } from './http.js';
+import { MAX_JSON_DEPTH } from '../core/json-depth.js';
+import { MAX_ANSWER_BYTES, type SimExchange, type SimRequest } from './http.js';
 
 export class StepFailure extends Error {
   constructor(
@@ -75,6 +76,8 @@ export class Check {
   /** The body is a JSON object in a JSON content type (Entra and Okta accept application/json too). */
   body(x: SimExchange): Json {
     const type = x.response.contentType;
+    if (x.response.problem === 'too-large') this.fail(`the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; scimctl stops reading there, and an IdP gives up on such an answer too`, x);
+    if (x.response.problem === 'too-deep') this.fail(`the answer nests deeper than ${MAX_JSON_DEPTH} levels; no SCIM resource does`, x);
     if (x.response.text === '') this.fail(`expected a JSON body, got an empty one`, x);
     if (!JSON_TYPES.test(type)) this.fail(`expected a JSON content type, got ${type || 'none'}${snippet(x)}`, x);
     const json = x.response.json;

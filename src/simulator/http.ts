@@ -4,6 +4,8 @@
  * never kept. A request that gets no HTTP answer throws a TransportError whose message is one line
  * a person can act on (connection refused, certificate, timeout).
  */
+import { bytesNestDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
+
 export interface SimRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Appended to the base URL's path; its query (written unencoded, encoded here) joins the base URL's query. */
@@ -18,11 +20,16 @@ export interface SimRequest {
 export interface SimResponse {
   status: number;
   contentType: string;
-  /** The body as JSON when it parses; undefined for an empty body or text that is not JSON. */
+  /** The body as JSON when it parses; undefined for an empty body, text that is not JSON, or a problem below. */
   json: unknown;
   text: string;
   headers: Record<string, string>;
+  /** Why the body was not (fully) read or parsed: it was larger than MAX_ANSWER_BYTES, or nested deeper than MAX_JSON_DEPTH. */
+  problem?: 'too-large' | 'too-deep';
 }
+
+/** No SCIM answer a client reads needs more; past it the client stops reading (and the report stays printable). */
+export const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
 export interface SimExchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: unknown };
@@ -90,28 +97,77 @@ export class SimClient {
     }
     const started = performance.now();
     let response: Response;
-    let text: string;
+    let answer: { text: string; problem?: SimResponse['problem']; json: unknown };
     try {
       response = await (this.options.fetch ?? fetch)(url, { method: request.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
-      text = await response.text();
+      answer = await readAnswer(response);
     } catch (error) {
-      throw transportError(error, url, this.options.timeoutMs);
+      const failure = transportError(error, url, this.options.timeoutMs);
+      throw new TransportError(failure.kind, this.redact(failure.message), this.shownUrl(url));
     }
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     // The real token never leaves this function; a made-up wrong one (an auth step) is shown as sent.
     const shownHeaders = { ...headers };
     if (headers.Authorization === `Bearer ${this.options.token}`) shownHeaders.Authorization = REDACTED_TOKEN;
     return {
-      request: { method: request.method, url, headers: shownHeaders, ...(request.rawBody !== undefined ? { body: request.rawBody } : request.body !== undefined ? { body: request.body } : {}) },
-      response: { status: response.status, contentType: response.headers.get('content-type') ?? '', json: parseJson(text), text, headers: Object.fromEntries(response.headers) },
+      request: { method: request.method, url: this.shownUrl(url), headers: shownHeaders, ...(request.rawBody !== undefined ? { body: request.rawBody } : request.body !== undefined ? { body: request.body } : {}) },
+      response: { status: response.status, contentType: response.headers.get('content-type') ?? '', ...answer, headers: Object.fromEntries(response.headers) },
       durationMs,
     };
   }
+
+  /** A URL as reports show it: the base URL's own query values (an API gateway's key, say) hidden. */
+  shownUrl(url: string): string {
+    return hideBaseQuery(url, this.base);
+  }
+
+  /** Text that may quote the request (an error naming an invalid header) with the token hidden. */
+  private redact(text: string): string {
+    return this.options.token === '' ? text : text.split(this.options.token).join('<token>');
+  }
 }
 
+/** `url` with the values of `base`'s query parameters replaced by <hidden> (they may be secrets). */
+export function hideBaseQuery(url: string, base: URL | string): string {
+  const query = new URL(base).search.slice(1);
+  let shown = url;
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && eq < pair.length - 1) shown = shown.split(pair).join(`${pair.slice(0, eq)}=<hidden>`);
+  }
+  return shown;
+}
+
+/** Reads at most MAX_ANSWER_BYTES of the body; parses it unless it nests deeper than the server itself accepts. */
+async function readAnswer(response: Response): Promise<{ text: string; problem?: SimResponse['problem']; json: unknown }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let tooLarge = false;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > MAX_ANSWER_BYTES) {
+        tooLarge = true;
+        await reader.cancel();
+        break;
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = Buffer.concat(chunks);
+  const text = new TextDecoder().decode(bytes);
+  if (tooLarge) return { text, problem: 'too-large', json: undefined };
+  if (bytesNestDeeperThan(bytes, MAX_JSON_DEPTH)) return { text, problem: 'too-deep', json: undefined };
+  return { text, json: parseJson(text) };
+}
+
+/** Encodes each value; a `&` splits only before a `name=` (a filter may hold "R&D"). */
 function encodeQuery(query: string): string {
   return query
-    .split('&')
+    .split(/&(?=[A-Za-z][\w.-]*=)/)
     .map((pair) => {
       const eq = pair.indexOf('=');
       return eq < 0 ? pair : `${pair.slice(0, eq)}=${encodeURIComponent(pair.slice(eq + 1))}`;

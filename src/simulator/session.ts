@@ -36,6 +36,9 @@ export interface StepOptions {
   needs?: unknown[];
 }
 
+/** A POST that creates a user or a group (endpoint names in any case, as servers route them). */
+const CREATED_AT = /^\/(users|groups)\/?(?:\?|$)/i;
+
 /** After this many transport failures in a row the server is taken as gone: the rest is skipped. */
 const GONE_AFTER = 2;
 
@@ -95,15 +98,28 @@ export class Session {
     }
   }
 
-  /** Sends through the client; counts answers so a dead server on the first request aborts the run. */
+  /**
+   * Sends through the client; counts answers so a dead server on the first request aborts the run.
+   * Whatever a POST creates is remembered here, before any check of the answer runs, so the clean-up
+   * deletes it even when the step then fails (a wrong content type, a numeric id, a duplicate the
+   * server should have refused).
+   */
   async send(request: SimRequest): Promise<SimExchange> {
     const exchange = await this.client.send(request);
     this.shared.answered++;
+    const created = CREATED_AT.exec(request.method === 'POST' ? request.path : '');
+    const { status, json } = exchange.response;
+    if (created && status >= 200 && status < 300 && json !== null && typeof json === 'object') {
+      const { id } = json as { id?: unknown };
+      const sent = (request.body ?? {}) as { userName?: unknown; displayName?: unknown };
+      const name = String(created[1]!.toLowerCase() === 'users' ? sent.userName : sent.displayName);
+      if (typeof id === 'string' || typeof id === 'number') this.remember(created[1]!.toLowerCase() === 'users' ? 'Users' : 'Groups', String(id), name);
+    }
     return exchange;
   }
 
-  remember(resourceType: ResourceType, id: string, name: string): void {
-    this.created.push({ profile: this.profile, resourceType, id, name });
+  private remember(resourceType: ResourceType, id: string, name: string): void {
+    if (!this.created.some((r) => r.resourceType === resourceType && r.id === id)) this.created.push({ profile: this.profile, resourceType, id, name });
   }
 
   forget(resourceType: ResourceType, id: string): void {
@@ -139,11 +155,21 @@ export class Session {
       status: r.status,
       durationMs: Math.round(r.durationMs * 10) / 10,
       request: r.exchange?.request ?? null,
-      response: r.exchange ? { status: r.exchange.response.status, contentType: r.exchange.response.contentType, body: r.exchange.response.json ?? (r.exchange.response.text === '' ? null : r.exchange.response.text) } : null,
+      response: r.exchange ? { status: r.exchange.response.status, contentType: r.exchange.response.contentType, body: reportedBody(r.exchange) } : null,
       verdict: r.verdict,
     };
     this.results.push(result);
     this.shared.onStep?.(result);
     return undefined;
   }
+}
+
+/** Bodies kept in the report: whole up to REPORTED_BODY_CHARS, else the start of the text (a 5 MB list in every step would swamp --json). */
+const REPORTED_BODY_CHARS = 64 * 1024;
+
+function reportedBody(x: SimExchange): unknown {
+  const { json, text } = x.response;
+  if (text === '') return null;
+  if (text.length > REPORTED_BODY_CHARS) return `${text.slice(0, REPORTED_BODY_CHARS)}… (${text.length - REPORTED_BODY_CHARS} more characters)`;
+  return json ?? text;
 }

@@ -227,6 +227,7 @@ describe('scimctl test usage errors (exit 2, one line, before any request)', () 
     [['test', 'http://user:secret@127.0.0.1:9/scim', '--token', 't'], 'error: invalid base URL: it holds credentials; give the token with --token instead'],
     [['test', 'http://127.0.0.1:9/scim', '--token', 't', '--profile', 'azure'], 'error: invalid --profile "azure": give one of entra, entra-2020, okta, rfc, all'],
     [['test', 'http://127.0.0.1:9/scim', '--token', 't', '--timeout', '0'], 'error: invalid --timeout "0": give seconds, more than 0 and at most 600'],
+    [['test', 'http://127.0.0.1:9/scim', '--token', 'secret\nX'], 'error: invalid --token: it holds a space, a line break or another character an Authorization header cannot carry'],
   ])('%j', async (args, message) => {
     const run = await scimctlRaw(args, { env: { SCIMCTL_TEST_TOKEN: undefined } });
     expect(run).toEqual({ exitCode: 2, stdout: '', stderr: `${message}\nRun with --help for usage\n` });

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { SimClient } from '../../src/simulator/http.js';
+import { Session } from '../../src/simulator/session.js';
+
+/** A client whose server is a function: each request gets the Response it returns. */
+function clientOf(answer: (url: string, init: RequestInit) => Response, baseUrl = 'http://127.0.0.1:1/scim/v2', token = 'secret-token') {
+  return new SimClient({ baseUrl, token, timeoutMs: 1000, userAgent: 'test', fetch: async (url, init) => answer(String(url), init ?? {}) });
+}
+
+const json = (body: unknown, status = 200, type = 'application/scim+json') => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': type } });
+
+describe('what a session remembers for the clean-up', () => {
+  it('remembers what a POST created before any check runs, even when the step then fails (numeric id, plain JSON)', async () => {
+    const session = new Session('p', clientOf(() => json({ id: 7, userName: 'u' }, 201, 'application/json')), 'x', { answered: 0 });
+    await session.step('Create', { consequence: 'c' }, async (t) => {
+      const x = await t.send({ method: 'POST', path: '/Users', body: { userName: 'u' } });
+      t.scimContentType(x);
+    });
+    expect(session.results[0]!.status).toBe('fail');
+    expect(session.leftovers()).toEqual([{ profile: 'p', resourceType: 'Users', id: '7', name: 'u' }]);
+  });
+
+  it('remembers a group created at a lower-case endpoint, once, and nothing a failed POST answered', async () => {
+    let n = 0;
+    const session = new Session('p', clientOf(() => (++n === 1 ? json({ id: 'g1' }, 201) : json({ detail: 'no' }, 409))), 'x', { answered: 0 });
+    await session.step('Create', { consequence: 'c' }, async (t) => {
+      await t.send({ method: 'POST', path: '/groups', body: { displayName: 'G' } });
+      await t.send({ method: 'POST', path: '/Groups', body: { displayName: 'G' } });
+    });
+    expect(session.leftovers()).toEqual([{ profile: 'p', resourceType: 'Groups', id: 'g1', name: 'G' }]);
+  });
+});
+
+describe('answers a client cannot use', () => {
+  it('fails a step whose answer nests deeper than any SCIM resource, without parsing it', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const session = new Session('p', clientOf(() => json(deep)), 'x', { answered: 0 });
+    await session.step('Read', { consequence: 'c' }, async (t) => {
+      t.body(await t.send({ method: 'GET', path: '/Users' }));
+    });
+    expect(session.results[0]!.verdict).toBe('the answer nests deeper than 64 levels; no SCIM resource does. c');
+    expect(String(session.results[0]!.response!.body)).toMatch(/^\[{1000}.*… \(\d+ more characters\)$/s);
+  });
+
+  it('stops reading an answer past 5 MB and fails the step', async () => {
+    const big = JSON.stringify({ Resources: [{ data: 'x'.repeat(6 * 1024 * 1024) }] });
+    const session = new Session('p', clientOf(() => json(big)), 'x', { answered: 0 });
+    await session.step('List', { consequence: 'c' }, async (t) => {
+      t.list(await t.send({ method: 'GET', path: '/Users' }));
+    });
+    expect(session.results[0]!.verdict).toBe('the answer is larger than 5 MB; scimctl stops reading there, and an IdP gives up on such an answer too. c');
+  });
+});
+
+describe('what a report shows of the request', () => {
+  it('hides the token and the base URL\'s own query values (a gateway key), and keeps "R&D" inside its filter', async () => {
+    let sent = '';
+    const client = clientOf((url) => {
+      sent = url;
+      return json({ totalResults: 0, Resources: [] });
+    }, 'https://api.example.com/scim?code=gateway-key&aadOptscim062020');
+    const x = await client.send({ method: 'GET', path: '/Groups?filter=displayName eq "R&D"&count=5' });
+    expect(sent).toBe('https://api.example.com/scim/Groups?code=gateway-key&aadOptscim062020&filter=displayName%20eq%20%22R%26D%22&count=5');
+    expect(x.request.url).toBe('https://api.example.com/scim/Groups?code=<hidden>&aadOptscim062020&filter=displayName%20eq%20%22R%26D%22&count=5');
+    expect(x.request.headers.Authorization).toBe('Bearer <token>');
+  });
+
+  it('never repeats the token in a transport error', async () => {
+    const client = clientOf(() => {
+      throw new TypeError('Headers.append: "Bearer secret-token" is an invalid header value.');
+    });
+    await expect(client.send({ method: 'GET', path: '/Users' })).rejects.toThrow('no HTTP answer from http://127.0.0.1:1: Headers.append: "Bearer <token>" is an invalid header value.');
+  });
+});
