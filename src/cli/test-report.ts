@@ -44,7 +44,7 @@ function body(value: unknown, prefix: string): string[] {
   return shown;
 }
 
-export function summaryLines(c: ChalkInstance, report: RunReport, baseUrl: string): string {
+export function summaryLines(c: ChalkInstance, report: RunReport, baseUrl: string, keep: boolean): string {
   const width = Math.max(...report.profiles.map((p) => p.name.length));
   const rows = report.profiles.map((p) => {
     const mark = p.failed > 0 ? c.red('✗') : c.green('✓');
@@ -58,7 +58,8 @@ export function summaryLines(c: ChalkInstance, report: RunReport, baseUrl: strin
     : c.red(`${failed} of ${total} steps failed`) + ` (${passed} passed, ${skipped} skipped)`;
   const lines = ['', c.bold('Summary'), ...rows, '', `${verdict} in ${seconds} s against ${escapeControls(baseUrl)}`];
   if (report.kept.length > 0) {
-    lines.push(`Kept ${report.kept.length} resource(s) on the server (--keep); their names start with ${report.prefix}:`);
+    const why = keep ? '(--keep)' : '(the clean-up could not delete them)';
+    lines.push(`Left ${report.kept.length === 1 ? '1 resource' : `${report.kept.length} resources`} on the server ${why}; their names start with ${report.prefix}:`);
     for (const r of report.kept) lines.push(`  ${r.resourceType}/${escapeControls(r.id)}  ${escapeControls(r.name)}`);
   }
   return lines.join('\n');

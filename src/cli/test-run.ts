@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { CliError, usageError } from '../core/errors.js';
-import { TransportError } from '../simulator/http.js';
+import { hideBaseQuery, TokenRefused, TransportError } from '../simulator/http.js';
 import { junitXml } from '../simulator/junit.js';
 import { PROFILES } from '../simulator/profiles/index.js';
 import { runProfiles, type RunReport } from '../simulator/run.js';
@@ -44,10 +44,13 @@ export async function runTest(ctx: Context, baseUrlArg: string, opts: TestOption
   } catch (error) {
     // Nothing answered at all: one line, no report (there is nothing to judge).
     if (error instanceof TransportError) throw new CliError('runtime', error.message, 'Check the base URL; nothing was tested');
+    if (error instanceof TokenRefused) throw new CliError('runtime', error.message, 'Check --token (or SCIMCTL_TEST_TOKEN); nothing was tested');
     throw error;
   }
-  if (opts.junit) writeJunit(opts.junit, report, baseUrl);
-  ctx.result({ ok: report.ok, summary: report.summary, profiles: report.profiles, prefix: report.prefix, kept: report.kept, durationMs: report.durationMs, steps: report.steps }, () => summaryLines(ctx.color, report, baseUrl));
+  // Reports never show the base URL's own query values (an API gateway's key, say).
+  const shownBase = hideBaseQuery(baseUrl, baseUrl);
+  if (opts.junit) writeJunit(opts.junit, report, shownBase);
+  ctx.result({ ok: report.ok, summary: report.summary, profiles: report.profiles, prefix: report.prefix, kept: report.kept, durationMs: report.durationMs, steps: report.steps }, () => summaryLines(ctx.color, report, shownBase, opts.keep ?? false));
   if (opts.junit) ctx.notice(ctx.errColor.dim(`Wrote the JUnit report to ${opts.junit}`));
   ctx.exitCode = report.ok ? 0 : 1;
 }

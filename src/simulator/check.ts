@@ -69,7 +69,10 @@ export class Check {
   status(x: SimExchange, accepted: number | number[]): number {
     const list = Array.isArray(accepted) ? accepted : [accepted];
     const got = x.response.status;
-    if (!list.includes(got)) this.fail(`expected ${list.join(' or ')}, got ${got}${detailOf(x)}`, x);
+    // A redirect is never followed (the token must not travel to another URL); say where it points.
+    const location = got >= 300 && got < 400 ? x.response.headers.location : undefined;
+    const redirect = location ? ` (it redirects to ${short(location)}; give that as the base URL)` : '';
+    if (!list.includes(got)) this.fail(`expected ${list.join(' or ')}, got ${got}${detailOf(x)}${redirect}`, x);
     return got;
   }
 
@@ -101,6 +104,8 @@ export class Check {
     if (resources === undefined && total === 0) return { totalResults: 0, resources: [] };
     if (!Array.isArray(resources)) this.fail(`expected a Resources array, got ${short(resources)}`, x);
     if (resources.some((r) => r === null || typeof r !== 'object')) this.fail(`expected Resources to hold objects, got ${short(resources)}`, x);
+    // RFC 7644 §3.4.2: totalResults counts every match, so a page never holds more.
+    if (resources.length > total) this.fail(`expected at most totalResults (${total}) resources, got ${resources.length}`, x);
     return { totalResults: total, resources: resources as Json[] };
   }
 

@@ -50,6 +50,17 @@ export class TransportError extends Error {
   }
 }
 
+/** The run's very first answer refused the token: nothing can be judged, so the run stops with one line. */
+export class TokenRefused extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`the server refused the token: ${status}${detail ? ` "${detail}"` : ''}`);
+    this.name = 'TokenRefused';
+  }
+}
+
 export interface ClientOptions {
   baseUrl: string;
   token: string;
@@ -123,7 +134,10 @@ export class SimClient {
 
   /** Text that may quote the request (an error naming an invalid header) with the token hidden. */
   private redact(text: string): string {
-    return this.options.token === '' ? text : text.split(this.options.token).join('<token>');
+    const token = this.options.token;
+    const shown = text.split(`Bearer ${token}`).join(REDACTED_TOKEN);
+    // A token too short to be a real secret ("t" in a quick try) would blot out every letter t.
+    return token.length >= 8 ? shown.split(token).join('<token>') : shown;
   }
 }
 

@@ -44,7 +44,7 @@ export interface RunReport {
   steps: StepResult[];
   /** Every name this run made starts with it. */
   prefix: string;
-  /** With --keep: what the run created and left on the server. */
+  /** What the run created and left on the server: everything with --keep, else what the clean-up could not delete. */
   kept: CreatedResource[];
   durationMs: number;
 }
@@ -68,8 +68,8 @@ export async function runProfiles(options: RunOptions, prefix = runPrefix()): Pr
       await profile.run(session);
     } finally {
       // Even when the run is aborted (nothing answered at all), what was made is deleted or reported.
-      if (options.keep) kept.push(...session.leftovers());
-      else await session.cleanup().catch(() => undefined);
+      if (!options.keep) await session.cleanup().catch(() => undefined);
+      kept.push(...session.leftovers());
     }
     steps.push(...session.results);
     profiles.push({ name: profile.name, title: profile.title, ...count(session.results) });

@@ -3,7 +3,7 @@
  * deleted at the end. A step throws StepFailure (through the Check helpers) to fail; a step whose
  * input an earlier step failed to produce is skipped, not failed, so one flaw is reported once.
  */
-import { TransportError, type SimClient, type SimExchange, type SimRequest } from './http.js';
+import { TokenRefused, TransportError, type SimClient, type SimExchange, type SimRequest } from './http.js';
 import { Check, StepFailure, StepSkip } from './check.js';
 
 export type StepStatus = 'pass' | 'fail' | 'skip';
@@ -79,6 +79,7 @@ export class Session {
         this.transportFailuresInARow = 0;
         return this.record({ name, status: 'skip', durationMs, exchange: check.last, verdict: `skipped: ${error.reason}` });
       }
+      if (error instanceof TokenRefused) throw error;
       if (error instanceof TransportError) {
         // Nothing ever answered: there is nothing to judge, and the user wants one line, not a report.
         if (this.shared.answered === 0) throw error;
@@ -106,7 +107,11 @@ export class Session {
    */
   async send(request: SimRequest): Promise<SimExchange> {
     const exchange = await this.client.send(request);
-    this.shared.answered++;
+    const { status: first, json: answer } = exchange.response;
+    if (this.shared.answered++ === 0 && (first === 401 || first === 403)) {
+      const detail = answer !== null && typeof answer === 'object' ? (answer as { detail?: unknown }).detail : undefined;
+      throw new TokenRefused(first, typeof detail === 'string' ? detail.slice(0, 200) : '');
+    }
     const created = CREATED_AT.exec(request.method === 'POST' ? request.path : '');
     const { status, json } = exchange.response;
     if (created && status >= 200 && status < 300 && json !== null && typeof json === 'object') {
@@ -136,7 +141,11 @@ export class Session {
   async cleanup(): Promise<void> {
     const leftovers = this.leftovers();
     if (leftovers.length === 0) return;
-    await this.step(`Clean up: delete the ${leftovers.length === 1 ? 'resource' : `${leftovers.length} resources`} this profile created and did not delete itself`, { consequence: 'Delete them by hand (their names start with the run prefix), or run the test again with a server that supports DELETE' }, async (t) => {
+    const name = `Clean up: delete the ${leftovers.length === 1 ? 'resource' : `${leftovers.length} resources`} this profile created and did not delete itself`;
+    const consequence = 'Delete them by hand (their names start with the run prefix), or run the test again with a server that supports DELETE';
+    // Not a skip: what stays on the server is a failure to report, with the ids to delete.
+    if (this.goneReason) return void this.record({ name, status: 'fail', durationMs: 0, exchange: undefined, verdict: `could not delete ${leftovers.map((r) => `${r.resourceType}/${r.id}`).join(', ')}: ${this.goneReason}. ${consequence}` });
+    await this.step(name, { consequence }, async (t) => {
       const failed: string[] = [];
       for (const resource of leftovers) {
         const x = await t.send({ method: 'DELETE', path: `/${resource.resourceType}/${encodeURIComponent(resource.id)}` });

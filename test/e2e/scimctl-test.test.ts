@@ -125,15 +125,13 @@ describe('scimctl test against scimctl serve', () => {
     await scimctl(db, ['user', 'delete', report.kept[0]!.id, '--yes']);
   });
 
-  it('a wrong token fails the first step with 401 and what Entra does next', async () => {
-    const run = await scimctlRaw(['test', dir.baseUrl, '--token', 'not-the-token', '--profile', 'entra', '--json']);
-    expect(run.exitCode).toBe(1);
-    const report = JSON.parse(run.stdout) as Report;
-    expect(report.steps[0]).toMatchObject({ status: 'fail', response: { status: 401 } });
-    expect(report.steps[0]!.verdict).toMatch(/^expected 200, got 401: "bearer token is not valid for this directory"\. Entra's "Test Connection" fails/);
-    // Whatever token the user gave is theirs: never printed, even when it is the wrong one.
-    expect(report.steps[0]!.request!.headers.Authorization).toBe('Bearer <token>');
-    expect(run.stdout).not.toContain('not-the-token');
+  it('a wrong token is one line (the first answer refused it: nothing can be judged), never repeating the token', async () => {
+    const run = await scimctlRaw(['test', dir.baseUrl, '--token', 'not-the-token', '--json']);
+    expect(run).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: JSON.stringify({ error: { kind: 'runtime', message: 'the server refused the token: 401 "bearer token is not valid for this directory"', hint: 'Check --token (or SCIMCTL_TEST_TOKEN); nothing was tested' } }) + '\n',
+    });
   });
 });
 
@@ -212,6 +210,49 @@ describe('scimctl test against servers that are not SCIM servers', () => {
       ['fail', `http://${host} closed the connection without an HTTP answer`],
     ]);
     expect(report.steps.slice(3).every((s) => s.status === 'skip' && s.verdict.startsWith('skipped: the server stopped answering'))).toBe(true);
+  });
+});
+
+describe('scimctl test reports what a dying or redirecting server leaves', () => {
+  it('a server that dies after creating a user: the clean-up fails naming it, and kept lists it', async () => {
+    let answered = 0;
+    const list = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] };
+    const server = track(
+      createServer((req, res) => {
+        if (++answered > 3) return req.socket.destroy();
+        const body = answered === 3 ? { id: 'u-1', userName: 'x' } : list;
+        req.resume().on('end', () => res.writeHead(answered === 3 ? 201 : 200, { 'content-type': 'application/scim+json' }).end(JSON.stringify(body)));
+      }),
+    );
+    const host = await listen(server);
+    const run = await scimctlRaw(['test', `http://${host}/scim`, '--token', 't', '--profile', 'entra', '--json']);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.kept).toEqual([{ profile: 'entra', resourceType: 'Users', id: 'u-1', name: `${report.prefix}-entra-alice@example.com` }]);
+    const cleanup = report.steps.at(-1)!;
+    expect([cleanup.status, cleanup.verdict]).toEqual(['fail', expect.stringMatching(/^could not delete Users\/u-1: the server stopped answering \(.*\)\. Delete them by hand/)]);
+    answered = 0;
+    const human = await scimctlRaw(['test', `http://${host}/scim`, '--token', 't', '--profile', 'entra'], { env: { NO_COLOR: '1' } });
+    expect(human.stdout).toMatch(/\nLeft 1 resource on the server \(the clean-up could not delete them\); their names start with scimctl-test-[0-9a-f]{8}:\n {2}Users\/u-1 {2}scimctl-test-[0-9a-f]{8}-entra-alice@example\.com\n$/);
+  });
+
+  it('a redirect is not followed (the token stays here), and the failure says where it points', async () => {
+    const server = track(createServer((req, res) => req.resume().on('end', () => res.writeHead(301, { location: 'https://scim.example.com/v2/Users' }).end())));
+    const host = await listen(server);
+    const run = await scimctlRaw(['test', `http://${host}/scim`, '--token', 't', '--profile', 'entra', '--json']);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.steps[0]!.verdict).toMatch(/^expected 200, got 301 \(it redirects to "https:\/\/scim\.example\.com\/v2\/Users"; give that as the base URL\)\. /);
+  });
+
+  it('a "nobody" match that lists somebody fails, whatever totalResults says', async () => {
+    const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [{ id: 'someone-else' }] };
+    const server = track(createServer((req, res) => req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/scim+json' }).end(JSON.stringify(body)))));
+    const host = await listen(server);
+    const run = await scimctlRaw(['test', `http://${host}/scim`, '--token', 't', '--profile', 'entra,okta', '--json']);
+    const report = JSON.parse(run.stdout) as Report;
+    const nobody = report.steps.filter((s) => /nobody|no match/i.test(s.name));
+    expect(nobody.length).toBeGreaterThanOrEqual(4);
+    expect(nobody.filter((s) => s.status === 'pass')).toEqual([]);
+    expect(report.steps[0]!.verdict).toMatch(/^expected at most totalResults \(0\) resources, got 1\. /);
   });
 });
 

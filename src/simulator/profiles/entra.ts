@@ -59,7 +59,7 @@ const RFC_2020: PatchFamily = {
   removeManager: () => ({ op: 'remove', path: `${ENTERPRISE}:manager` }),
   active: (value) => ({ op: 'replace', path: 'active', value }),
   addMembers: (ids) => ({ op: 'add', path: 'members', value: ids.map((id) => ({ value: id })) }),
-  removeMember: (id) => ({ op: 'remove', path: `members[value eq "${id}"]` }),
+  removeMember: (id) => ({ op: 'remove', path: `members[value eq ${JSON.stringify(id)}]` }),
   rename: (displayName) => ({ op: 'replace', path: 'displayName', value: displayName }),
   labels: {
     update: 'one path-less "replace" with dotted and URN keys',
@@ -87,7 +87,8 @@ export const entra2020: Profile = {
   run: (s) => entraCycle(s, RFC_2020, 'externalId'),
 };
 
-const filterOn = (attribute: string, value: string) => `${attribute} eq "${value}"`;
+/** A filter's value is a JSON string (RFC 7644 §3.4.2.2): quotes and backslashes in an id stay inside it. */
+const filterOn = (attribute: string, value: string) => `${attribute} eq ${JSON.stringify(value)}`;
 
 async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'userName' | 'externalId'): Promise<void> {
   const alice = person(s, 'alice', 'Alice', 'Example', '1001');
@@ -151,10 +152,10 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
   await s.step('Update the work email (path emails[type eq "work"].value)', { consequence: ENTRA.update, needs: [aliceId] }, async (t) => {
     await sendPatch(t, 'Users', aliceId!, [family.workEmail(newEmail)], (user, where) => t.equal(field(element(user, 'emails', { type: 'work' }), 'value'), newEmail, `${where}emails[type eq "work"].value`));
   });
-  await s.step(`Set the manager (${family.labels.manager})`, { consequence: ENTRA.manager, needs: [aliceId, bobId] }, async (t) => {
-    await sendPatch(t, 'Users', aliceId!, [family.setManager(bobId!)], (user, where) => t.equal(field(read(user, `${ENTERPRISE}:manager`), 'value'), bobId, `${where}${ENTERPRISE}:manager.value`));
+  const managerSet = await s.step(`Set the manager (${family.labels.manager})`, { consequence: ENTRA.manager, needs: [aliceId, bobId] }, async (t) => {
+    return sendPatch(t, 'Users', aliceId!, [family.setManager(bobId!)], (user, where) => t.equal(field(read(user, `${ENTERPRISE}:manager`), 'value'), bobId, `${where}${ENTERPRISE}:manager.value`));
   });
-  await s.step('Remove the manager (a "remove" with no value)', { consequence: ENTRA.manager, needs: [aliceId, bobId] }, async (t) => {
+  await s.step('Remove the manager (a "remove" with no value)', { consequence: ENTRA.manager, needs: [aliceId, managerSet] }, async (t) => {
     await sendPatch(t, 'Users', aliceId!, [family.removeManager()], (user, where) => t.absent(read(user, `${ENTERPRISE}:manager`), `${where}${ENTERPRISE}:manager`));
   });
   const disabled = await patchUser(s, aliceId, `Disable the user (${family.labels.active(false)})`, ENTRA.disable, [family.active(false)], [['active', false]]);
@@ -162,7 +163,7 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     const found = await expectMatch(t, `/Users?filter=${filterOn('userName', alice.userName)}`, aliceId!);
     t.equal(field(found, 'active'), false, 'active');
   });
-  await patchUser(s, aliceId, `Re-enable the user (${family.labels.active(true)})`, ENTRA.enable, [family.active(true)], [['active', true]]);
+  await patchUser(s, aliceId, `Re-enable the user (${family.labels.active(true)})`, ENTRA.enable, [family.active(true)], [['active', true]], [disabled]);
 
   const groupName = s.name('Engineering');
   await s.step('Match the group by displayName (excludedAttributes=members): nobody yet', { consequence: ENTRA.groupMatch }, async (t) => {
@@ -186,10 +187,10 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     t.equal(field(group, 'displayName'), groupName, 'displayName');
     t.absent(field(group, 'members'), 'members');
   });
-  await s.step('Add both users as members (a value array)', { consequence: ENTRA.members, needs: [groupId, aliceId, bobId] }, async (t) => {
-    await sendPatch(t, 'Groups', groupId!, [family.addMembers([aliceId!, bobId!])], (group, where) => t.equal(values(group, 'members').sort(), [aliceId, bobId].sort(), `${where}members' values`), false);
+  const membersAdded = await s.step('Add both users as members (a value array)', { consequence: ENTRA.members, needs: [groupId, aliceId, bobId] }, async (t) => {
+    return sendPatch(t, 'Groups', groupId!, [family.addMembers([aliceId!, bobId!])], (group, where) => t.equal(values(group, 'members').sort(), [aliceId, bobId].sort(), `${where}members' values`), false);
   });
-  await s.step(`Remove one member (${family.labels.removeMember})`, { consequence: ENTRA.members, needs: [groupId, aliceId, bobId] }, async (t) => {
+  await s.step(`Remove one member (${family.labels.removeMember})`, { consequence: ENTRA.members, needs: [groupId, aliceId, bobId, membersAdded] }, async (t) => {
     await sendPatch(t, 'Groups', groupId!, [family.removeMember(bobId!)], (group, where) => t.equal(values(group, 'members'), [aliceId], `${where}members' values`), false);
   });
   const newName = s.name('Engineering Team');
@@ -207,7 +208,7 @@ function person(s: Session, label: string, givenName: string, familyName: string
 
 function expectTotal(t: Check, x: SimExchange, total: number): void {
   const list = t.list(x);
-  if (list.totalResults !== total) t.fail(`expected totalResults ${total}, got ${list.totalResults}${list.resources.length > 0 ? ` (first: ${JSON.stringify(field(list.resources[0], 'userName') ?? field(list.resources[0], 'displayName') ?? field(list.resources[0], 'id'))})` : ''}`, x);
+  if (list.totalResults !== total || (total === 0 && list.resources.length > 0)) t.fail(`expected totalResults ${total}, got ${list.totalResults}${list.resources.length > 0 ? ` (first: ${JSON.stringify(field(list.resources[0], 'userName') ?? field(list.resources[0], 'displayName') ?? field(list.resources[0], 'id'))})` : ''}`, x);
   t.note(`200 with totalResults ${total}`);
 }
 
@@ -245,22 +246,22 @@ async function getResource(t: Check, type: ResourceType, id: string): Promise<Re
  * compares it); then what is stored is read back with a GET. Users answer the changed resource;
  * for groups Entra asks for nothing back, so a 200 body is not judged.
  */
-async function sendPatch(t: Check, type: ResourceType, id: string, ops: Op[], verify: (resource: Record<string, unknown>, where: string) => void, judgeEcho = true): Promise<void> {
+async function sendPatch(t: Check, type: ResourceType, id: string, ops: Op[], verify: (resource: Record<string, unknown>, where: string) => void, judgeEcho = true): Promise<true> {
   const x = await t.send({ method: 'PATCH', path: `/${type}/${encodeURIComponent(id!)}`, body: patch(...ops) });
   const status = t.status(x, [200, 204]);
   if (judgeEcho && status === 200 && x.response.text !== '') verify(t.body(x), 'in the PATCH answer, ');
   const stored = await getResource(t, type, id);
   verify(stored, 'after the PATCH, GET shows ');
   t.note(`${status}; the change is stored`);
+  return true;
 }
 
 /** Resolves to true when the step passed, so a later step can need it. */
-async function patchUser(s: Session, id: string | undefined, name: string, consequence: string, ops: Op[], expected: [string, unknown][]): Promise<true | undefined> {
-  return s.step(name, { consequence, needs: [id] }, async (t) => {
-    await sendPatch(t, 'Users', id!, ops, (user, where) => {
+async function patchUser(s: Session, id: string | undefined, name: string, consequence: string, ops: Op[], expected: [string, unknown][], needs: unknown[] = []): Promise<true | undefined> {
+  return s.step(name, { consequence, needs: [id, ...needs] }, async (t) => {
+    return sendPatch(t, 'Users', id!, ops, (user, where) => {
       for (const [path, value] of expected) t.equal(read(user, path), value, `${where}${path}`);
     });
-    return true as const;
   });
 }
 

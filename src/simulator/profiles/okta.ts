@@ -55,12 +55,14 @@ function noMatch(t: Check, x: SimExchange, userName: string): void {
     t.note('404, which Okta takes as "no such user" (RFC 7644 expects 200 with totalResults 0)');
     return;
   }
-  t.equal(t.list(x).totalResults, 0, `totalResults for a userName nobody has (${userName})`, x);
+  const list = t.list(x);
+  t.equal(list.totalResults, 0, `totalResults for a userName nobody has (${userName})`, x);
+  t.equal(list.resources.length, 0, 'resources listed for a userName nobody has', x);
   t.note('0 results');
 }
 
 function filter(attribute: string, value: string): string {
-  return `filter=${attribute} eq "${value}"&startIndex=1&count=100`;
+  return `filter=${attribute} eq ${JSON.stringify(value)}&startIndex=1&count=100`;
 }
 
 async function run(s: Session): Promise<void> {
@@ -122,7 +124,7 @@ async function run(s: Session): Promise<void> {
     t.note(`1 result, id ${userId}`);
   });
 
-  await s.step('Filter by a userName nobody has: no match (the filter is applied)', { consequence: OKTA.wrongMatch }, async (t) => {
+  await s.step('Filter by a userName nobody has: no match (the filter is applied)', { consequence: OKTA.wrongMatch, needs: [userId] }, async (t) => {
     const nobody = `${s.name('nobody')}@example.com`;
     noMatch(t, await t.send({ method: 'GET', path: `/Users?${filter('userName', nobody)}` }), nobody);
   });
@@ -139,16 +141,17 @@ async function run(s: Session): Promise<void> {
     t.note('200 with familyName Smith, and stored');
   });
 
-  await s.step('Deactivate with PUT active:false', { consequence: OKTA.deactivate, needs: [userId] }, async (t) => {
+  const deactivated = await s.step('Deactivate with PUT active:false', { consequence: OKTA.deactivate, needs: [userId] }, async (t) => {
     const x = await t.send({ method: 'PUT', path: `/Users/${encodeURIComponent(userId!)}`, body: oktaUser(updated, false, userId) });
     t.status(x, 200);
     t.equal(field(t.body(x), 'active'), false, 'active in the answer', x);
     const { x: again, body } = await get(t, `/Users/${encodeURIComponent(userId!)}`);
     t.equal(field(body, 'active'), false, 'active read back with GET (a deactivated user is still returned)', again);
     t.note('200 with active false, and stored');
+    return true;
   });
 
-  await s.step('Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', { consequence: OKTA.reactivate, needs: [userId] }, async (t) => {
+  await s.step('Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', { consequence: OKTA.reactivate, needs: [userId, deactivated] }, async (t) => {
     const patch = { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: true } }] };
     const x = await t.send({ method: 'PATCH', path: `/Users/${encodeURIComponent(userId!)}`, body: patch });
     if (t.status(x, [200, 204]) === 200) t.equal(field(t.body(x), 'active'), true, 'active in the answer', x);
@@ -184,12 +187,13 @@ async function groups(s: Session, userId: string | undefined, userName: string):
 
   const patch = (t: Check, ...operations: unknown[]) => t.send({ method: 'PATCH', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [PATCH_OP], Operations: operations } });
 
-  await s.step('Add a member: PATCH {"op":"add","path":"members"}', { consequence: OKTA.members, needs: [groupId, userId] }, async (t) => {
+  const added = await s.step('Add a member: PATCH {"op":"add","path":"members"}', { consequence: OKTA.members, needs: [groupId, userId] }, async (t) => {
     const x = await patch(t, { op: 'add', path: 'members', value: [{ value: userId, display: userName }] });
     t.status(x, [200, 204]);
     const { x: again, body } = await get(t, `/Groups/${encodeURIComponent(groupId!)}`);
     if (!values(body, 'members').includes(userId!)) t.fail(`expected the group's members to include ${userId}, got [${values(body, 'members').join(', ')}]`, again);
     t.note(`${x.response.status}, and the member is stored`);
+    return true;
   });
 
   const renamed = s.name('administrators');
@@ -201,8 +205,8 @@ async function groups(s: Session, userId: string | undefined, userName: string):
     t.note(`${x.response.status}, and the new name is stored`);
   });
 
-  await s.step('Remove the member: PATCH remove members[value eq "…"]', { consequence: OKTA.members, needs: [groupId, userId] }, async (t) => {
-    const x = await patch(t, { op: 'remove', path: `members[value eq "${userId}"]` });
+  await s.step('Remove the member: PATCH remove members[value eq "…"]', { consequence: OKTA.members, needs: [groupId, userId, added] }, async (t) => {
+    const x = await patch(t, { op: 'remove', path: `members[value eq ${JSON.stringify(userId)}]` });
     t.status(x, [200, 204]);
     const { x: again, body } = await get(t, `/Groups/${encodeURIComponent(groupId!)}`);
     if (values(body, 'members').includes(userId!)) t.fail(`expected ${userId} to be gone from the members, got [${values(body, 'members').join(', ')}]`, again);
