@@ -3,6 +3,7 @@
  * StepFailure with a sentence naming what it expected and what came back.
  */
 import { MAX_JSON_DEPTH } from '../core/json-depth.js';
+import { ERROR_SCHEMA } from '../scim/errors.js';
 import { MAX_ANSWER_BYTES, type SimExchange, type SimRequest } from './http.js';
 
 export class StepFailure extends Error {
@@ -26,8 +27,6 @@ export class StepSkip extends Error {
 type Json = Record<string, unknown>;
 
 const JSON_TYPES = /^application\/(scim\+)?json\b/i;
-export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** What a step sends through (its Session): kept this narrow so check.ts does not import session.ts. */
 export interface Sender {

@@ -61,7 +61,7 @@ export async function runProfiles(options: RunOptions, prefix = runPrefix()): Pr
   const profiles: ProfileSummary[] = [];
   for (const profile of options.profiles) {
     options.onProfile?.(profile);
-    const baseUrl = profile.baseQuery ? withQuery(options.baseUrl, profile.baseQuery) : options.baseUrl;
+    const baseUrl = profile.baseQuery ? withQuery(options.baseUrl, profile.baseQuery) : withoutEntraFlag(options.baseUrl);
     const client = new SimClient({ baseUrl, token: options.token, timeoutMs: options.timeoutMs, userAgent: profile.userAgent, fetch: options.fetch });
     const session = new Session(profile.name, client, prefix, shared);
     try {
@@ -89,5 +89,16 @@ function count(results: StepResult[]) {
 function withQuery(baseUrl: string, query: string): string {
   const url = new URL(baseUrl);
   if (!url.search.toLowerCase().includes(query.toLowerCase())) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
+  return url.href;
+}
+
+/**
+ * A base URL pasted with ?aadOptscim062020 would put the default-family profiles (entra, okta, rfc)
+ * in the server's 2020 mode, where Entra never sends them; the flag is the entra-2020 profile's alone.
+ */
+function withoutEntraFlag(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  const kept = url.search.slice(1).split('&').filter((pair) => pair !== '' && pair.toLowerCase() !== 'aadoptscim062020');
+  url.search = kept.length > 0 ? `?${kept.join('&')}` : '';
   return url.href;
 }

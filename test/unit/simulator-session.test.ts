@@ -72,3 +72,27 @@ describe('what a report shows of the request', () => {
     await expect(client.send({ method: 'GET', path: '/Users' })).rejects.toThrow('no HTTP answer from http://127.0.0.1:1: Headers.append: "Bearer <token>" is an invalid header value.');
   });
 });
+
+describe('the Entra flag in a pasted base URL', () => {
+  it('goes to the entra-2020 profile only: the default families never run in the server\'s 2020 mode', async () => {
+    const { runProfiles } = await import('../../src/simulator/run.js');
+    const seen: Record<string, string[]> = {};
+    const probe = (name: string, baseQuery?: string) => ({
+      name,
+      title: name,
+      userAgent: 'test',
+      ...(baseQuery ? { baseQuery } : {}),
+      run: async (s: Session) => {
+        await s.step('GET', { consequence: 'c' }, async (t) => {
+          seen[name] = [(await t.send({ method: 'GET', path: '/Users?count=1' })).request.url];
+        });
+      },
+    });
+    const fetch = async () => json({ totalResults: 0, Resources: [] });
+    await runProfiles({ baseUrl: 'http://h.test/scim?aadOptscim062020&tenant=t1', token: 'tok', profiles: [probe('entra'), probe('entra-2020', 'aadOptscim062020')], keep: false, timeoutMs: 1000, fetch });
+    expect(seen).toEqual({
+      entra: ['http://h.test/scim/Users?tenant=<hidden>&count=1'],
+      'entra-2020': ['http://h.test/scim/Users?aadOptscim062020&tenant=<hidden>&count=1'],
+    });
+  });
+});

@@ -2,11 +2,9 @@
  * The bodies Microsoft Entra ID sends with its default attribute mappings (Microsoft's SCIM
  * endpoint tutorial): a user with the enterprise extension, and a group with Microsoft's own schema.
  */
-export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const ENTRA_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+import { ENTERPRISE_USER_SCHEMA, ENTRA_GROUP_SCHEMA, GROUP_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from '../../scim/schemas.js';
+
+export const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
 
 export interface EntraPerson {
   /** The UPN: Entra's default matching attribute, sent as userName. */
@@ -48,5 +46,5 @@ export function entraGroupBody(displayName: string, externalId: string): Record<
 }
 
 export function patch(...operations: Record<string, unknown>[]): Record<string, unknown> {
-  return { schemas: [PATCH_OP], Operations: operations };
+  return { schemas: [PATCH_OP_SCHEMA], Operations: operations };
 }

@@ -269,9 +269,10 @@ async function deleteResource(s: Session, type: ResourceType, id: string | undef
   await s.step(name, { consequence, needs: [id] }, async (t) => {
     const x = await t.send({ method: 'DELETE', path: `/${type}/${encodeURIComponent(id!)}` });
     t.status(x, [204, 200]);
-    s.forget(type, id!);
     const after = await t.send({ method: 'GET', path: `/${type}/${encodeURIComponent(id!)}` });
     t.status(after, 404);
+    // Only now is it known to be gone; until then the clean-up still owns it.
+    s.forget(type, id!);
     t.note(`${x.response.status}, then GET answers 404`);
   });
 }

@@ -5,6 +5,7 @@
  * PATCHes. Each step checks only what Okta reads: the status, the id and the values it pushed.
  */
 import { VERSION } from '../../core/version.js';
+import { GROUP_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from '../../scim/schemas.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { field, read, short, values, type Check } from '../check.js';
 import type { SimExchange } from '../http.js';
@@ -12,9 +13,6 @@ import type { Profile } from '../run.js';
 import type { Session } from '../session.js';
 import { OKTA } from './okta-consequences.js';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 interface Person {
   userName: string;
@@ -27,7 +25,7 @@ interface Person {
 /** The body Okta pushes for a user: core schema only, as in Okta's reference (password when password sync is on). */
 function oktaUser(p: Person, active: boolean, id?: string): Record<string, unknown> {
   return {
-    schemas: [USER],
+    schemas: [USER_SCHEMA],
     ...(id === undefined ? {} : { id }),
     userName: p.userName,
     name: { givenName: p.givenName, familyName: p.familyName },
@@ -152,7 +150,7 @@ async function run(s: Session): Promise<void> {
   });
 
   await s.step('Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', { consequence: OKTA.reactivate, needs: [userId, deactivated] }, async (t) => {
-    const patch = { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: true } }] };
+    const patch = { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', value: { active: true } }] };
     const x = await t.send({ method: 'PATCH', path: `/Users/${encodeURIComponent(userId!)}`, body: patch });
     if (t.status(x, [200, 204]) === 200) t.equal(field(t.body(x), 'active'), true, 'active in the answer', x);
     const { x: again, body } = await get(t, `/Users/${encodeURIComponent(userId!)}`);
@@ -167,7 +165,7 @@ async function run(s: Session): Promise<void> {
 async function groups(s: Session, userId: string | undefined, userName: string): Promise<void> {
   const name = s.name('admins');
   const groupId = await s.step('Push a group: POST /Groups with no members', { consequence: OKTA.groupCreate }, async (t) => {
-    const x = await t.send({ method: 'POST', path: '/Groups', body: { schemas: [GROUP], displayName: name, members: [] } });
+    const x = await t.send({ method: 'POST', path: '/Groups', body: { schemas: [GROUP_SCHEMA], displayName: name, members: [] } });
     t.status(x, 201);
     const body = t.body(x);
     const id = t.id(x, body);
@@ -185,7 +183,7 @@ async function groups(s: Session, userId: string | undefined, userName: string):
     t.note(`1 result, id ${groupId}`);
   });
 
-  const patch = (t: Check, ...operations: unknown[]) => t.send({ method: 'PATCH', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [PATCH_OP], Operations: operations } });
+  const patch = (t: Check, ...operations: unknown[]) => t.send({ method: 'PATCH', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [PATCH_OP_SCHEMA], Operations: operations } });
 
   const added = await s.step('Add a member: PATCH {"op":"add","path":"members"}', { consequence: OKTA.members, needs: [groupId, userId] }, async (t) => {
     const x = await patch(t, { op: 'add', path: 'members', value: [{ value: userId, display: userName }] });
@@ -214,7 +212,7 @@ async function groups(s: Session, userId: string | undefined, userName: string):
   });
 
   await s.step('Replace the group with PUT /Groups/{id} (with the member)', { consequence: OKTA.groupReplace, needs: [groupId, userId] }, async (t) => {
-    const x = await t.send({ method: 'PUT', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [GROUP], id: groupId, displayName: renamed, members: [{ value: userId, display: userName }] } });
+    const x = await t.send({ method: 'PUT', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [GROUP_SCHEMA], id: groupId, displayName: renamed, members: [{ value: userId, display: userName }] } });
     t.status(x, 200);
     t.equal(values(t.body(x), 'members'), [userId], 'member values in the answer', x);
     const { x: again, body } = await get(t, `/Groups/${encodeURIComponent(groupId!)}`);

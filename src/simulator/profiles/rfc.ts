@@ -4,6 +4,7 @@
  * application/scim+json content type, every filter operator, paging, sorting (when declared),
  * attribute projection and group membership. Stricter than Entra or Okta on purpose.
  */
+import { GROUP_SCHEMA, USER_SCHEMA } from '../../scim/schemas.js';
 import { VERSION } from '../../core/version.js';
 import { field, read, short, values, type Check } from '../check.js';
 import type { Profile } from '../run.js';
@@ -11,8 +12,6 @@ import type { Session } from '../session.js';
 import { RFC } from './rfc-consequences.js';
 import { queries, scimBody, type Made } from './rfc-queries.js';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const SPC = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 
 /** The users the queries run on: userNames, domains, names and emails chosen so each operator picks a known subset. */
@@ -60,8 +59,8 @@ async function discovery(s: Session): Promise<{ sorted: boolean } | undefined> {
     const x = await t.send({ method: 'GET', path: '/Schemas' });
     scimBody(t, x);
     const { resources } = t.list(x);
-    const user = resources.find((r) => field(r, 'id') === USER);
-    if (!user) t.fail(`expected a schema with id ${USER}, got [${resources.map((r) => JSON.stringify(field(r, 'id'))).join(', ')}]`, x);
+    const user = resources.find((r) => field(r, 'id') === USER_SCHEMA);
+    if (!user) t.fail(`expected a schema with id ${USER_SCHEMA}, got [${resources.map((r) => JSON.stringify(field(r, 'id'))).join(', ')}]`, x);
     const attributes = field(user, 'attributes');
     if (!Array.isArray(attributes) || !attributes.some((a) => isObject(a) && field(a, 'name') === 'userName')) t.fail('expected the User schema\'s attributes to define userName, got none named so', x);
     t.note(`${resources.length} schemas, User defines userName`);
@@ -74,7 +73,7 @@ async function createUsers(s: Session, scope: string): Promise<Made[]> {
   for (const p of PEOPLE) {
     const userName = `${scope}${p.label}@${p.domain}`;
     const body = {
-      schemas: [USER],
+      schemas: [USER_SCHEMA],
       userName,
       name: { givenName: p.label, familyName: p.familyName },
       ...(p.displayName === undefined ? {} : { displayName: p.displayName }),
@@ -111,7 +110,7 @@ async function errors(s: Session, someone: Made | undefined): Promise<void> {
   // userName is unique and caseExact false (RFC 7643 §4.1.1), so another case is the same userName.
   for (const [label, userName] of [['', someone?.userName], [' in another case', someone?.userName.toUpperCase()]] as const) {
     await s.step(`A duplicate userName${label} is a 409 uniqueness`, { consequence: RFC.uniqueness, needs: [userName] }, async (t) => {
-      const x = await t.send({ method: 'POST', path: '/Users', body: { schemas: [USER], userName, active: true } });
+      const x = await t.send({ method: 'POST', path: '/Users', body: { schemas: [USER_SCHEMA], userName, active: true } });
       expectError(t, x, 409, 'uniqueness');
     });
   }
@@ -132,7 +131,7 @@ async function groups(s: Session, users: Made[]): Promise<void> {
   const name = s.name('group');
   const members = (t: Check, id: string) => t.send({ method: 'GET', path: `/Groups/${encodeURIComponent(id!)}` }).then((x) => ({ x, body: scimBody(t, x) }));
   const groupId = await s.step('POST /Groups with members stores them by value', { consequence: RFC.groups, needs: [ready] }, async (t) => {
-    const x = await t.send({ method: 'POST', path: '/Groups', body: { schemas: [GROUP], displayName: name, members: [{ value: ada!.id }, { value: bob!.id }] } });
+    const x = await t.send({ method: 'POST', path: '/Groups', body: { schemas: [GROUP_SCHEMA], displayName: name, members: [{ value: ada!.id }, { value: bob!.id }] } });
     t.status(x, 201);
     t.scimContentType(x);
     const id = t.id(x, t.body(x));
@@ -143,7 +142,7 @@ async function groups(s: Session, users: Made[]): Promise<void> {
   });
   await s.step('PUT /Groups/{id} replaces the name and the members', { consequence: RFC.groups, needs: [groupId] }, async (t) => {
     const renamed = s.name('group-renamed');
-    const x = await t.send({ method: 'PUT', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [GROUP], displayName: renamed, members: [{ value: cyd!.id }] } });
+    const x = await t.send({ method: 'PUT', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [GROUP_SCHEMA], displayName: renamed, members: [{ value: cyd!.id }] } });
     scimBody(t, x);
     const { x: again, body } = await members(t, groupId!);
     t.equal(field(body, 'displayName'), renamed, 'displayName read back with GET', again);
