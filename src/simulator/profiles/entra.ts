@@ -14,6 +14,7 @@ import type { Profile } from '../run.js';
 import type { ResourceType, Session } from '../session.js';
 import { ENTERPRISE, entraGroupBody, entraUserBody, patch, type EntraPerson } from './entra-bodies.js';
 import { ENTRA } from './entra-consequences.js';
+import { deleteAndConfirm, readBack, resourcePath } from './resource-steps.js';
 
 type Op = Record<string, unknown>;
 
@@ -109,7 +110,7 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
   const aliceId = await createUser(s, alice, 'Create the user with Entra\'s default attributes and the enterprise extension');
 
   await s.step('Read the user back: every attribute Entra sent is stored', { consequence: ENTRA.readBack, needs: [aliceId] }, async (t) => {
-    const user = await getResource(t, 'Users', aliceId!);
+    const { body: user } = await readBack(t, 'Users', aliceId!);
     const expected: [string, unknown][] = [
       ['userName', alice.userName],
       ['externalId', alice.externalId],
@@ -181,7 +182,7 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     return id;
   });
   await s.step('Read the group without its members (excludedAttributes=members)', { consequence: ENTRA.groupRead, needs: [groupId] }, async (t) => {
-    const x = await t.send({ method: 'GET', path: `/Groups/${encodeURIComponent(groupId!)}?excludedAttributes=members` });
+    const x = await t.send({ method: 'GET', path: `${resourcePath('Groups', groupId!)}?excludedAttributes=members` });
     t.status(x, 200);
     const group = t.body(x);
     t.equal(field(group, 'displayName'), groupName, 'displayName');
@@ -235,22 +236,16 @@ async function createUser(s: Session, p: EntraPerson, name: string): Promise<str
   });
 }
 
-async function getResource(t: Check, type: ResourceType, id: string): Promise<Record<string, unknown>> {
-  const x = await t.send({ method: 'GET', path: `/${type}/${encodeURIComponent(id!)}` });
-  t.status(x, 200);
-  return t.body(x);
-}
-
 /**
  * PATCH, then judge as Entra does: 200 or 204; a 200 with a body must echo what was set (Entra
  * compares it); then what is stored is read back with a GET. Users answer the changed resource;
  * for groups Entra asks for nothing back, so a 200 body is not judged.
  */
 async function sendPatch(t: Check, type: ResourceType, id: string, ops: Op[], verify: (resource: Record<string, unknown>, where: string) => void, judgeEcho = true): Promise<true> {
-  const x = await t.send({ method: 'PATCH', path: `/${type}/${encodeURIComponent(id!)}`, body: patch(...ops) });
+  const x = await t.send({ method: 'PATCH', path: resourcePath(type, id), body: patch(...ops) });
   const status = t.status(x, [200, 204]);
   if (judgeEcho && status === 200 && x.response.text !== '') verify(t.body(x), 'in the PATCH answer, ');
-  const stored = await getResource(t, type, id);
+  const { body: stored } = await readBack(t, type, id);
   verify(stored, 'after the PATCH, GET shows ');
   t.note(`${status}; the change is stored`);
   return true;
@@ -266,13 +261,5 @@ async function patchUser(s: Session, id: string | undefined, name: string, conse
 }
 
 async function deleteResource(s: Session, type: ResourceType, id: string | undefined, name: string, consequence: string): Promise<void> {
-  await s.step(name, { consequence, needs: [id] }, async (t) => {
-    const x = await t.send({ method: 'DELETE', path: `/${type}/${encodeURIComponent(id!)}` });
-    t.status(x, [204, 200]);
-    const after = await t.send({ method: 'GET', path: `/${type}/${encodeURIComponent(id!)}` });
-    t.status(after, 404);
-    // Only now is it known to be gone; until then the clean-up still owns it.
-    s.forget(type, id!);
-    t.note(`${x.response.status}, then GET answers 404`);
-  });
+  await s.step(name, { consequence, needs: [id] }, (t) => deleteAndConfirm(s, t, type, id!, [204, 200]));
 }

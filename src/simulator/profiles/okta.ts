@@ -12,6 +12,7 @@ import type { SimExchange } from '../http.js';
 import type { Profile } from '../run.js';
 import type { Session } from '../session.js';
 import { OKTA } from './okta-consequences.js';
+import { deleteAndConfirm, readBack, resourcePath } from './resource-steps.js';
 
 
 interface Person {
@@ -38,13 +39,6 @@ function oktaUser(p: Person, active: boolean, id?: string): Record<string, unkno
     ...(id === undefined ? { password: randomBytes(9).toString('base64url') } : { meta: { resourceType: 'User' } }),
     active,
   };
-}
-
-/** `GET path` answered 200 with a JSON object: what Okta needs to read anything back. */
-async function get(t: Check, path: string): Promise<{ x: SimExchange; body: Record<string, unknown> }> {
-  const x = await t.send({ method: 'GET', path });
-  t.status(x, 200);
-  return { x, body: t.body(x) };
 }
 
 /** Okta's reference allows either answer to a userName filter that matches no one: 200 with 0 results, or 404. */
@@ -102,14 +96,14 @@ async function run(s: Session): Promise<void> {
   });
 
   await s.step('GET /Users/{id} returns the user', { consequence: OKTA.read, needs: [userId] }, async (t) => {
-    const { x, body } = await get(t, `/Users/${encodeURIComponent(userId!)}`);
+    const { x, body } = await readBack(t, 'Users', userId!);
     t.equal(field(body, 'id'), userId, 'id', x);
     t.equal(field(body, 'userName'), jane.userName, 'userName', x);
     t.note('200 with the same id and userName');
   });
 
   await s.step('GET /Users/{id} for an id that does not exist is a 404', { consequence: OKTA.notFound }, async (t) => {
-    const x = await t.send({ method: 'GET', path: `/Users/${encodeURIComponent(randomUUID())}` });
+    const x = await t.send({ method: 'GET', path: resourcePath('Users', randomUUID()) });
     t.status(x, 404);
   });
 
@@ -130,20 +124,20 @@ async function run(s: Session): Promise<void> {
   const updated: Person = { ...jane, familyName: 'Smith' };
   await s.step('Update the profile with PUT /Users/{id} (familyName)', { consequence: OKTA.update, needs: [userId] }, async (t) => {
     // Okta reads the user first and sends back the whole object with its changes.
-    await get(t, `/Users/${encodeURIComponent(userId!)}`);
-    const x = await t.send({ method: 'PUT', path: `/Users/${encodeURIComponent(userId!)}`, body: oktaUser(updated, true, userId) });
+    await readBack(t, 'Users', userId!);
+    const x = await t.send({ method: 'PUT', path: resourcePath('Users', userId!), body: oktaUser(updated, true, userId) });
     t.status(x, 200);
     t.equal(read(t.body(x), 'name.familyName'), 'Smith', 'name.familyName in the answer', x);
-    const { x: again, body } = await get(t, `/Users/${encodeURIComponent(userId!)}`);
+    const { x: again, body } = await readBack(t, 'Users', userId!);
     t.equal(read(body, 'name.familyName'), 'Smith', 'name.familyName read back with GET', again);
     t.note('200 with familyName Smith, and stored');
   });
 
   const deactivated = await s.step('Deactivate with PUT active:false', { consequence: OKTA.deactivate, needs: [userId] }, async (t) => {
-    const x = await t.send({ method: 'PUT', path: `/Users/${encodeURIComponent(userId!)}`, body: oktaUser(updated, false, userId) });
+    const x = await t.send({ method: 'PUT', path: resourcePath('Users', userId!), body: oktaUser(updated, false, userId) });
     t.status(x, 200);
     t.equal(field(t.body(x), 'active'), false, 'active in the answer', x);
-    const { x: again, body } = await get(t, `/Users/${encodeURIComponent(userId!)}`);
+    const { x: again, body } = await readBack(t, 'Users', userId!);
     t.equal(field(body, 'active'), false, 'active read back with GET (a deactivated user is still returned)', again);
     t.note('200 with active false, and stored');
     return true;
@@ -151,9 +145,9 @@ async function run(s: Session): Promise<void> {
 
   await s.step('Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', { consequence: OKTA.reactivate, needs: [userId, deactivated] }, async (t) => {
     const patch = { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', value: { active: true } }] };
-    const x = await t.send({ method: 'PATCH', path: `/Users/${encodeURIComponent(userId!)}`, body: patch });
+    const x = await t.send({ method: 'PATCH', path: resourcePath('Users', userId!), body: patch });
     if (t.status(x, [200, 204]) === 200) t.equal(field(t.body(x), 'active'), true, 'active in the answer', x);
-    const { x: again, body } = await get(t, `/Users/${encodeURIComponent(userId!)}`);
+    const { x: again, body } = await readBack(t, 'Users', userId!);
     t.equal(field(body, 'active'), true, 'active read back with GET', again);
     t.note(`${x.response.status}, and active true is stored`);
   });
@@ -183,12 +177,12 @@ async function groups(s: Session, userId: string | undefined, userName: string):
     t.note(`1 result, id ${groupId}`);
   });
 
-  const patch = (t: Check, ...operations: unknown[]) => t.send({ method: 'PATCH', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [PATCH_OP_SCHEMA], Operations: operations } });
+  const patch = (t: Check, ...operations: unknown[]) => t.send({ method: 'PATCH', path: resourcePath('Groups', groupId!), body: { schemas: [PATCH_OP_SCHEMA], Operations: operations } });
 
   const added = await s.step('Add a member: PATCH {"op":"add","path":"members"}', { consequence: OKTA.members, needs: [groupId, userId] }, async (t) => {
     const x = await patch(t, { op: 'add', path: 'members', value: [{ value: userId, display: userName }] });
     t.status(x, [200, 204]);
-    const { x: again, body } = await get(t, `/Groups/${encodeURIComponent(groupId!)}`);
+    const { x: again, body } = await readBack(t, 'Groups', groupId!);
     if (!values(body, 'members').includes(userId!)) t.fail(`expected the group's members to include ${userId}, got [${values(body, 'members').join(', ')}]`, again);
     t.note(`${x.response.status}, and the member is stored`);
     return true;
@@ -198,7 +192,7 @@ async function groups(s: Session, userId: string | undefined, userName: string):
   await s.step('Rename: path-less PATCH replace with {id, displayName}', { consequence: OKTA.rename, needs: [groupId] }, async (t) => {
     const x = await patch(t, { op: 'replace', value: { id: groupId, displayName: renamed } });
     t.status(x, [200, 204]);
-    const { x: again, body } = await get(t, `/Groups/${encodeURIComponent(groupId!)}`);
+    const { x: again, body } = await readBack(t, 'Groups', groupId!);
     t.equal(field(body, 'displayName'), renamed, 'displayName read back with GET', again);
     t.note(`${x.response.status}, and the new name is stored`);
   });
@@ -206,29 +200,23 @@ async function groups(s: Session, userId: string | undefined, userName: string):
   await s.step('Remove the member: PATCH remove members[value eq "…"]', { consequence: OKTA.members, needs: [groupId, userId, added] }, async (t) => {
     const x = await patch(t, { op: 'remove', path: `members[value eq ${JSON.stringify(userId)}]` });
     t.status(x, [200, 204]);
-    const { x: again, body } = await get(t, `/Groups/${encodeURIComponent(groupId!)}`);
+    const { x: again, body } = await readBack(t, 'Groups', groupId!);
     if (values(body, 'members').includes(userId!)) t.fail(`expected ${userId} to be gone from the members, got [${values(body, 'members').join(', ')}]`, again);
     t.note(`${x.response.status}, and the member is gone`);
   });
 
   await s.step('Replace the group with PUT /Groups/{id} (with the member)', { consequence: OKTA.groupReplace, needs: [groupId, userId] }, async (t) => {
-    const x = await t.send({ method: 'PUT', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [GROUP_SCHEMA], id: groupId, displayName: renamed, members: [{ value: userId, display: userName }] } });
+    const x = await t.send({ method: 'PUT', path: resourcePath('Groups', groupId!), body: { schemas: [GROUP_SCHEMA], id: groupId, displayName: renamed, members: [{ value: userId, display: userName }] } });
     t.status(x, 200);
     t.equal(values(t.body(x), 'members'), [userId], 'member values in the answer', x);
-    const { x: again, body } = await get(t, `/Groups/${encodeURIComponent(groupId!)}`);
+    const { x: again, body } = await readBack(t, 'Groups', groupId!);
     t.equal(values(body, 'members'), [userId], 'member values read back with GET', again);
     t.equal(field(body, 'displayName'), renamed, 'displayName read back with GET', again);
     t.note('200, and the members are stored');
   });
 
   await s.step('Unlink the group: DELETE /Groups/{id}, then GET is a 404', { consequence: OKTA.groupDelete, needs: [groupId] }, async (t) => {
-    const x = await t.send({ method: 'DELETE', path: `/Groups/${encodeURIComponent(groupId!)}` });
-    t.status(x, 204);
-    const again = await t.send({ method: 'GET', path: `/Groups/${encodeURIComponent(groupId!)}` });
-    t.status(again, 404);
-    // Only now is it known to be gone; until then the session's cleanup still owns it.
-    s.forget('Groups', groupId!);
-    t.note('204, then 404');
+    await deleteAndConfirm(s, t, 'Groups', groupId!, [204]);
   });
 }
 

@@ -3,6 +3,7 @@
  * projection, run on the few users the profile created. Every filter is ANDed with
  * `userName sw "<this run's prefix>"`, so what the server already holds never counts.
  */
+import { resourcePath } from './resource-steps.js';
 import { field, read, short, type Check } from '../check.js';
 import type { SimExchange } from '../http.js';
 import type { Session } from '../session.js';
@@ -88,7 +89,7 @@ export async function queries(s: Session, scope: string, users: Made[], spc: { s
 
   const ada = ready && byLabel('ada');
   await s.step('attributes=userName returns id and userName, not displayName', { consequence: RFC.projection, needs: [ada] }, async (t) => {
-    const x = await t.send({ method: 'GET', path: `/Users/${encodeURIComponent(ada!.id)}?attributes=userName` });
+    const x = await t.send({ method: 'GET', path: `${resourcePath('Users', ada!.id)}?attributes=userName` });
     const body = scimBody(t, x);
     t.equal(field(body, 'id'), ada!.id, 'id (always returned)', x);
     t.equal(field(body, 'userName'), ada!.userName, 'userName', x);
@@ -97,7 +98,7 @@ export async function queries(s: Session, scope: string, users: Made[], spc: { s
   });
 
   await s.step('excludedAttributes=emails leaves emails out', { consequence: RFC.projection, needs: [ada] }, async (t) => {
-    const x = await t.send({ method: 'GET', path: `/Users/${encodeURIComponent(ada!.id)}?excludedAttributes=emails` });
+    const x = await t.send({ method: 'GET', path: `${resourcePath('Users', ada!.id)}?excludedAttributes=emails` });
     const body = scimBody(t, x);
     t.absent(field(body, 'emails'), 'emails (excluded)', x);
     t.equal(read(body, 'name.familyName'), 'Lovelace', 'name.familyName (not excluded)', x);

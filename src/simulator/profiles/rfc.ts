@@ -4,6 +4,7 @@
  * application/scim+json content type, every filter operator, paging, sorting (when declared),
  * attribute projection and group membership. Stricter than Entra or Okta on purpose.
  */
+import { deleteAndConfirm, readBack, resourcePath } from './resource-steps.js';
 import { GROUP_SCHEMA, USER_SCHEMA } from '../../scim/schemas.js';
 import { VERSION } from '../../core/version.js';
 import { field, read, short, values, type Check } from '../check.js';
@@ -129,7 +130,7 @@ async function groups(s: Session, users: Made[]): Promise<void> {
   const [ada, bob, cyd] = users;
   const ready = users.length === 4 ? users : undefined;
   const name = s.name('group');
-  const members = (t: Check, id: string) => t.send({ method: 'GET', path: `/Groups/${encodeURIComponent(id!)}` }).then((x) => ({ x, body: scimBody(t, x) }));
+  const members = (t: Check, id: string) => readBack(t, 'Groups', id, true);
   const groupId = await s.step('POST /Groups with members stores them by value', { consequence: RFC.groups, needs: [ready] }, async (t) => {
     const x = await t.send({ method: 'POST', path: '/Groups', body: { schemas: [GROUP_SCHEMA], displayName: name, members: [{ value: ada!.id }, { value: bob!.id }] } });
     t.status(x, 201);
@@ -142,7 +143,7 @@ async function groups(s: Session, users: Made[]): Promise<void> {
   });
   await s.step('PUT /Groups/{id} replaces the name and the members', { consequence: RFC.groups, needs: [groupId] }, async (t) => {
     const renamed = s.name('group-renamed');
-    const x = await t.send({ method: 'PUT', path: `/Groups/${encodeURIComponent(groupId!)}`, body: { schemas: [GROUP_SCHEMA], displayName: renamed, members: [{ value: cyd!.id }] } });
+    const x = await t.send({ method: 'PUT', path: resourcePath('Groups', groupId!), body: { schemas: [GROUP_SCHEMA], displayName: renamed, members: [{ value: cyd!.id }] } });
     scimBody(t, x);
     const { x: again, body } = await members(t, groupId!);
     t.equal(field(body, 'displayName'), renamed, 'displayName read back with GET', again);
@@ -150,12 +151,7 @@ async function groups(s: Session, users: Made[]): Promise<void> {
     t.note('200, and the group holds only the new member');
   });
   await s.step('DELETE /Groups/{id} is a 204, then GET is a 404', { consequence: RFC.delete, needs: [groupId] }, async (t) => {
-    const x = await t.send({ method: 'DELETE', path: `/Groups/${encodeURIComponent(groupId!)}` });
-    t.status(x, 204);
-    const again = await t.send({ method: 'GET', path: `/Groups/${encodeURIComponent(groupId!)}` });
-    t.scimError(again, 404);
-    s.forget('Groups', groupId!);
-    t.note('204, then 404 with an Error body');
+    await deleteAndConfirm(s, t, 'Groups', groupId!, [204], true);
   });
 }
 
