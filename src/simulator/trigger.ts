@@ -4,7 +4,7 @@
  * one. Body expectations are reported but do not fail a step: a file recorded against scimctl
  * expects its exact answers, which a directory that already holds data may not give.
  */
-import { PlaceholderError, Replay, type Recording, type ReplayTarget } from './recording.js';
+import { PlaceholderError, Replay, type Recording, type RecordingStep, type ReplayTarget } from './recording.js';
 
 export interface TriggerStep {
   name: string;
@@ -29,14 +29,21 @@ export interface TriggerReport {
   created: { users: number; groups: number };
 }
 
+/** A step whose URL leaves the directory's server: it would carry the run's secret elsewhere. Nothing was sent. */
+export class ForeignUrlError extends Error {
+  override name = 'ForeignUrlError';
+}
+
 export async function playRecording(recording: Recording, target: ReplayTarget, onStep?: (step: TriggerStep) => void): Promise<TriggerReport> {
   const replay = new Replay(recording, target);
+  const origin = new URL(target.baseUrl).origin;
   const steps: TriggerStep[] = [];
   const created = { users: 0, groups: 0 };
   for (const step of recording.steps) {
     const path = resolvedPath(replay, step.path);
     let result: TriggerStep;
     try {
+      if (sameOrigin(replay, step, origin) === false) throw new ForeignUrlError(`step "${step.name}" would go to another server than the directory's (${origin}); nothing was sent`);
       const outcome = await replay.run(step);
       const ok = outcome.status === step.expect.status;
       result = { name: step.name, method: step.method, path, status: outcome.status, expected: step.expect.status, durationMs: outcome.durationMs, ok, notes: outcome.failures.filter((f) => !f.startsWith('status:')) };
@@ -57,6 +64,22 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
   return { ok: failed === 0, summary: { sent: steps.filter((s) => s.status !== null).length, failed }, steps, created };
 }
 
+/** false when the step's URL is on another origin; undefined when it cannot be resolved yet (a PlaceholderError follows). */
+function sameOrigin(replay: Replay, step: RecordingStep, origin: string): boolean | undefined {
+  let url: string;
+  try {
+    url = replay.url(step);
+  } catch (error) {
+    if (error instanceof PlaceholderError) return undefined;
+    throw error;
+  }
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
 /** The path as sent; with a placeholder that has no value, as written in the recording. */
 function resolvedPath(replay: Replay, path: string): string {
   try {
@@ -73,7 +96,8 @@ export function parseRecording(value: unknown): Recording {
   };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('expected a JSON object with "tenantUrl" and "steps"');
   const r = value as Record<string, unknown>;
-  if (typeof r.tenantUrl !== 'string') fail('"tenantUrl" must be a string such as "{{baseUrl}}"');
+  // The run's secret goes wherever the tenant URL points: only the directory's own base URL will do.
+  if (typeof r.tenantUrl !== 'string' || !r.tenantUrl.startsWith('{{baseUrl}}')) fail('"tenantUrl" must start with "{{baseUrl}}" (the directory\'s base URL), e.g. "{{baseUrl}}?aadOptscim062020"');
   if (!Array.isArray(r.steps)) fail('"steps" must be an array');
   (r.steps as unknown[]).forEach((s, i) => {
     const at = `steps[${i}]`;

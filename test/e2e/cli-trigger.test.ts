@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Store } from '../../src/store/store.js';
@@ -192,6 +194,27 @@ describe('scimctl trigger <recording file>', () => {
     expect(lines[1]).toMatch(/^GET {4}\/Users\?filter=userName eq "x@y\.z" 200 \d+\.\dms$/);
     expect(lines[2]).toBe(`2 requests sent to entra-dev (${s.dir}): 1 user and 0 groups created; every status as expected.`);
     expect(result.stderr).toContain(`log list --directory ${s.dir}\` and \``);
+  });
+
+  test('a tenantUrl that is not the directory\'s base URL is refused: the other host receives nothing (not the run\'s secret)', async () => {
+    const s = twoEnvironments();
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      received.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const file = join(temp().dir, 'foreign.json');
+      const tenantUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
+      writeFileSync(file, JSON.stringify({ tenantUrl, steps: [{ name: 'list', method: 'GET', path: '/Users', expect: { status: 200 } }] }));
+      const result = await scimctl(s.db, ['trigger', file, '--directory', s.dir]);
+      expect(result).toEqual({ exitCode: 1, stdout: '', stderr: `error: ${file}: not a recording: "tenantUrl" must start with "{{baseUrl}}" (the directory's base URL), e.g. "{{baseUrl}}?aadOptscim062020"\n` });
+      expect(received).toEqual([]);
+      expect(await log(s.db, s.dir)).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   test('a file that is not a recording is refused before anything is sent', async () => {

@@ -1,0 +1,57 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startInternalApp } from '../../src/server/internal-app.js';
+import { Store } from '../../src/store/index.js';
+import type { Recording, RecordingStep } from '../../src/simulator/recording.js';
+import { ForeignUrlError, playRecording } from '../../src/simulator/trigger.js';
+import { tempDb } from '../helpers/cli.js';
+
+// playRecording against the internal app (the real SCIM app), and against listeners that misbehave.
+
+const temp = tempDb();
+const store = new Store(temp.db);
+const env = store.environments.create({ name: 'test', publicUrl: 'http://localhost:8080' });
+const org = store.organizations.create({ environmentId: env.id, name: 'Acme', domains: [] });
+const servers: Server[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  store.close();
+  temp.cleanup();
+});
+
+const newDirectory = () => store.directories.create({ organizationId: org.id, name: `d${Math.random()}` }).directory.id;
+const recording = (steps: RecordingStep[], tenantUrl = '{{baseUrl}}'): Recording => ({ name: 'r', description: '', source: '', tenantUrl, steps });
+
+/** A listener that records what reaches it and answers with `answer`, or never answers when it is undefined. */
+async function listener(answer?: (req: IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string }): Promise<{ url: string; received: string[] }> {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    received.push(`${req.method} ${req.url}`);
+    if (!answer) return;
+    const a = answer(req);
+    res.writeHead(a.status, a.headers).end(a.body ?? '');
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+}
+
+async function withApp<T>(dir: string, fn: (target: { baseUrl: string; token: string }) => Promise<T>): Promise<T> {
+  const app = await startInternalApp(store, dir);
+  try {
+    return await fn({ baseUrl: app.baseUrl, token: app.token });
+  } finally {
+    await app.close();
+  }
+}
+
+describe('playRecording', () => {
+  it('refuses a step whose URL leaves the directory\'s server: the other server receives nothing', async () => {
+    const foreign = await listener(() => ({ status: 200 }));
+    const dir = newDirectory();
+    const play = withApp(dir, (target) => playRecording(recording([{ name: 'list', method: 'GET', path: '/Users', expect: { status: 200 } }], foreign.url), target));
+    await expect(play).rejects.toThrow(ForeignUrlError);
+    expect(foreign.received).toEqual([]);
+  });
+});
