@@ -4,7 +4,7 @@
  * one. Body expectations are reported but do not fail a step: a file recorded against scimctl
  * expects its exact answers, which a directory that already holds data may not give.
  */
-import { PlaceholderError, Replay, type Recording, type RecordingStep, type ReplayTarget } from './recording.js';
+import { PlaceholderError, Replay, type PreparedStep, type Recording, type RecordingStep, type ReplayTarget } from './recording.js';
 
 export interface TriggerStep {
   name: string;
@@ -41,27 +41,39 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
   const created = { users: 0, groups: 0 };
   for (const step of recording.steps) {
     const path = resolvedPath(replay, step.path);
+    const prepared = prepare(replay, step, origin);
     let result: TriggerStep;
-    try {
-      if (sameOrigin(replay, step, origin) === false) throw new ForeignUrlError(`step "${step.name}" would go to another server than the directory's (${origin}); nothing was sent`);
-      const outcome = await replay.run(step);
+    if (typeof prepared === 'string') {
+      result = { name: step.name, method: step.method, path, status: null, expected: step.expect.status, durationMs: 0, ok: false, notes: [`not sent: ${prepared}`] };
+    } else {
+      // A transport failure is not caught: the server is this process's own, so one means something is badly wrong.
+      const outcome = await replay.run(step, prepared);
       const ok = outcome.status === step.expect.status;
       result = { name: step.name, method: step.method, path, status: outcome.status, expected: step.expect.status, durationMs: outcome.durationMs, ok, notes: outcome.failures.filter((f) => !f.startsWith('status:')) };
       if (outcome.status === 201 && step.method === 'POST') {
         if (/^\/Users\b/.test(step.path)) created.users++;
         if (/^\/Groups\b/.test(step.path)) created.groups++;
       }
-    } catch (error) {
-      // An unresolved placeholder (Replay throws before sending); a transport failure is not caught
-      // here: the server is this process's own, so one means something is badly wrong.
-      if (!(error instanceof PlaceholderError)) throw error;
-      result = { name: step.name, method: step.method, path, status: null, expected: step.expect.status, durationMs: 0, ok: false, notes: [`not sent: ${error.message}`] };
     }
     steps.push(result);
     onStep?.(result);
   }
   const failed = steps.filter((s) => !s.ok).length;
   return { ok: failed === 0, summary: { sent: steps.filter((s) => s.status !== null).length, failed }, steps, created };
+}
+
+/**
+ * The step with every placeholder filled (url, body, headers, expected body) before anything is
+ * sent; or why it cannot be sent: a placeholder an earlier, failed step should have captured.
+ */
+function prepare(replay: Replay, step: RecordingStep, origin: string): PreparedStep | string {
+  try {
+    if (sameOrigin(replay, step, origin) === false) throw new ForeignUrlError(`step "${step.name}" would go to another server than the directory's (${origin}); nothing was sent`);
+    return replay.prepare(step);
+  } catch (error) {
+    if (error instanceof PlaceholderError) return error.message;
+    throw error;
+  }
 }
 
 /** false when the step's URL is on another origin; undefined when it cannot be resolved yet (a PlaceholderError follows). */

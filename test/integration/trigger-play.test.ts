@@ -37,8 +37,12 @@ async function listener(answer?: (req: IncomingMessage) => { status: number; hea
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
+/** What the internal app answered, in order: "GET /Users 200". */
+const answered: string[] = [];
+
 async function withApp<T>(dir: string, fn: (target: { baseUrl: string; token: string }) => Promise<T>): Promise<T> {
-  const app = await startInternalApp(store, dir);
+  answered.length = 0;
+  const app = await startInternalApp(store, dir, { onRequest: (e) => answered.push(`${e.method} ${e.path} ${e.status}`) });
   try {
     return await fn({ baseUrl: app.baseUrl, token: app.token });
   } finally {
@@ -53,5 +57,27 @@ describe('playRecording', () => {
     const play = withApp(dir, (target) => playRecording(recording([{ name: 'list', method: 'GET', path: '/Users', expect: { status: 200 } }], foreign.url), target));
     await expect(play).rejects.toThrow(ForeignUrlError);
     expect(foreign.received).toEqual([]);
+  });
+});
+
+describe('playRecording: placeholders', () => {
+  it('a step whose expect.body names an unknown placeholder is not sent, and says so; a sent step is never reported unsent', async () => {
+    const dir = newDirectory();
+    const report = await withApp(dir, (target) =>
+      playRecording(
+        recording([
+          { name: 'list', method: 'GET', path: '/Users', expect: { status: 200, body: { totalResults: '{{nothing.here}}' } } },
+          { name: 'list again', method: 'GET', path: '/Users', expect: { status: 200, body: { totalResults: 0 } } },
+        ]),
+        target,
+      ),
+    );
+    expect(report.steps.map((s) => [s.status, s.notes])).toEqual([
+      [null, ['not sent: unknown placeholder {{nothing.here}} (did an earlier step fail to capture it?)']],
+      [200, []],
+    ]);
+    expect(report.summary).toEqual({ sent: 1, failed: 1 });
+    // Only the second step reached the server.
+    expect(answered).toHaveLength(1);
   });
 });
