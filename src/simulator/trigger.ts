@@ -4,7 +4,7 @@
  * one. Body expectations are reported but do not fail a step: a file recorded against scimctl
  * expects its exact answers, which a directory that already holds data may not give.
  */
-import { PlaceholderError, Replay, type PreparedStep, type Recording, type RecordingStep, type ReplayTarget } from './recording.js';
+import { getPointer, PlaceholderError, Replay, type PreparedStep, type Recording, type RecordingStep, type ReplayTarget } from './recording.js';
 
 export interface TriggerStep {
   name: string;
@@ -25,7 +25,7 @@ export interface TriggerReport {
   ok: boolean;
   summary: { sent: number; failed: number };
   steps: TriggerStep[];
-  /** Users and groups the run's POSTs created (201). */
+  /** Users and groups the run created: 201 answers by their meta.resourceType. */
   created: { users: number; groups: number };
 }
 
@@ -50,9 +50,11 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
       const outcome = await replay.run(step, prepared);
       const ok = outcome.status === step.expect.status;
       result = { name: step.name, method: step.method, path, status: outcome.status, expected: step.expect.status, durationMs: outcome.durationMs, ok, notes: outcome.failures.filter((f) => !f.startsWith('status:')) };
-      if (outcome.status === 201 && step.method === 'POST') {
-        if (/^\/Users\b/.test(step.path)) created.users++;
-        if (/^\/Groups\b/.test(step.path)) created.groups++;
+      // By what the server says it made, not the recording's path text (which it may route case-insensitively).
+      if (outcome.status === 201) {
+        const type = getPointer(outcome.body, '/meta/resourceType');
+        if (type === 'User') created.users++;
+        if (type === 'Group') created.groups++;
       }
     }
     steps.push(result);

@@ -81,3 +81,19 @@ describe('playRecording: placeholders', () => {
     expect(answered).toHaveLength(1);
   });
 });
+
+describe('playRecording: created', () => {
+  it('counts 201 answers by their meta.resourceType, whatever the case of the recording\'s path', async () => {
+    const report = await withApp(newDirectory(), (target) =>
+      playRecording(
+        recording([
+          { name: 'lower', method: 'POST', path: '/users', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'a@b.c' }, expect: { status: 201 } },
+          { name: 'group', method: 'POST', path: '/groups', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'G' }, expect: { status: 201 } },
+        ]),
+        target,
+      ),
+    );
+    expect(report.steps.map((s) => s.status)).toEqual([201, 201]);
+    expect(report.created).toEqual({ users: 1, groups: 1 });
+  });
+});
