@@ -37,22 +37,30 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
     onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
   });
   let report;
+  // Ctrl-C stops between steps: the app closes, the partial summary prints, and the action's
+  // ctx.close() flushes the request log's rows for the steps that were sent.
+  let stopRequested = false;
+  const dispose = ctx.io.onStop(() => (stopRequested = true));
   try {
+    const onStep = ctx.json ? undefined : (step: TriggerStep) => ctx.io.stdout.write(stepLine(ctx, step) + '\n');
     // The token is the app's own per-run secret; it is handed to the client and never printed.
-    report = await playRecording(play.recording, { baseUrl: app.baseUrl, token: app.token, userAgent: play.userAgent }, ctx.json ? undefined : (step) => ctx.io.stdout.write(stepLine(ctx, step) + '\n'));
+    report = await playRecording(play.recording, { baseUrl: app.baseUrl, token: app.token, userAgent: play.userAgent }, { onStep, shouldStop: () => stopRequested });
   } catch (error) {
     if (error instanceof ForeignUrlError) throw invalidError(`${escapeControls(play.name)}: ${escapeControls(error.message)}`);
     throw error;
   } finally {
+    dispose();
     await app.close();
   }
-  const { ok, summary, steps, created } = report;
-  ctx.result({ scenario: play.name, directoryId: directory.id, ok, summary, steps, created }, () => {
+  const { ok, stopped, summary, steps, created } = report;
+  ctx.result({ scenario: play.name, directoryId: directory.id, ok, stopped, summary, steps, created }, () => {
     const made = `${plural(created.users, 'user')} and ${plural(created.groups, 'group')} created`;
     const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${plural(steps.length, 'step')} not as expected`;
-    return `${plural(summary.sent, 'request')} sent to ${directory.name ?? directory.id} (${directory.id}): ${made}; ${unexpected}.`;
+    const cut = stopped ? ` (stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')})` : '';
+    return `${plural(summary.sent, 'request')} sent to ${directory.name ?? directory.id} (${directory.id})${cut}: ${made}; ${unexpected}.`;
   });
   if (!ctx.json) ctx.notice(ctx.errColor.dim(`See them with \`scimctl log list --directory ${directory.id}\` and \`scimctl events list --directory ${directory.id}\`.`));
+  if (stopped) throw new CliError('cancelled', `stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')}`);
   if (!ok) throw new CliError('runtime', `${summary.failed} of ${plural(steps.length, 'step')} did not get the expected status (or could not be sent)`);
 }
 

@@ -23,6 +23,8 @@ export interface TriggerStep {
 
 export interface TriggerReport {
   ok: boolean;
+  /** Stopped before the last step (shouldStop); `steps` holds only those played. */
+  stopped: boolean;
   summary: { sent: number; failed: number };
   steps: TriggerStep[];
   /** Users and groups the run created: 201 answers by their meta.resourceType. */
@@ -34,12 +36,25 @@ export class ForeignUrlError extends Error {
   override name = 'ForeignUrlError';
 }
 
-export async function playRecording(recording: Recording, target: ReplayTarget, onStep?: (step: TriggerStep) => void): Promise<TriggerReport> {
+export interface PlayOptions {
+  /** Called with each step as soon as it is done. */
+  onStep?: (step: TriggerStep) => void;
+  /** Asked before each step: true stops the run there (Ctrl-C); the report so far is returned. */
+  shouldStop?: () => boolean;
+}
+
+export async function playRecording(recording: Recording, target: ReplayTarget, options: PlayOptions = {}): Promise<TriggerReport> {
+  const { onStep, shouldStop } = options;
   const replay = new Replay(recording, target);
   const origin = new URL(target.baseUrl).origin;
   const steps: TriggerStep[] = [];
   const created = { users: 0, groups: 0 };
+  let stopped = false;
   for (const step of recording.steps) {
+    if (shouldStop?.()) {
+      stopped = true;
+      break;
+    }
     const path = resolvedPath(replay, step.path);
     const prepared = prepare(replay, step, origin);
     let result: TriggerStep;
@@ -61,7 +76,7 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
     onStep?.(result);
   }
   const failed = steps.filter((s) => !s.ok).length;
-  return { ok: failed === 0, summary: { sent: steps.filter((s) => s.status !== null).length, failed }, steps, created };
+  return { ok: failed === 0 && !stopped, stopped, summary: { sent: steps.filter((s) => s.status !== null).length, failed }, steps, created };
 }
 
 /**

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Store } from '../../src/store/store.js';
+import { runCli } from '../../src/cli/program.js';
 import { scimctl, scimctlJson, useTempDbs } from '../helpers/cli.js';
+import { memoryIo } from '../helpers/memory-io.js';
 
 // scimctl trigger in this process against temp databases: each scenario's end state in the
 // directory, its request-log rows and events, a second run, recording files, and the errors.
@@ -228,6 +230,23 @@ describe('scimctl trigger <recording file>', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('cannot read recording ./nowhere.json: no such file');
     expect(await log(s.db, s.dir)).toEqual([]);
+  });
+});
+
+describe('scimctl trigger: stopped or cut off mid-run', () => {
+  test('Ctrl-C stops between steps: the partial summary, a request-log row per step sent, exit 130', async () => {
+    const s = twoEnvironments();
+    const run = memoryIo();
+    const exit = runCli(['--db', s.db, 'trigger', 'user-churn', '--count', '300', '--directory', s.dir], run.io);
+    while (run.stdout().split('\n').length < 4) await new Promise((r) => setTimeout(r, 5));
+    run.stop();
+    expect(await exit).toBe(130);
+    const lines = run.stdout().trimEnd().split('\n');
+    const sent = lines.length - 1;
+    expect(sent).toBeLessThan(900);
+    expect(lines.at(-1)).toMatch(new RegExp(`^${sent} requests sent to entra-dev \\(${s.dir}\\) \\(stopped after ${sent} of 900 steps\\): \\d+ users and 0 groups created; every status as expected\\.$`));
+    expect(run.stderr()).toContain(`error: stopped after ${sent} of 900 steps`);
+    expect(await log(s.db, s.dir)).toHaveLength(sent);
   });
 });
 
