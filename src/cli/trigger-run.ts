@@ -4,7 +4,7 @@ import { VERSION } from '../core/version.js';
 import { startInternalApp } from '../server/internal-app.js';
 import type { Recording } from '../simulator/recording.js';
 import { buildScenario, findScenario, MAX_CHURN_COUNT, SCENARIOS, type Scenario } from '../simulator/scenarios/index.js';
-import { ForeignUrlError, parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
+import { CredentialRefusedError, ForeignUrlError, parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
 import type { Context } from './context.js';
 import { pickReadDirectory } from './pickers.js';
 import { escapeControls } from './text.js';
@@ -46,6 +46,8 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
     // The token is the app's own per-run secret; it is handed to the client and never printed.
     report = await playRecording(play.recording, { baseUrl: app.baseUrl, token: app.token, userAgent: play.userAgent }, { onStep, shouldStop: () => stopRequested });
   } catch (error) {
+    // Only the run's own credential is sent, so a 401 can only mean the directory was deleted.
+    if (error instanceof CredentialRefusedError) throw new CliError('runtime', `directory ${directory.id} no longer exists (deleted during the run)`);
     if (error instanceof ForeignUrlError) throw invalidError(`${escapeControls(play.name)}: ${escapeControls(error.message)}`);
     throw error;
   } finally {

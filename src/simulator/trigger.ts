@@ -36,6 +36,14 @@ export class ForeignUrlError extends Error {
   override name = 'ForeignUrlError';
 }
 
+/**
+ * A 401 the step did not expect. The run sends only the internal app's own credential, which is
+ * good for as long as the app runs, so this means the directory is gone: the rest would be 401s too.
+ */
+export class CredentialRefusedError extends Error {
+  override name = 'CredentialRefusedError';
+}
+
 export interface PlayOptions {
   /** Called with each step as soon as it is done. */
   onStep?: (step: TriggerStep) => void;
@@ -63,6 +71,7 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
     } else {
       // A transport failure is not caught: the server is this process's own, so one means something is badly wrong.
       const outcome = await replay.run(step, prepared);
+      if (outcome.status === 401 && step.expect.status !== 401) throw new CredentialRefusedError(`step "${step.name}" got 401: the directory refused the run's credential`);
       const ok = outcome.status === step.expect.status;
       result = { name: step.name, method: step.method, path, status: outcome.status, expected: step.expect.status, durationMs: outcome.durationMs, ok, notes: outcome.failures.filter((f) => !f.startsWith('status:')) };
       // By what the server says it made, not the recording's path text (which it may route case-insensitively).

@@ -250,6 +250,24 @@ describe('scimctl trigger: stopped or cut off mid-run', () => {
   });
 });
 
+describe('scimctl trigger: a directory deleted during the run', () => {
+  test('stops at the first 401 with one line saying so, not hundreds of 401s', async () => {
+    const s = twoEnvironments();
+    const run = memoryIo();
+    const exit = runCli(['--db', s.db, 'trigger', 'user-churn', '--count', '300', '--directory', s.dir], run.io);
+    while (run.stdout().split('\n').length < 4) await new Promise((r) => setTimeout(r, 5));
+    const other = new Store(s.db);
+    try {
+      other.directories.delete(s.dir);
+    } finally {
+      other.close();
+    }
+    expect(await exit).toBe(1);
+    expect(run.stdout()).not.toContain(' 401 ');
+    expect(run.stderr()).toBe(`error: directory ${s.dir} no longer exists (deleted during the run)\n`);
+  });
+});
+
 describe('scimctl trigger: listing and usage errors', () => {
   test('--list names each scenario with a line; --json gives an array; no database needed', async () => {
     const { db } = temp();
