@@ -4,7 +4,7 @@
  * one. Body expectations are reported but do not fail a step: a file recorded against scimctl
  * expects its exact answers, which a directory that already holds data may not give.
  */
-import { getPointer, PlaceholderError, Replay, type PreparedStep, type Recording, type RecordingStep, type ReplayTarget } from './recording.js';
+import { getPointer, PlaceholderError, Replay, type PreparedStep, type Recording, type StepOutcome, type RecordingStep, type ReplayTarget } from './recording.js';
 
 export interface TriggerStep {
   name: string;
@@ -70,10 +70,12 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
       result = { name: step.name, method: step.method, path, status: null, expected: step.expect.status, durationMs: 0, ok: false, notes: [`not sent: ${prepared}`] };
     } else {
       // A transport failure is not caught: the server is this process's own, so one means something is badly wrong.
-      const outcome = await replay.run(step, prepared);
+      const outcome = await runWithRetries(replay, step, prepared);
       if (outcome.status === 401 && step.expect.status !== 401) throw new CredentialRefusedError(`step "${step.name}" got 401: the directory refused the run's credential`);
       const ok = outcome.status === step.expect.status;
-      result = { name: step.name, method: step.method, path, status: outcome.status, expected: step.expect.status, durationMs: outcome.durationMs, ok, notes: outcome.failures.filter((f) => !f.startsWith('status:')) };
+      const notes = outcome.failures.filter((f) => !f.startsWith('status:'));
+      if (!ok) notes.unshift(...scimErrorNotes(outcome.body));
+      result = { name: step.name, method: step.method, path, status: outcome.status, expected: step.expect.status, durationMs: outcome.durationMs, ok, notes };
       // By what the server says it made, not the recording's path text (which it may route case-insensitively).
       if (outcome.status === 201) {
         const type = getPointer(outcome.body, '/meta/resourceType');
@@ -86,6 +88,33 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
   }
   const failed = steps.filter((s) => !s.ok).length;
   return { ok: failed === 0 && !stopped, stopped, summary: { sent: steps.filter((s) => s.status !== null).length, failed }, steps, created };
+}
+
+/** How often a 503 with Retry-After is sent again, and the longest wait each time. */
+export const RETRIES_503 = 3;
+const MAX_RETRY_WAIT_MS = 5_000;
+
+/**
+ * The step sent, and sent again while it gets a 503 with Retry-After: the app's answer when another
+ * process (a running serve) holds the database's write lock for longer than it waits.
+ */
+async function runWithRetries(replay: Replay, step: RecordingStep, prepared: PreparedStep): Promise<StepOutcome> {
+  let outcome = await replay.run(step, prepared);
+  for (let retry = 0; retry < RETRIES_503 && outcome.status === 503 && step.expect.status !== 503; retry++) {
+    const seconds = Number(outcome.headers['retry-after']);
+    if (outcome.headers['retry-after'] === undefined || !(seconds >= 0)) break;
+    await new Promise((r) => setTimeout(r, Math.min(seconds * 1000, MAX_RETRY_WAIT_MS)));
+    outcome = await replay.run(step, prepared);
+  }
+  return outcome;
+}
+
+/** A SCIM error's scimType and detail (RFC 7644 §3.12), which say why the status was not the expected one. */
+function scimErrorNotes(body: unknown): string[] {
+  const scimType = getPointer(body, '/scimType');
+  const detail = getPointer(body, '/detail');
+  const parts = [typeof scimType === 'string' ? `scimType: ${scimType}` : '', typeof detail === 'string' ? `detail: ${detail}` : ''].filter((p) => p !== '');
+  return parts.length === 0 ? [] : [parts.join('; ')];
 }
 
 /**

@@ -97,3 +97,30 @@ describe('playRecording: created', () => {
     expect(report.created).toEqual({ users: 1, groups: 1 });
   });
 });
+
+describe('playRecording: 503 and unexpected statuses', () => {
+  const busy = { status: 503, headers: { 'content-type': 'application/scim+json', 'retry-after': '0' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503', detail: 'the database is busy' }) };
+  const step: RecordingStep = { name: 'list', method: 'GET', path: '/Users', expect: { status: 200 } };
+
+  it('sends a step again after a 503 with Retry-After', async () => {
+    let calls = 0;
+    const server = await listener(() => (++calls < 3 ? busy : { status: 200, headers: { 'content-type': 'application/scim+json' }, body: '{}' }));
+    const report = await playRecording(recording([step]), { baseUrl: `${server.url}/scim/v2/d`, token: 't' });
+    expect(server.received).toHaveLength(3);
+    expect(report.steps[0]).toMatchObject({ status: 200, ok: true, notes: [] });
+  });
+
+  it("gives up after 3 retries, and the step's notes carry the error's detail", async () => {
+    const server = await listener(() => busy);
+    const report = await playRecording(recording([step]), { baseUrl: `${server.url}/scim/v2/d`, token: 't' });
+    expect(server.received).toHaveLength(4);
+    expect(report.steps[0]).toMatchObject({ status: 503, ok: false, notes: ['detail: the database is busy'] });
+  });
+
+  it('an unexpected 409 from the app says its scimType and detail', async () => {
+    const create: RecordingStep = { name: 'create', method: 'POST', path: '/Users', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'twice@b.c' }, expect: { status: 201 } };
+    const report = await withApp(newDirectory(), (target) => playRecording(recording([create, create]), target));
+    expect(report.steps[1]).toMatchObject({ status: 409, ok: false });
+    expect(report.steps[1]!.notes[0]).toMatch(/^scimType: uniqueness; detail: .+/);
+  });
+});
