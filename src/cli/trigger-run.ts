@@ -3,6 +3,7 @@ import { CliError, invalidError, usageError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { startInternalApp } from '../server/internal-app.js';
 import type { Recording } from '../simulator/recording.js';
+import { TransportError } from '../simulator/http.js';
 import { buildScenario, findScenario, MAX_CHURN_COUNT, SCENARIOS, type Scenario } from '../simulator/scenarios/index.js';
 import { CredentialRefusedError, ForeignUrlError, parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
 import type { Context } from './context.js';
@@ -48,6 +49,8 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   } catch (error) {
     // Only the run's own credential is sent, so a 401 can only mean the directory was deleted.
     if (error instanceof CredentialRefusedError) throw new CliError('runtime', `directory ${directory.id} no longer exists (deleted during the run)`);
+    // TransportError messages are one line already (no answer, timeout, connection closed).
+    if (error instanceof TransportError) throw new CliError('runtime', `the run's server gave no HTTP answer: ${escapeControls(error.message)}`);
     if (error instanceof ForeignUrlError) throw invalidError(`${escapeControls(play.name)}: ${escapeControls(error.message)}`);
     throw error;
   } finally {

@@ -76,7 +76,11 @@ export class SimClient {
   }
 
   async send(request: SimRequest): Promise<SimExchange> {
-    const url = this.url(request.path);
+    return this.sendTo(this.url(request.path), request);
+  }
+
+  /** Like send, to a URL built by the caller: a recording's tenant URL and path are joined as text, as the IdP does. */
+  async sendTo(url: string, request: Omit<SimRequest, 'path'>): Promise<SimExchange> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
       Accept: 'application/scim+json',
@@ -109,7 +113,8 @@ export class SimClient {
   }
 }
 
-function encodeQuery(query: string): string {
+/** Each query value percent-encoded; names and the separators are kept as written. */
+export function encodeQuery(query: string): string {
   return query
     .split('&')
     .map((pair) => {

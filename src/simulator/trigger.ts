@@ -166,15 +166,23 @@ export function parseRecording(value: unknown): Recording {
   // The run's secret goes wherever the tenant URL points: only the directory's own base URL will do.
   if (typeof r.tenantUrl !== 'string' || !r.tenantUrl.startsWith('{{baseUrl}}')) fail('"tenantUrl" must start with "{{baseUrl}}" (the directory\'s base URL), e.g. "{{baseUrl}}?aadOptscim062020"');
   if (!Array.isArray(r.steps)) fail('"steps" must be an array');
-  (r.steps as unknown[]).forEach((s, i) => {
+  // A copy: the caller's value is left as it was, and each step gets its default name here.
+  const steps = (r.steps as unknown[]).map((s, i): RecordingStep => {
     const at = `steps[${i}]`;
-    if (s === null || typeof s !== 'object') fail(`${at} must be an object`);
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) fail(`${at} must be an object`);
     const step = s as Record<string, unknown>;
     if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(step.method as string)) fail(`${at}.method must be GET, POST, PUT, PATCH or DELETE`);
     if (typeof step.path !== 'string' || !step.path.startsWith('/')) fail(`${at}.path must be a string starting with "/"`);
     const expect = step.expect as Record<string, unknown> | undefined;
     if (typeof expect?.status !== 'number') fail(`${at}.expect.status must be a number`);
-    if (step.name === undefined) step.name = `${step.method} ${step.path}`;
+    // A header value with CR or LF would be a header injection; fetch would refuse it mid-run anyway.
+    if (step.headers !== undefined && !isStringMap(step.headers, (v) => !/[\r\n]/.test(v))) fail(`${at}.headers must be an object of strings without line breaks`);
+    if (step.capture !== undefined && !isStringMap(step.capture, (v) => v.startsWith('/'))) fail(`${at}.capture must be an object of JSON Pointers (strings starting with "/")`);
+    return { ...(step as unknown as RecordingStep), name: typeof step.name === 'string' ? step.name : `${step.method as string} ${step.path as string}` };
   });
-  return { name: typeof r.name === 'string' ? r.name : 'recording', description: typeof r.description === 'string' ? r.description : '', source: typeof r.source === 'string' ? r.source : '', tenantUrl: r.tenantUrl as string, steps: r.steps as Recording['steps'] };
+  return { name: typeof r.name === 'string' ? r.name : 'recording', description: typeof r.description === 'string' ? r.description : '', source: typeof r.source === 'string' ? r.source : '', tenantUrl: r.tenantUrl as string, steps };
+}
+
+function isStringMap(value: unknown, valid: (v: string) => boolean): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' && valid(v));
 }

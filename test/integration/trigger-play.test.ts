@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startInternalApp } from '../../src/server/internal-app.js';
 import { Store } from '../../src/store/index.js';
 import type { Recording, RecordingStep } from '../../src/simulator/recording.js';
-import { ForeignUrlError, playRecording } from '../../src/simulator/trigger.js';
+import { TransportError } from '../../src/simulator/http.js';
+import { ForeignUrlError, parseRecording, playRecording } from '../../src/simulator/trigger.js';
 import { tempDb } from '../helpers/cli.js';
 
 // playRecording against the internal app (the real SCIM app), and against listeners that misbehave.
@@ -122,5 +123,42 @@ describe('playRecording: 503 and unexpected statuses', () => {
     const report = await withApp(newDirectory(), (target) => playRecording(recording([create, create]), target));
     expect(report.steps[1]).toMatchObject({ status: 409, ok: false });
     expect(report.steps[1]!.notes[0]).toMatch(/^scimType: uniqueness; detail: .+/);
+  });
+});
+
+describe('playRecording: through the simulator\'s client', () => {
+  const step: RecordingStep = { name: 'list', method: 'GET', path: '/Users', expect: { status: 200 } };
+
+  it('a server that never answers fails the run in one line after the timeout, instead of hanging', async () => {
+    const silent = await listener();
+    const play = playRecording(recording([step]), { baseUrl: `${silent.url}/scim/v2/d`, token: 't', timeoutMs: 200 });
+    await expect(play).rejects.toThrow(TransportError);
+    await expect(play).rejects.toThrow(/^no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.2 s/);
+  });
+
+  it('a redirect is reported, not followed: the run\'s secret stays on its server', async () => {
+    const elsewhere = await listener(() => ({ status: 200 }));
+    const redirecting = await listener(() => ({ status: 307, headers: { location: `${elsewhere.url}/Users` } }));
+    const report = await playRecording(recording([step]), { baseUrl: `${redirecting.url}/scim/v2/d`, token: 't' });
+    expect(report.steps[0]).toMatchObject({ status: 307, ok: false });
+    expect(elsewhere.received).toEqual([]);
+  });
+});
+
+describe('parseRecording', () => {
+  const file = (step: Record<string, unknown>) => ({ tenantUrl: '{{baseUrl}}', steps: [{ method: 'GET', path: '/Users', expect: { status: 200 }, ...step }] });
+
+  it('refuses header values with line breaks, and captures that are not JSON Pointers', () => {
+    expect(() => parseRecording(file({ headers: { 'X-A': 'b\r\nX-Injected: 1' } }))).toThrow('not a recording: steps[0].headers must be an object of strings without line breaks');
+    expect(() => parseRecording(file({ headers: { 'X-A': 1 } }))).toThrow('steps[0].headers must be an object of strings');
+    expect(() => parseRecording(file({ capture: { 'users.a.id': 'id' } }))).toThrow('not a recording: steps[0].capture must be an object of JSON Pointers (strings starting with "/")');
+    expect(() => parseRecording(file({ capture: ['/id'] }))).toThrow('steps[0].capture must be');
+  });
+
+  it('leaves its input as it was, and names an unnamed step by its method and path', () => {
+    const input = file({});
+    const before = JSON.stringify(input);
+    expect(parseRecording(input).steps[0]!.name).toBe('GET /Users');
+    expect(JSON.stringify(input)).toBe(before);
   });
 });
