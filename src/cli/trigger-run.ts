@@ -62,7 +62,7 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
     const made = `${plural(created.users, 'user')} and ${plural(created.groups, 'group')} created`;
     const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${plural(steps.length, 'step')} not as expected`;
     const cut = stopped ? ` (stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')})` : '';
-    return `${plural(summary.sent, 'request')} sent to ${directory.name ?? directory.id} (${directory.id})${cut}: ${made}; ${unexpected}.`;
+    return `${plural(summary.sent, 'request')} sent to ${escapeControls(directory.name ?? directory.id)} (${directory.id})${cut}: ${made}; ${unexpected}.`;
   });
   if (!ctx.json) ctx.notice(ctx.errColor.dim(`See them with \`scimctl log list --directory ${directory.id}\` and \`scimctl events list --directory ${directory.id}\`.`));
   if (stopped) throw new CliError('cancelled', `stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')}`);

@@ -268,6 +268,21 @@ describe('scimctl trigger: a directory deleted during the run', () => {
   });
 });
 
+describe('scimctl trigger: output', () => {
+  test('a directory name with terminal escapes is printed escaped in the summary', async () => {
+    const { db } = temp();
+    const store = new Store(db);
+    const env = store.environments.create({ name: 'dev', publicUrl: 'http://localhost:8080' });
+    const org = store.organizations.create({ environmentId: env.id, name: 'Acme', domains: [] });
+    const dir = store.directories.create({ organizationId: org.id, name: 'evil\u001b]0;owned\u0007' }).directory.id;
+    store.close();
+    const result = await scimctl(db, ['trigger', 'user-churn', '--count', '1']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('\u001b');
+    expect(result.stdout).toContain(`3 requests sent to evil^[]0;owned^G (${dir}):`);
+  });
+});
+
 describe('scimctl trigger: listing and usage errors', () => {
   test('--list names each scenario with a line; --json gives an array; no database needed', async () => {
     const { db } = temp();
