@@ -74,11 +74,12 @@ describe('scimctl trigger entra-provision', () => {
     first = await trigger(s.db, ['entra-provision', '--directory', s.dir]);
   });
 
-  test('leaves 10 users with their managers and 3 groups with their members, through 38 requests that all got their expected status', async () => {
-    expect(first).toMatchObject({ scenario: 'entra-provision', directoryId: s.dir, ok: true, summary: { sent: 38, failed: 0 }, created: { users: 10, groups: 3 } });
-    expect(first.steps).toHaveLength(38);
+  test('leaves 10 users with their managers and 3 groups with their members, through 39 requests (test connection first) that all got their expected status', async () => {
+    expect(first).toMatchObject({ scenario: 'entra-provision', directoryId: s.dir, ok: true, summary: { sent: 39, failed: 0 }, created: { users: 10, groups: 3 } });
+    expect(first.steps).toHaveLength(39);
     expect(first.steps[0]).toMatchObject({ method: 'GET', status: 200, ok: true });
-    expect(first.steps[1]).toMatchObject({ method: 'POST', path: '/Users', status: 201, ok: true });
+    expect(first.steps[0]!.path).toMatch(/^\/Users\?filter=userName eq "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$/);
+    expect(first.steps[2]).toMatchObject({ method: 'POST', path: '/Users', status: 201, ok: true });
     expect(Object.keys(first.steps[0]!).sort()).toEqual(['durationMs', 'expected', 'method', 'name', 'notes', 'ok', 'path', 'status']);
 
     const all = await users(s.db, s.dir);
@@ -89,6 +90,7 @@ describe('scimctl trigger entra-provision', () => {
     const alex = byName.get(`alex.wilber.${run}@contoso.com`)!;
     const henrietta = byName.get(`henrietta.mueller.${run}@contoso.com`)!;
     expect(henrietta).toMatchObject({ externalId: `henrietta.mueller.${run}`, displayName: 'Henrietta Mueller', title: 'Software Engineer', active: true });
+    expect(henrietta.phoneNumbers.map((n: Resource) => n.type)).toEqual(['work', 'mobile']);
     expect(henrietta[ENTERPRISE].manager.value).toBe(alex.id);
     expect(alex[ENTERPRISE].manager.value).toBe(adele.id);
     expect(adele[ENTERPRISE].manager).toBeUndefined();
@@ -104,7 +106,7 @@ describe('scimctl trigger entra-provision', () => {
 
   test('writes a request-log row per request, with the user agent that names the scenario, and the events webhooks deliver', async () => {
     const rows = await log(s.db, s.dir);
-    expect(rows).toHaveLength(38);
+    expect(rows).toHaveLength(39);
     expect(new Set(rows.map((r) => r.userAgent))).toEqual(new Set(['scimctl/dev trigger entra-provision (Microsoft Entra ID)']));
     expect(rows.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual(Array(13).fill(201));
     expect(await eventTypes(s.db, s.dir)).toEqual({ 'user.created': 10, 'user.updated': 9, 'group.created': 3, 'group.user_added': 17 });
@@ -112,7 +114,7 @@ describe('scimctl trigger entra-provision', () => {
 
   test('a second run succeeds beside the first (new names), and the directory in the other environment is untouched', async () => {
     const second = await trigger(s.db, ['entra-provision', '--directory', 'entra-dev']);
-    expect(second).toMatchObject({ ok: true, summary: { sent: 38, failed: 0 }, created: { users: 10, groups: 3 } });
+    expect(second).toMatchObject({ ok: true, summary: { sent: 39, failed: 0 }, created: { users: 10, groups: 3 } });
     expect(await users(s.db, s.dir)).toHaveLength(20);
     expect(await groups(s.db, s.dir)).toHaveLength(6);
     expect(new Set((await users(s.db, s.dir)).map((u) => runOf(u.userName))).size).toBe(2);
