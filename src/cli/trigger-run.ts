@@ -4,7 +4,7 @@ import { VERSION } from '../core/version.js';
 import { startInternalApp } from '../server/internal-app.js';
 import type { Recording } from '../simulator/recording.js';
 import { TransportError } from '../simulator/http.js';
-import { buildScenario, findScenario, MAX_CHURN_COUNT, SCENARIOS, type Scenario } from '../simulator/scenarios/index.js';
+import { buildScenario, findScenario, MAX_CHURN_COUNT, newRunId, SCENARIOS, type Scenario } from '../simulator/scenarios/index.js';
 import { CredentialRefusedError, ForeignUrlError, parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
 import type { Context } from './context.js';
 import { pickReadDirectory } from './pickers.js';
@@ -23,6 +23,8 @@ interface Play {
   name: string;
   recording: Recording;
   userAgent: string;
+  /** The short id every name a scenario makes carries (adele.vance.<runId>@…); null for a recording file, whose names are as written. */
+  runId: string | null;
 }
 
 export async function runTrigger(ctx: Context, ref: string | undefined, opts: TriggerOptions): Promise<void> {
@@ -58,7 +60,7 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
     await app.close();
   }
   const { ok, stopped, summary, steps, created } = report;
-  ctx.result({ scenario: play.name, directoryId: directory.id, ok, stopped, summary, steps, created }, () => {
+  ctx.result({ scenario: play.name, runId: play.runId, directoryId: directory.id, ok, stopped, summary, steps, created }, () => {
     const made = `${plural(created.users, 'user')} and ${plural(created.groups, 'group')} created`;
     const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${plural(steps.length, 'step')} not as expected`;
     const cut = stopped ? ` (stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')})` : '';
@@ -77,10 +79,13 @@ function listScenarios(ctx: Context): void {
 /** A scenario by name, else a recording file when the argument looks like one. */
 function resolvePlay(ref: string, opts: TriggerOptions): Play {
   const scenario = findScenario(ref);
-  if (scenario) return { name: scenario.name, recording: buildScenario(scenario, { count: parseCount(scenario, opts.count) }), userAgent: userAgent(scenario.name, scenario.client) };
+  if (scenario) {
+    const runId = newRunId();
+    return { name: scenario.name, recording: buildScenario(scenario, { runId, count: parseCount(scenario, opts.count) }), userAgent: userAgent(scenario.name, scenario.client), runId };
+  }
   if (opts.count !== undefined) throw usageError('--count applies to user-churn only');
   if (!/\.json$/i.test(ref) && !/[\\/]/.test(ref)) throw usageError(`unknown scenario "${escapeControls(ref)}": ${LIST_HINT}`);
-  return { name: ref, recording: readRecording(ref), userAgent: userAgent('recording', 'a recorded IdP') };
+  return { name: ref, recording: readRecording(ref), userAgent: userAgent('recording', 'a recorded IdP'), runId: null };
 }
 
 /** Says what made the traffic: the log's USER AGENT column tells a trigger run from a real IdP's. */

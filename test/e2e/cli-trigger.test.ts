@@ -16,6 +16,7 @@ const OKTA = new URL('../../fixtures/recordings/okta.json', import.meta.url).pat
 
 interface Report {
   scenario: string;
+  runId: string | null;
   directoryId: string;
   ok: boolean;
   summary: { sent: number; failed: number };
@@ -85,6 +86,7 @@ describe('scimctl trigger entra-provision', () => {
     const all = await users(s.db, s.dir);
     expect(all).toHaveLength(10);
     const run = runOf(all[0]!.userName);
+    expect(first.runId).toBe(run);
     const byName = new Map(all.map((u) => [u.userName, u]));
     const adele = byName.get(`adele.vance.${run}@contoso.com`)!;
     const alex = byName.get(`alex.wilber.${run}@contoso.com`)!;
@@ -177,7 +179,7 @@ describe('scimctl trigger <recording file>', () => {
     const again = await scimctl(s.db, ['trigger', OKTA, '--directory', s.dir, '--json']);
     expect(again.exitCode).toBe(1);
     const report = JSON.parse(again.stdout) as Report;
-    expect(report).toMatchObject({ scenario: OKTA, ok: false });
+    expect(report).toMatchObject({ scenario: OKTA, runId: null, ok: false });
     expect(report.steps[2]).toMatchObject({ method: 'POST', path: '/Users', status: 409, ok: false });
     expect(report.steps.length).toBe(21);
     expect(JSON.parse(again.stderr).error.message).toMatch(/^\d+ of 21 steps did not get the expected status/);
