@@ -123,12 +123,14 @@ function readRecording(file: string): Recording {
 /** Like serve's line per request: method, path, status, duration; and what was expected when it differed. */
 function stepLine(ctx: Context, step: TriggerStep): string {
   const c = ctx.color;
-  const status = step.status === null ? c.red('---') : step.status >= 500 ? c.red(step.status) : step.status >= 400 ? c.yellow(step.status) : c.green(step.status);
+  const status = step.status === null ? '' : step.status >= 500 ? c.red(step.status) : step.status >= 400 ? c.yellow(step.status) : c.green(step.status);
   const q = step.path.indexOf('?');
   const path = q < 0 ? escapeControls(step.path) : escapeControls(step.path.slice(0, q)) + c.dim(escapeControls(step.path.slice(q)));
   const expected = step.ok ? '' : ' ' + c.red(`(expected ${step.expected})`);
   const notes = step.notes.map((n) => '\n    ' + c.dim(escapeControls(n))).join('');
-  return `${step.method.padEnd(6)} ${path} ${status} ${c.dim(step.durationMs.toFixed(1) + 'ms')}${expected}${notes}`;
+  // A step that was not sent has no status or duration to show.
+  const outcome = step.status === null ? c.red('not sent') : `${status} ${c.dim(step.durationMs.toFixed(1) + 'ms')}`;
+  return `${step.method.padEnd(6)} ${path} ${outcome}${expected}${notes}`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -223,6 +223,15 @@ describe('scimctl trigger <recording file>', () => {
     }
   });
 
+  test('text: a step that could not be sent says "not sent", not a status and a duration', async () => {
+    const s = twoEnvironments();
+    const file = join(temp().dir, 'unsent.json');
+    writeFileSync(file, JSON.stringify({ tenantUrl: '{{baseUrl}}', steps: [{ name: 'get', method: 'GET', path: '/Users/{{users.x.id}}', expect: { status: 200 } }] }));
+    const result = await scimctl(s.db, ['trigger', file, '--directory', s.dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.split('\n').slice(0, 2)).toEqual(['GET    /Users/{{users.x.id}} not sent (expected 200)', '    not sent: unknown placeholder {{users.x.id}} (did an earlier step fail to capture it?)']);
+  });
+
   test('a file that is not a recording is refused before anything is sent', async () => {
     const s = twoEnvironments();
     const file = join(temp().dir, 'bad.json');
