@@ -169,6 +169,10 @@ describe('scimctl trigger: the other scenarios', () => {
     const all = await users(db, dir);
     expect(all.map((u) => [u.active, u.title])).toEqual([[false, 'Senior Chief Executive Officer'], [false, 'Senior Director of Engineering'], [false, 'Senior Director of Sales']]);
     expect(await eventTypes(db, dir)).toEqual({ 'user.created': 3, 'user.updated': 3, 'user.deactivated': 3 });
+    // The logged answers name the environment's public URL, not the run's loopback port that is gone.
+    const created = (await log(db, dir)).find((r) => r.status === 201)!;
+    const shown = await scimctlJson<Resource>(db, ['log', 'show', created.id]);
+    expect(shown.responseBody.meta.location).toMatch(new RegExp(`^http://localhost:8080/scim/v2/${dir}/Users/`));
   });
 });
 
