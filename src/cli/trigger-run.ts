@@ -16,6 +16,9 @@ export interface TriggerOptions {
   list?: boolean;
 }
 
+/** Per request: the app waits at most 5 s for a locked database (then 503), so this is only a stuck server. */
+const TIMEOUT_MS = 30_000;
+
 const LIST_HINT = 'run `scimctl trigger --list` to see them';
 
 interface Play {
@@ -49,12 +52,11 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   try {
     const onStep = ctx.json ? undefined : (step: TriggerStep) => ctx.io.stdout.write(stepLine(ctx, step) + '\n');
     // The token is the app's own per-run secret; it is handed to the client and never printed.
-    report = await playRecording(play.recording, { baseUrl: app.baseUrl, token: app.token, userAgent: play.userAgent }, { onStep, shouldStop: () => stopRequested });
+    report = await playRecording(play.recording, { baseUrl: app.baseUrl, token: app.token, userAgent: play.userAgent, timeoutMs: TIMEOUT_MS }, { onStep, shouldStop: () => stopRequested });
   } catch (error) {
     // Only the run's own credential is sent, so a 401 can only mean the directory was deleted.
     if (error instanceof CredentialRefusedError) throw new CliError('runtime', `directory ${directory.id} no longer exists (deleted during the run)`);
-    // TransportError messages are one line already (no answer, timeout, connection closed).
-    if (error instanceof TransportError) throw new CliError('runtime', `the run's server gave no HTTP answer: ${escapeControls(error.message)}`);
+    if (error instanceof TransportError) throw new CliError('runtime', transportMessage(error));
     if (error instanceof ForeignUrlError) throw invalidError(`${escapeControls(play.name)}: ${escapeControls(error.message)}`);
     throw error;
   } finally {
@@ -71,6 +73,15 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   if (!ctx.json) ctx.notice(ctx.errColor.dim(`See them with \`scimctl log list --directory ${directory.id}\` and \`scimctl events list --directory ${directory.id}\`.`));
   if (stopped) throw new CliError('cancelled', `stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')}`);
   if (!ok) throw new CliError('runtime', `${summary.failed} of ${plural(steps.length, 'step')} did not get the expected status (or could not be sent)`);
+}
+
+/**
+ * One line for a request to the run's own server that got no HTTP answer. The client's timeout
+ * message suggests --timeout, which trigger does not have, so a timeout is worded here.
+ */
+export function transportMessage(error: TransportError): string {
+  if (error.kind === 'timeout') return `the run's server did not answer within ${TIMEOUT_MS / 1000} s; nothing after that step was sent`;
+  return `the run's server gave no HTTP answer: ${escapeControls(error.message)}`;
 }
 
 function listScenarios(ctx: Context): void {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { runCli } from '../../src/cli/program.js';
+import { transportMessage } from '../../src/cli/trigger-run.js';
+import { TransportError } from '../../src/simulator/http.js';
 import { scimctl, scimctlJson, useTempDbs } from '../helpers/cli.js';
 import { memoryIo } from '../helpers/memory-io.js';
 
@@ -297,6 +299,18 @@ describe('scimctl trigger: output', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).not.toContain('\u001b');
     expect(result.stdout).toContain(`3 requests sent to evil^[]0;owned^G (${dir}):`);
+  });
+});
+
+describe('scimctl trigger: no HTTP answer', () => {
+  test('one line, without the --timeout that trigger does not have', () => {
+    const url = 'http://127.0.0.1:1/scim/v2/d/Users';
+    expect(transportMessage(new TransportError('timeout', 'no answer from http://127.0.0.1:1 within 30 s (raise --timeout if the server is just slow)', url))).toBe(
+      "the run's server did not answer within 30 s; nothing after that step was sent",
+    );
+    expect(transportMessage(new TransportError('protocol', 'http://127.0.0.1:1 closed the connection without an HTTP answer', url))).toBe(
+      "the run's server gave no HTTP answer: http://127.0.0.1:1 closed the connection without an HTTP answer",
+    );
   });
 });
 
