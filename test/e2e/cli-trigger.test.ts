@@ -4,11 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { runCli } from '../../src/cli/program.js';
-import { transportMessage } from '../../src/cli/trigger-run.js';
-import { TransportError } from '../../src/simulator/http.js';
 import { scimctl, scimctlJson, useTempDbs } from '../helpers/cli.js';
-import { memoryIo } from '../helpers/memory-io.js';
 
 // scimctl trigger in this process against temp databases: each scenario's end state in the
 // directory, its request-log rows and events, a second run, recording files, and the errors.
@@ -249,68 +245,6 @@ describe('scimctl trigger <recording file>', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('cannot read recording ./nowhere.json: no such file');
     expect(await log(s.db, s.dir)).toEqual([]);
-  });
-});
-
-describe('scimctl trigger: stopped or cut off mid-run', () => {
-  test('Ctrl-C stops between steps: the partial summary, a request-log row per step sent, exit 130', async () => {
-    const s = twoEnvironments();
-    const run = memoryIo();
-    const exit = runCli(['--db', s.db, 'trigger', 'user-churn', '--count', '300', '--directory', s.dir], run.io);
-    while (run.stdout().split('\n').length < 4) await new Promise((r) => setTimeout(r, 5));
-    run.stop();
-    expect(await exit).toBe(130);
-    const lines = run.stdout().trimEnd().split('\n');
-    const sent = lines.length - 1;
-    expect(sent).toBeLessThan(900);
-    expect(lines.at(-1)).toMatch(new RegExp(`^${sent} requests sent to entra-dev \\(${s.dir}\\) \\(stopped after ${sent} of 900 steps\\): \\d+ users and 0 groups created; every status as expected\\.$`));
-    expect(run.stderr()).toContain(`error: stopped after ${sent} of 900 steps`);
-    expect(await log(s.db, s.dir)).toHaveLength(sent);
-  });
-});
-
-describe('scimctl trigger: a directory deleted during the run', () => {
-  test('stops at the first 401 with one line saying so, not hundreds of 401s', async () => {
-    const s = twoEnvironments();
-    const run = memoryIo();
-    const exit = runCli(['--db', s.db, 'trigger', 'user-churn', '--count', '300', '--directory', s.dir], run.io);
-    while (run.stdout().split('\n').length < 4) await new Promise((r) => setTimeout(r, 5));
-    const other = new Store(s.db);
-    try {
-      other.directories.delete(s.dir);
-    } finally {
-      other.close();
-    }
-    expect(await exit).toBe(1);
-    expect(run.stdout()).not.toContain(' 401 ');
-    expect(run.stderr()).toBe(`error: directory ${s.dir} no longer exists (deleted during the run)\n`);
-  });
-});
-
-describe('scimctl trigger: output', () => {
-  test('a directory name with terminal escapes is printed escaped in the summary', async () => {
-    const { db } = temp();
-    const store = new Store(db);
-    const env = store.environments.create({ name: 'dev', publicUrl: 'http://localhost:8080' });
-    const org = store.organizations.create({ environmentId: env.id, name: 'Acme', domains: [] });
-    const dir = store.directories.create({ organizationId: org.id, name: 'evil\u001b]0;owned\u0007' }).directory.id;
-    store.close();
-    const result = await scimctl(db, ['trigger', 'user-churn', '--count', '1']);
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).not.toContain('\u001b');
-    expect(result.stdout).toContain(`3 requests sent to evil^[]0;owned^G (${dir}):`);
-  });
-});
-
-describe('scimctl trigger: no HTTP answer', () => {
-  test('one line, without the --timeout that trigger does not have', () => {
-    const url = 'http://127.0.0.1:1/scim/v2/d/Users';
-    expect(transportMessage(new TransportError('timeout', 'no answer from http://127.0.0.1:1 within 30 s (raise --timeout if the server is just slow)', url))).toBe(
-      "the run's server did not answer within 30 s; nothing after that step was sent",
-    );
-    expect(transportMessage(new TransportError('protocol', 'http://127.0.0.1:1 closed the connection without an HTTP answer', url))).toBe(
-      "the run's server gave no HTTP answer: http://127.0.0.1:1 closed the connection without an HTTP answer",
-    );
   });
 });
 
