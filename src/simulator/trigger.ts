@@ -124,7 +124,7 @@ function scimErrorNotes(body: unknown): string[] {
 function prepare(replay: Replay, step: RecordingStep, origin: string): PreparedStep | string {
   try {
     if (sameOrigin(replay, step, origin) === false) throw new ForeignUrlError(`step "${step.name}" would go to another server than the directory's (${origin}); nothing was sent`);
-    return replay.prepare(step);
+    return replay.resolveStep(step);
   } catch (error) {
     if (error instanceof PlaceholderError) return error.message;
     throw error;
