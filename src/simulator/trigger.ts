@@ -4,7 +4,7 @@
  * one. Body expectations are reported but do not fail a step: a file recorded against scimctl
  * expects its exact answers, which a directory that already holds data may not give.
  */
-import { getPointer, PlaceholderError, Replay, type PreparedStep, type Recording, type StepOutcome, type RecordingStep, type ReplayTarget } from './recording.js';
+import { getPointer, PlaceholderError, Replay, type PreparedStep, type Recording, type RecordingStep, type ReplayTarget, type StepOutcome } from './recording.js';
 
 export interface TriggerStep {
   name: string;
@@ -122,28 +122,22 @@ function scimErrorNotes(body: unknown): string[] {
  * sent; or why it cannot be sent: a placeholder an earlier, failed step should have captured.
  */
 function prepare(replay: Replay, step: RecordingStep, origin: string): PreparedStep | string {
+  let prepared: PreparedStep;
   try {
-    if (sameOrigin(replay, step, origin) === false) throw new ForeignUrlError(`step "${step.name}" would go to another server than the directory's (${origin}); nothing was sent`);
-    return replay.resolveStep(step);
+    prepared = replay.resolveStep(step);
   } catch (error) {
     if (error instanceof PlaceholderError) return error.message;
     throw error;
   }
+  if (originOf(prepared.url) !== origin) throw new ForeignUrlError(`step "${step.name}" would go to another server than the directory's (${origin}); nothing was sent`);
+  return prepared;
 }
 
-/** false when the step's URL is on another origin; undefined when it cannot be resolved yet (a PlaceholderError follows). */
-function sameOrigin(replay: Replay, step: RecordingStep, origin: string): boolean | undefined {
-  let url: string;
+function originOf(url: string): string | undefined {
   try {
-    url = replay.url(step);
-  } catch (error) {
-    if (error instanceof PlaceholderError) return undefined;
-    throw error;
-  }
-  try {
-    return new URL(url).origin === origin;
+    return new URL(url).origin;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
