@@ -15,6 +15,8 @@ export interface InternalApp {
 }
 
 export interface InternalAppOptions {
+  /** The origin meta.location and other absolute URLs name (the environment's public URL), instead of this app's own loopback port, which is gone when the run ends. */
+  publicUrl?: () => string | undefined;
   onRequest?: (entry: LogEntry) => void;
   onInternalError?: (error: unknown) => void;
 }
@@ -36,6 +38,7 @@ export async function startInternalApp(store: Store, directoryId: string, option
     inspector: false,
     internalCredential: credential,
     onRequest: options.onRequest,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     onInternalError: options.onInternalError,
   });
   const server = await listen(app, 0, '127.0.0.1');

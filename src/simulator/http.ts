@@ -94,7 +94,11 @@ export class SimClient {
   }
 
   async send(request: SimRequest): Promise<SimExchange> {
-    const url = this.url(request.path);
+    return this.sendTo(this.url(request.path), request);
+  }
+
+  /** Like send, to a URL built by the caller: a recording's tenant URL and path are joined as text, as the IdP does. */
+  async sendTo(url: string, request: Omit<SimRequest, 'path'>): Promise<SimExchange> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
       Accept: 'application/scim+json',
@@ -178,8 +182,8 @@ async function readAnswer(response: Response): Promise<{ text: string; problem?:
   return { text, json: parseJson(text) };
 }
 
-/** Encodes each value; a `&` splits only before a `name=` (a filter may hold "R&D"). */
-function encodeQuery(query: string): string {
+/** Encodes each value; names and separators stay as written, and a `&` splits only before a `name=` (a filter may hold "R&D"). */
+export function encodeQuery(query: string): string {
   return query
     .split(/&(?=[A-Za-z][\w.-]*=)/)
     .map((pair) => {

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Store } from '../../src/store/store.js';
@@ -12,6 +14,7 @@ const OKTA = new URL('../../fixtures/recordings/okta.json', import.meta.url).pat
 
 interface Report {
   scenario: string;
+  runId: string | null;
   directoryId: string;
   ok: boolean;
   summary: { sent: number; failed: number };
@@ -70,21 +73,24 @@ describe('scimctl trigger entra-provision', () => {
     first = await trigger(s.db, ['entra-provision', '--directory', s.dir]);
   });
 
-  test('leaves 10 users with their managers and 3 groups with their members, through 38 requests that all got their expected status', async () => {
-    expect(first).toMatchObject({ scenario: 'entra-provision', directoryId: s.dir, ok: true, summary: { sent: 38, failed: 0 }, created: { users: 10, groups: 3 } });
-    expect(first.steps).toHaveLength(38);
+  test('leaves 10 users with their managers and 3 groups with their members, through 39 requests (test connection first) that all got their expected status', async () => {
+    expect(first).toMatchObject({ scenario: 'entra-provision', directoryId: s.dir, ok: true, summary: { sent: 39, failed: 0 }, created: { users: 10, groups: 3 } });
+    expect(first.steps).toHaveLength(39);
     expect(first.steps[0]).toMatchObject({ method: 'GET', status: 200, ok: true });
-    expect(first.steps[1]).toMatchObject({ method: 'POST', path: '/Users', status: 201, ok: true });
+    expect(first.steps[0]!.path).toMatch(/^\/Users\?filter=userName eq "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$/);
+    expect(first.steps[2]).toMatchObject({ method: 'POST', path: '/Users', status: 201, ok: true });
     expect(Object.keys(first.steps[0]!).sort()).toEqual(['durationMs', 'expected', 'method', 'name', 'notes', 'ok', 'path', 'status']);
 
     const all = await users(s.db, s.dir);
     expect(all).toHaveLength(10);
     const run = runOf(all[0]!.userName);
+    expect(first.runId).toBe(run);
     const byName = new Map(all.map((u) => [u.userName, u]));
     const adele = byName.get(`adele.vance.${run}@contoso.com`)!;
     const alex = byName.get(`alex.wilber.${run}@contoso.com`)!;
     const henrietta = byName.get(`henrietta.mueller.${run}@contoso.com`)!;
     expect(henrietta).toMatchObject({ externalId: `henrietta.mueller.${run}`, displayName: 'Henrietta Mueller', title: 'Software Engineer', active: true });
+    expect(henrietta.phoneNumbers.map((n: Resource) => n.type)).toEqual(['work', 'mobile']);
     expect(henrietta[ENTERPRISE].manager.value).toBe(alex.id);
     expect(alex[ENTERPRISE].manager.value).toBe(adele.id);
     expect(adele[ENTERPRISE].manager).toBeUndefined();
@@ -100,7 +106,7 @@ describe('scimctl trigger entra-provision', () => {
 
   test('writes a request-log row per request, with the user agent that names the scenario, and the events webhooks deliver', async () => {
     const rows = await log(s.db, s.dir);
-    expect(rows).toHaveLength(38);
+    expect(rows).toHaveLength(39);
     expect(new Set(rows.map((r) => r.userAgent))).toEqual(new Set(['scimctl/dev trigger entra-provision (Microsoft Entra ID)']));
     expect(rows.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual(Array(13).fill(201));
     expect(await eventTypes(s.db, s.dir)).toEqual({ 'user.created': 10, 'user.updated': 9, 'group.created': 3, 'group.user_added': 17 });
@@ -108,7 +114,7 @@ describe('scimctl trigger entra-provision', () => {
 
   test('a second run succeeds beside the first (new names), and the directory in the other environment is untouched', async () => {
     const second = await trigger(s.db, ['entra-provision', '--directory', 'entra-dev']);
-    expect(second).toMatchObject({ ok: true, summary: { sent: 38, failed: 0 }, created: { users: 10, groups: 3 } });
+    expect(second).toMatchObject({ ok: true, summary: { sent: 39, failed: 0 }, created: { users: 10, groups: 3 } });
     expect(await users(s.db, s.dir)).toHaveLength(20);
     expect(await groups(s.db, s.dir)).toHaveLength(6);
     expect(new Set((await users(s.db, s.dir)).map((u) => runOf(u.userName))).size).toBe(2);
@@ -161,6 +167,10 @@ describe('scimctl trigger: the other scenarios', () => {
     const all = await users(db, dir);
     expect(all.map((u) => [u.active, u.title])).toEqual([[false, 'Senior Chief Executive Officer'], [false, 'Senior Director of Engineering'], [false, 'Senior Director of Sales']]);
     expect(await eventTypes(db, dir)).toEqual({ 'user.created': 3, 'user.updated': 3, 'user.deactivated': 3 });
+    // The logged answers name the environment's public URL, not the run's loopback port that is gone.
+    const created = (await log(db, dir)).find((r) => r.status === 201)!;
+    const shown = await scimctlJson<Resource>(db, ['log', 'show', created.id]);
+    expect(shown.responseBody.meta.location).toMatch(new RegExp(`^http://localhost:8080/scim/v2/${dir}/Users/`));
   });
 });
 
@@ -171,7 +181,7 @@ describe('scimctl trigger <recording file>', () => {
     const again = await scimctl(s.db, ['trigger', OKTA, '--directory', s.dir, '--json']);
     expect(again.exitCode).toBe(1);
     const report = JSON.parse(again.stdout) as Report;
-    expect(report).toMatchObject({ scenario: OKTA, ok: false });
+    expect(report).toMatchObject({ scenario: OKTA, runId: null, ok: false });
     expect(report.steps[2]).toMatchObject({ method: 'POST', path: '/Users', status: 409, ok: false });
     expect(report.steps.length).toBe(21);
     expect(JSON.parse(again.stderr).error.message).toMatch(/^\d+ of 21 steps did not get the expected status/);
@@ -192,6 +202,36 @@ describe('scimctl trigger <recording file>', () => {
     expect(lines[1]).toMatch(/^GET {4}\/Users\?filter=userName eq "x@y\.z" 200 \d+\.\dms$/);
     expect(lines[2]).toBe(`2 requests sent to entra-dev (${s.dir}): 1 user and 0 groups created; every status as expected.`);
     expect(result.stderr).toContain(`log list --directory ${s.dir}\` and \``);
+  });
+
+  test('a tenantUrl that is not the directory\'s base URL is refused: the other host receives nothing (not the run\'s secret)', async () => {
+    const s = twoEnvironments();
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      received.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const file = join(temp().dir, 'foreign.json');
+      const tenantUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
+      writeFileSync(file, JSON.stringify({ tenantUrl, steps: [{ name: 'list', method: 'GET', path: '/Users', expect: { status: 200 } }] }));
+      const result = await scimctl(s.db, ['trigger', file, '--directory', s.dir]);
+      expect(result).toEqual({ exitCode: 1, stdout: '', stderr: `error: ${file}: not a recording: "tenantUrl" must start with "{{baseUrl}}" (the directory's base URL), e.g. "{{baseUrl}}?aadOptscim062020"\n` });
+      expect(received).toEqual([]);
+      expect(await log(s.db, s.dir)).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  test('text: a step that could not be sent says "not sent", not a status and a duration', async () => {
+    const s = twoEnvironments();
+    const file = join(temp().dir, 'unsent.json');
+    writeFileSync(file, JSON.stringify({ tenantUrl: '{{baseUrl}}', steps: [{ name: 'get', method: 'GET', path: '/Users/{{users.x.id}}', expect: { status: 200 } }] }));
+    const result = await scimctl(s.db, ['trigger', file, '--directory', s.dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.split('\n').slice(0, 2)).toEqual(['GET    /Users/{{users.x.id}} not sent (expected 200)', '    not sent: unknown placeholder {{users.x.id}} (did an earlier step fail to capture it?)']);
   });
 
   test('a file that is not a recording is refused before anything is sent', async () => {

@@ -24,8 +24,9 @@ describe('scimctl trigger as a real process, beside a running serve --forward-to
       expect(result.exitCode, result.stderr).toBe(0);
       const report = JSON.parse(result.stdout) as { directoryId: string; ok: boolean; summary: { sent: number; failed: number } };
       expect(report).toMatchObject({ directoryId: dir, ok: true, summary: { sent: 6, failed: 0 } });
-      // Nothing of the run's own secret reaches its output.
+      // Nothing of the run's own secret (32 random bytes, 43 base64url characters) reaches its output.
       expect(result.stdout + result.stderr).not.toMatch(/bearer|token/i);
+      expect(result.stdout + result.stderr).not.toMatch(/[A-Za-z0-9_-]{43}/);
 
       await receiver.until((r) => r.delivered.length === 6);
       expect(receiver.bad).toEqual([]);

@@ -1,6 +1,10 @@
+import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
+import { createApp } from '../../src/server/app.js';
 import { startInternalApp } from '../../src/server/internal-app.js';
+import { listen } from '../../src/server/listen.js';
+import { baseUrlFor } from '../../src/core/urls.js';
 import type { LogEntry } from '../../src/store/index.js';
 import { tempDb } from '../helpers/cli.js';
 
@@ -18,7 +22,7 @@ const b = store.directories.create({ organizationId: org.id, name: 'b' });
 const get = (url: string, token: string) => fetch(url, { headers: { authorization: `Bearer ${token}`, 'user-agent': 'Test-Agent/1' } });
 
 describe('the internal app (scimctl trigger)', () => {
-  it('accepts its own secret for its one directory, and no other; the secret dies with the app', async () => {
+  it('accepts its own secret for its one directory, and no other; once closed, its port refuses connections', async () => {
     const logged: LogEntry[] = [];
     const app = await startInternalApp(store, a.directory.id, { onRequest: (entry) => logged.push(entry) });
     expect(app.baseUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/scim/v2/${a.directory.id}$`));
@@ -36,8 +40,29 @@ describe('the internal app (scimctl trigger)', () => {
     expect(logged.map((e) => [e.status, e.userAgent])).toEqual([[200, 'Test-Agent/1'], [200, 'Test-Agent/1'], [401, 'Test-Agent/1'], [401, 'Test-Agent/1']]);
     await app.close();
 
-    const again = await startInternalApp(store, a.directory.id);
-    expect((await get(`${again.baseUrl}/Users`, app.token)).status).toBe(401);
-    await again.close();
+    // Nothing answers at the old address any more: the secret was good only there.
+    // A new connection, not fetch's pooled one (which the server's close reset instead).
+    const { port } = new URL(app.baseUrl);
+    const refused = await new Promise<string | undefined>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it("the app a tunnel exposes (no local routes, no internal credential) refuses another app's internal secret", async () => {
+    const internal = await startInternalApp(store, a.directory.id);
+    const tunnel = await listen(createApp({ store, localRoutes: false }), 0, '127.0.0.1');
+    try {
+      const url = baseUrlFor(tunnel.url, a.directory.id);
+      expect((await get(`${url}/Users`, internal.token)).status).toBe(401);
+      expect((await get(`${url}/Users`, a.token)).status).toBe(200);
+    } finally {
+      await tunnel.close(1_000);
+      await internal.close();
+    }
   });
 });

@@ -27,7 +27,10 @@ export function entraUserBody(p: Person, i: number, department: string): Record<
     name: { givenName: p.givenName, familyName: p.familyName, formatted: p.displayName },
     emails: [{ type: 'work', primary: true, value: p.userName }],
     addresses: [{ type: 'work', formatted: '1 Microsoft Way, Redmond, WA 98052, US', streetAddress: '1 Microsoft Way', locality: 'Redmond', region: 'WA', postalCode: '98052', country: 'US' }],
-    phoneNumbers: [{ type: 'work', value: `+1 425 555 ${String(100 + i).padStart(4, '0')}` }],
+    phoneNumbers: [
+      { type: 'work', value: `+1 425 555 ${String(100 + i).padStart(4, '0')}` },
+      { type: 'mobile', value: `+1 425 555 ${String(200 + i).padStart(4, '0')}` },
+    ],
     [ENTERPRISE]: { employeeNumber: String(1000 + i), department },
     meta: { resourceType: 'User' },
     roles: [],
@@ -76,12 +79,15 @@ const GROUPS: readonly [string, string, number[]][] = [
 /** A first provisioning cycle: ten users, their managers, three groups and their members. */
 export function entraProvision(runId: string): Recording {
   const people = DEPARTMENTS.map((_, i) => person(i, runId));
-  const steps: RecordingStep[] = people.flatMap((p, i) => createUser(p, i, DEPARTMENTS[i]!));
+  // Entra's "Test Connection" (and the start of every cycle): a userName no one has, answered with an empty list.
+  const steps: RecordingStep[] = [noMatch('Test connection: a random guid matches nobody', '/Users?filter=userName eq "{{random.guid}}"')];
+  steps.push(...people.flatMap((p, i) => createUser(p, i, DEPARTMENTS[i]!)));
   for (const [i, m] of Object.entries(MANAGERS)) {
     const p = people[Number(i)]!;
     steps.push(
+      // The legacy form Entra sends without ?aadOptscim062020: the bare "manager" path, the value wrapped in a list.
       step(`Set ${p.displayName}'s manager to ${people[m]!.displayName}`, 'PATCH', `/Users/${userId(p)}`, 200, {
-        body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: wrapped([userId(people[m]!)]) }] },
+        body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'manager', value: wrapped([userId(people[m]!)]) }] },
       }),
     );
   }
@@ -92,7 +98,7 @@ export function entraProvision(runId: string): Recording {
   return { name: 'entra-provision', description: ENTRA_PROVISION_DESCRIPTION, source: SOURCE, tenantUrl: '{{baseUrl}}', steps };
 }
 
-export const ENTRA_PROVISION_DESCRIPTION = 'Microsoft Entra ID, first cycle: 10 users, their managers, 3 groups with members';
+export const ENTRA_PROVISION_DESCRIPTION = 'Microsoft Entra ID, first cycle: test connection, 10 users, their managers, 3 groups with members';
 export const ENTRA_DEPROVISION_DESCRIPTION = 'Microsoft Entra ID, unassignment: 4 users and a group created, then disabled, removed, the group and 2 users deleted';
 
 /**
