@@ -36,3 +36,31 @@ export function normalizeDomain(input: string): string {
   }
   return domain;
 }
+
+/**
+ * A query written unencoded (as the request log keeps it, as the simulator's steps are written) back
+ * into its encoded form: each name and value percent-encoded. SCIM puts `&` and `=` only inside
+ * quoted filter strings (`filter=displayName eq "R&D=Labs"`), so a `&` inside double quotes
+ * belongs to the value; outside them it separates parameters.
+ */
+export function encodeWrittenQuery(query: string): string {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < query.length; i++) {
+    const ch = query[i];
+    if (ch === '\\' && quoted) i++;
+    else if (ch === '"') quoted = !quoted;
+    else if (ch === '&' && !quoted) {
+      parts.push(query.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(query.slice(start));
+  return parts
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? encodeURIComponent(part) : `${encodeURIComponent(part.slice(0, eq))}=${encodeURIComponent(part.slice(eq + 1))}`;
+    })
+    .join('&');
+}

@@ -5,6 +5,7 @@
  * a person can act on (connection refused, certificate, timeout).
  */
 import { bytesNestDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
+import { encodeWrittenQuery } from '../core/urls.js';
 
 export interface SimRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -88,7 +89,7 @@ export class SimClient {
     const q = path.indexOf('?');
     const url = new URL(this.base.href);
     url.pathname = url.pathname.replace(/\/+$/, '') + (q < 0 ? path : path.slice(0, q));
-    const query = [url.search.slice(1), q < 0 ? '' : encodeQuery(path.slice(q + 1))].filter((part) => part !== '').join('&');
+    const query = [url.search.slice(1), q < 0 ? '' : encodeWrittenQuery(path.slice(q + 1))].filter((part) => part !== '').join('&');
     url.search = query === '' ? '' : `?${query}`;
     return url.href;
   }
@@ -180,17 +181,6 @@ async function readAnswer(response: Response): Promise<{ text: string; problem?:
   if (tooLarge) return { text, problem: 'too-large', json: undefined };
   if (bytesNestDeeperThan(bytes, MAX_JSON_DEPTH)) return { text, problem: 'too-deep', json: undefined };
   return { text, json: parseJson(text) };
-}
-
-/** Encodes each value; names and separators stay as written, and a `&` splits only before a `name=` (a filter may hold "R&D"). */
-export function encodeQuery(query: string): string {
-  return query
-    .split(/&(?=[A-Za-z][\w.-]*=)/)
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      return eq < 0 ? pair : `${pair.slice(0, eq)}=${encodeURIComponent(pair.slice(eq + 1))}`;
-    })
-    .join('&');
 }
 
 function parseJson(text: string): unknown {

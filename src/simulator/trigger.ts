@@ -70,7 +70,7 @@ export async function playRecording(recording: Recording, target: ReplayTarget, 
       result = { name: step.name, method: step.method, path, status: null, expected: step.expect.status, durationMs: 0, ok: false, notes: [`not sent: ${prepared}`] };
     } else {
       // A transport failure is not caught: the server is this process's own, so one means something is badly wrong.
-      const outcome = await runWithRetries(replay, step, prepared);
+      const outcome = await runWithRetries(replay, step, prepared, shouldStop ?? (() => false));
       if (outcome.status === 401 && step.expect.status !== 401) throw new CredentialRefusedError(`step "${step.name}" got 401: the directory refused the run's credential`);
       const ok = outcome.status === step.expect.status;
       const notes = outcome.failures.filter((f) => !f.startsWith('status:'));
@@ -98,16 +98,22 @@ const MAX_RETRY_WAIT_MS = 5_000;
  * The step sent, and sent again while it gets a 503 with Retry-After: the app's answer when another
  * process (a running serve) holds the database's write lock for longer than it waits.
  */
-async function runWithRetries(replay: Replay, step: RecordingStep, prepared: PreparedStep): Promise<StepOutcome> {
+async function runWithRetries(replay: Replay, step: RecordingStep, prepared: PreparedStep, shouldStop: () => boolean): Promise<StepOutcome> {
   let outcome = await replay.run(step, prepared);
   for (let retry = 0; retry < RETRIES_503 && outcome.status === 503 && step.expect.status !== 503; retry++) {
     const seconds = Number(outcome.headers['retry-after']);
     if (outcome.headers['retry-after'] === undefined || !(seconds >= 0)) break;
-    await new Promise((r) => setTimeout(r, Math.min(seconds * 1000, MAX_RETRY_WAIT_MS)));
+    // Waited in short slices, so Ctrl-C during the wait stops the run at once (the 503 stands as the step's answer).
+    const until = Date.now() + Math.min(seconds * 1000, MAX_RETRY_WAIT_MS);
+    while (Date.now() < until && !shouldStop()) await new Promise((r) => setTimeout(r, Math.min(STOP_POLL_MS, until - Date.now())));
+    if (shouldStop()) break;
     outcome = await replay.run(step, prepared);
   }
   return outcome;
 }
+
+/** How often a retry's wait looks for a stop request. */
+const STOP_POLL_MS = 100;
 
 /** A SCIM error's scimType and detail (RFC 7644 §3.12), which say why the status was not the expected one. */
 function scimErrorNotes(body: unknown): string[] {

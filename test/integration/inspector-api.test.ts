@@ -289,6 +289,25 @@ describe('the inspector API', () => {
     expect(replayed.userAgent).toContain(`of ${row.id}`);
   });
 
+  it('replays a filter whose value holds "&" and "=" as it was sent (the log keeps the query decoded)', async () => {
+    const [dir0] = server.directories;
+    await scim(dir0!, 'POST', '/Groups', { displayName: 'R&D=Labs' });
+    const query = `/Groups?filter=${encodeURIComponent('displayName eq "R&D=Labs"')}&count=5`;
+    const first = await scim(dir0!, 'GET', query);
+    expect(first.body.totalResults).toBe(1);
+    await logged(2);
+    const [row] = (await api('/requests')).body.items;
+    expect(row.query).toBe('filter=displayName eq "R&D=Labs"&count=5');
+    const port = new URL(server.url).port;
+    const answer = await raw(`/_inspector/api/requests/${row.id}/replay`, {
+      method: 'POST',
+      headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': await pageSecret() },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json.replay.status).toBe(200);
+    expect(JSON.parse(answer.json.replay.body)).toMatchObject({ totalResults: 1, itemsPerPage: 1 });
+  });
+
   it('is not served with inspector: false, nor on the public app', async () => {
     for (const options of [{ inspector: false }, { localRoutes: false }]) {
       const other = await startTestServer(1, options);

@@ -118,6 +118,17 @@ describe('playRecording: 503 and unexpected statuses', () => {
     expect(report.steps[0]).toMatchObject({ status: 503, ok: false, notes: ['detail: the database is busy'] });
   });
 
+  it('Ctrl-C during a retry\'s wait stops at once, not after the wait', async () => {
+    const server = await listener(() => ({ ...busy, headers: { ...busy.headers, 'retry-after': '5' } }));
+    let stop = false;
+    setTimeout(() => (stop = true), 150);
+    const started = Date.now();
+    const report = await playRecording(recording([step, step]), { baseUrl: `${server.url}/scim/v2/d`, token: 't' }, { shouldStop: () => stop });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(server.received).toHaveLength(1);
+    expect(report).toMatchObject({ stopped: true, summary: { sent: 1 } });
+  });
+
   it('an unexpected 409 from the app says its scimType and detail', async () => {
     const create: RecordingStep = { name: 'create', method: 'POST', path: '/Users', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'twice@b.c' }, expect: { status: 201 } };
     const report = await withApp(newDirectory(), (target) => playRecording(recording([create, create]), target));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { CliError, exitCodeFor, type CliErrorKind } from '../../src/core/errors.js';
 import { bytesNestDeeperThan, nestsDeeperThan } from '../../src/core/json-depth.js';
+import { encodeWrittenQuery } from '../../src/core/urls.js';
 import { IdGenerator, hasPrefix, looksLikeId, type IdPrefix } from '../../src/core/ids.js';
 import { generateToken, hashToken, TOKEN_PATTERN, tokenMatches } from '../../src/core/tokens.js';
 import { baseUrlFor, normalizeDomain, normalizePublicUrl } from '../../src/core/urls.js';
@@ -217,5 +218,13 @@ describe('bytesNestDeeperThan', () => {
   test('sees nesting in multi-byte UTF-8 text and unterminated input', () => {
     expect(bytesNestDeeperThan(bytes(`{"ä€😀":${deep(64)}}`))).toBe(true);
     expect(bytesNestDeeperThan(bytes('['.repeat(2_000_000)))).toBe(true);
+  });
+});
+
+describe('encodeWrittenQuery', () => {
+  test('encodes each name and value, and keeps "&" and "=" inside a quoted filter value', () => {
+    expect(encodeWrittenQuery('filter=displayName eq "R&D=Labs"&count=5')).toBe('filter=displayName%20eq%20%22R%26D%3DLabs%22&count=5');
+    expect(encodeWrittenQuery('filter=displayName eq "say \\"a&b\\""&aadOptscim062020')).toBe('filter=displayName%20eq%20%22say%20%5C%22a%26b%5C%22%22&aadOptscim062020');
+    expect(encodeWrittenQuery('attributes=userName,emails&startIndex=1')).toBe('attributes=userName%2Cemails&startIndex=1');
   });
 });

@@ -1,3 +1,4 @@
+import { encodeWrittenQuery } from '../../core/urls.js';
 import type { LogRecord } from '../../store/index.js';
 import type { Secret } from './guard.js';
 
@@ -18,14 +19,9 @@ export interface ReplayTarget {
 
 export const REPLAY_USER_AGENT = 'scimctl-inspector-replay';
 
-/** The logged query is stored decoded; encode it again, name and value. */
+/** The logged query is stored decoded; encode it again (see encodeWrittenQuery for `&` inside filters). */
 export function encodeQuery(query: string | null): string {
-  if (!query) return '';
-  const parts = query.split('&').map((part) => {
-    const at = part.indexOf('=');
-    return at < 0 ? encodeURIComponent(part) : `${encodeURIComponent(part.slice(0, at))}=${encodeURIComponent(part.slice(at + 1))}`;
-  });
-  return `?${parts.join('&')}`;
+  return query ? `?${encodeWrittenQuery(query)}` : '';
 }
 
 export async function replay(target: ReplayTarget, r: LogRecord) {
