@@ -107,18 +107,17 @@ export class Session {
    */
   async send(request: SimRequest): Promise<SimExchange> {
     const exchange = await this.client.send(request);
-    const { status: first, json: answer } = exchange.response;
-    if (this.shared.answered++ === 0 && (first === 401 || first === 403)) {
-      const detail = answer !== null && typeof answer === 'object' ? (answer as { detail?: unknown }).detail : undefined;
-      throw new TokenRefused(first, typeof detail === 'string' ? detail.slice(0, 200) : '');
+    const { status, json } = exchange.response;
+    const answer = json !== null && typeof json === 'object' ? (json as { id?: unknown; detail?: unknown }) : undefined;
+    if (this.shared.answered++ === 0 && (status === 401 || status === 403)) {
+      throw new TokenRefused(status, typeof answer?.detail === 'string' ? answer.detail.slice(0, 200) : '');
     }
     const created = CREATED_AT.exec(request.method === 'POST' ? request.path : '');
-    const { status, json } = exchange.response;
-    if (created && status >= 200 && status < 300 && json !== null && typeof json === 'object') {
-      const { id } = json as { id?: unknown };
+    const id = answer?.id;
+    if (created && status >= 200 && status < 300 && (typeof id === 'string' || typeof id === 'number')) {
+      const resourceType: ResourceType = created[1]!.toLowerCase() === 'users' ? 'Users' : 'Groups';
       const sent = (request.body ?? {}) as { userName?: unknown; displayName?: unknown };
-      const name = String(created[1]!.toLowerCase() === 'users' ? sent.userName : sent.displayName);
-      if (typeof id === 'string' || typeof id === 'number') this.remember(created[1]!.toLowerCase() === 'users' ? 'Users' : 'Groups', String(id), name);
+      this.remember(resourceType, String(id), String(resourceType === 'Users' ? sent.userName : sent.displayName));
     }
     return exchange;
   }
