@@ -4,6 +4,7 @@ import { transportMessage } from '../../src/cli/trigger-run.js';
 import { TransportError } from '../../src/simulator/http.js';
 import { Store } from '../../src/store/store.js';
 import { scimctl, scimctlJson, useTempDbs } from '../helpers/cli.js';
+import { twoEnvironments as makeTwoEnvironments } from '../helpers/environments.js';
 import { memoryIo } from '../helpers/memory-io.js';
 
 // scimctl trigger when a run does not go to the end: Ctrl-C, its directory deleted, no HTTP
@@ -11,21 +12,7 @@ import { memoryIo } from '../helpers/memory-io.js';
 
 const temp = useTempDbs();
 
-/** Two environments with a directory each (names entra-dev and entra-prod); `dir` is played into. */
-function twoEnvironments(): { db: string; dir: string } {
-  const { db } = temp();
-  const store = new Store(db);
-  try {
-    const made = ['dev', 'prod'].map((name) => {
-      const env = store.environments.create({ name, publicUrl: 'http://localhost:8080' });
-      const org = store.organizations.create({ environmentId: env.id, name: `Acme ${name}`, domains: [] });
-      return store.directories.create({ organizationId: org.id, name: `entra-${name}` }).directory.id;
-    });
-    return { db, dir: made[0]! };
-  } finally {
-    store.close();
-  }
-}
+const twoEnvironments = () => makeTwoEnvironments(temp);
 
 const log = (db: string, dir: string) => scimctlJson<unknown[]>(db, ['log', 'list', '--directory', dir, '--limit', '1000']);
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { scimctl, scimctlJson, useTempDbs } from '../helpers/cli.js';
+import { twoEnvironments as makeTwoEnvironments } from '../helpers/environments.js';
 
 // scimctl trigger in this process against temp databases: each scenario's end state in the
 // directory, its request-log rows and events, a second run, recording files, and the errors.
@@ -25,21 +26,7 @@ type Resource = Record<string, any>;
 
 const temp = useTempDbs();
 
-/** Two environments with a directory each: `dir` is played into, `other` must stay untouched. */
-function twoEnvironments(): { db: string; dir: string; other: string } {
-  const { db } = temp();
-  const store = new Store(db);
-  try {
-    const made = ['dev', 'prod'].map((name) => {
-      const env = store.environments.create({ name, publicUrl: 'http://localhost:8080' });
-      const org = store.organizations.create({ environmentId: env.id, name: `Acme ${name}`, domains: [] });
-      return store.directories.create({ organizationId: org.id, name: `entra-${name}` }).directory.id;
-    });
-    return { db, dir: made[0]!, other: made[1]! };
-  } finally {
-    store.close();
-  }
-}
+const twoEnvironments = () => makeTwoEnvironments(temp);
 
 async function trigger(db: string, args: string[]): Promise<Report> {
   return scimctlJson<Report>(db, ['trigger', ...args]);
