@@ -26,7 +26,8 @@ export class StepSkip extends Error {
 
 type Json = Record<string, unknown>;
 
-const JSON_TYPES = /^application\/(scim\+)?json\b/i;
+/** What Entra accepts as a JSON answer; a profile whose client accepts more says so (Okta: text/json). */
+export const JSON_TYPES = /^application\/(scim\+)?json\b/i;
 
 /** What a step sends through (its Session): kept this narrow so check.ts does not import session.ts. */
 export interface Sender {
@@ -37,7 +38,10 @@ export class Check {
   last: SimExchange | undefined;
   private readonly notes: string[] = [];
 
-  constructor(private readonly session: Sender) {}
+  constructor(
+    private readonly session: Sender,
+    private readonly jsonTypes: RegExp = JSON_TYPES,
+  ) {}
 
   async send(request: SimRequest): Promise<SimExchange> {
     this.last = undefined;
@@ -81,7 +85,7 @@ export class Check {
     if (x.response.problem === 'too-large') this.fail(`the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; scimctl stops reading there, and an IdP gives up on such an answer too`, x);
     if (x.response.problem === 'too-deep') this.fail(`the answer nests deeper than ${MAX_JSON_DEPTH} levels; no SCIM resource does`, x);
     if (x.response.text === '') this.fail(`expected a JSON body, got an empty one`, x);
-    if (!JSON_TYPES.test(type)) this.fail(`expected a JSON content type, got ${type || 'none'}${snippet(x)}`, x);
+    if (!this.jsonTypes.test(type)) this.fail(`expected a JSON content type, got ${type || 'none'}${snippet(x)}`, x);
     const json = x.response.json;
     if (json === undefined) this.fail(`the body is not valid JSON${snippet(x)}`, x);
     if (json === null || typeof json !== 'object' || Array.isArray(json)) this.fail(`expected a JSON object, got ${short(json)}`, x);

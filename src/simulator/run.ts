@@ -14,6 +14,8 @@ export interface Profile {
   userAgent: string;
   /** A query the admin appends to the Tenant URL for this client's behaviour (Entra's ?aadOptscim062020). */
   baseQuery?: string;
+  /** Content types the client reads as JSON, when it accepts more than application/json and application/scim+json. */
+  jsonTypes?: RegExp;
   run(session: Session): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export async function runProfiles(options: RunOptions, prefix = runPrefix()): Pr
     options.onProfile?.(profile);
     const baseUrl = profile.baseQuery ? withQuery(options.baseUrl, profile.baseQuery) : withoutEntraFlag(options.baseUrl);
     const client = new SimClient({ baseUrl, token: options.token, timeoutMs: options.timeoutMs, userAgent: profile.userAgent, fetch: options.fetch });
-    const session = new Session(profile.name, client, prefix, shared);
+    const session = new Session(profile.name, client, prefix, shared, profile.jsonTypes);
     try {
       await profile.run(session);
     } finally {

@@ -54,6 +54,8 @@ export class Session {
     /** Unique per run: every name this run makes starts with it, so it never meets the server's own data. */
     readonly prefix: string,
     private readonly shared: { answered: number; onStep?: (result: StepResult) => void },
+    /** The content types the client reads as JSON (Check's default unless the profile says more). */
+    private readonly jsonTypes?: RegExp,
   ) {}
 
   /** A unique name for this profile's resource: `<prefix>-<profile>-<label>`. */
@@ -66,7 +68,7 @@ export class Session {
     if (options.needs?.some((value) => value === undefined)) {
       return this.record({ name, status: 'skip', durationMs: 0, exchange: undefined, verdict: 'skipped: an earlier step it depends on did not pass' });
     }
-    const check = new Check(this);
+    const check = new Check(this, this.jsonTypes);
     const started = performance.now();
     try {
       const value = await body(check);

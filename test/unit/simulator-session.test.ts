@@ -96,3 +96,20 @@ describe('the Entra flag in a pasted base URL', () => {
     });
   });
 });
+
+describe('what a profile reads as JSON', () => {
+  const answer = () => json({ id: 'u1' }, 200, 'text/json;charset=UTF-8');
+  const read = async (session: Session) => {
+    await session.step('Read', { consequence: 'c' }, async (t) => {
+      t.body(await t.send({ method: 'GET', path: '/Users/u1' }));
+    });
+    return session.results[0]!;
+  };
+
+  it('text/json is JSON to Okta (its reference shows servers answering it), not to Entra', async () => {
+    const { okta } = await import('../../src/simulator/profiles/okta.js');
+    expect((await read(new Session('okta', clientOf(answer), 'x', { answered: 0 }, okta.jsonTypes))).status).toBe('pass');
+    const entra = await read(new Session('entra', clientOf(answer), 'x', { answered: 0 }));
+    expect([entra.status, entra.verdict]).toEqual(['fail', 'expected a JSON content type, got text/json;charset=UTF-8. c']);
+  });
+});

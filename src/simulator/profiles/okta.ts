@@ -225,5 +225,7 @@ export const okta: Profile = {
   title: 'Okta (SCIM 2.0 provisioning: PUT updates, lower-case group PATCHes)',
   // Okta's own User-Agent first (servers that recognise Okta by it still do), then who is really calling.
   userAgent: `Okta SCIM Client 1.0.0 (scimctl/${VERSION} test)`,
+  // Okta's SCIM reference shows servers answering text/json;charset=UTF-8, and Okta reads it.
+  jsonTypes: /^(application\/(scim\+)?json|text\/json)\b/i,
   run,
 };
