@@ -143,16 +143,24 @@ async function run(s: Session): Promise<void> {
     return true;
   });
 
-  await s.step('Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', { consequence: OKTA.reactivate, needs: [userId, deactivated] }, async (t) => {
-    const patch = { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', value: { active: true } }] };
-    const x = await t.send({ method: 'PATCH', path: resourcePath('Users', userId!), body: patch });
-    if (t.status(x, [200, 204]) === 200) t.equal(field(t.body(x), 'active'), true, 'active in the answer', x);
-    const { x: again, body } = await readBack(t, 'Users', userId!);
-    t.equal(field(body, 'active'), true, 'active read back with GET', again);
-    t.note(`${x.response.status}, and active true is stored`);
-  });
+  await patchActive(s, userId, true, 'Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', OKTA.reactivate, [deactivated]);
 
   await groups(s, userId, jane.userName);
+
+  // Apps in the Okta Integration Network deactivate with PATCH rather than PUT (Okta's SCIM 2.0 reference).
+  await patchActive(s, userId, false, 'Deactivate with a path-less PATCH {"op":"replace","value":{"active":false}} (as Okta Integration Network apps are)', OKTA.deactivate, []);
+}
+
+/** A path-less PATCH of `active`, as Okta sends it: 200 (echoing it) or 204, and stored. */
+async function patchActive(s: Session, userId: string | undefined, active: boolean, name: string, consequence: string, needs: unknown[]): Promise<void> {
+  await s.step(name, { consequence, needs: [userId, ...needs] }, async (t) => {
+    const patch = { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', value: { active } }] };
+    const x = await t.send({ method: 'PATCH', path: resourcePath('Users', userId!), body: patch });
+    if (t.status(x, [200, 204]) === 200) t.equal(field(t.body(x), 'active'), active, 'active in the answer', x);
+    const { x: again, body } = await readBack(t, 'Users', userId!);
+    t.equal(field(body, 'active'), active, 'active read back with GET', again);
+    t.note(`${x.response.status}, and active ${active} is stored`);
+  });
 }
 
 /** Okta's group push: create, find by displayName, lower-case member PATCHes, rename, PUT, unlink with DELETE. */
