@@ -114,10 +114,14 @@ export class DirectoryRepository {
   }
 
   details(id: string): DirectoryDetails {
-    const directory = this.get(id);
+    return { ...this.get(id), ...this.counts(id) };
+  }
+
+  /** How many live users and groups a directory holds (for a directory already read, e.g. from list()). */
+  counts(id: string): { userCount: number; groupCount: number } {
     const count = (table: 'scim_users' | 'scim_groups') =>
       this.sql.prepare(`SELECT count(*) FROM ${table} WHERE directory_id = ? AND deleted_at IS NULL`).pluck().get(id) as number;
-    return { ...directory, userCount: count('scim_users'), groupCount: count('scim_groups') };
+    return { userCount: count('scim_users'), groupCount: count('scim_groups') };
   }
 
   /**

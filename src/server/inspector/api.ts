@@ -158,7 +158,7 @@ export function inspectorApi(options: InspectorApiOptions): express.Router {
       const items = store.directories.list().filter((d) => serves(d.id));
       return {
         items: items.map((d) => {
-          const details = store.directories.details(d.id);
+          const { userCount, groupCount } = store.directories.counts(d.id);
           const last = store.requestLog.query({ directoryId: d.id, limit: 1 })[0];
           return {
             id: d.id,
@@ -168,8 +168,8 @@ export function inspectorApi(options: InspectorApiOptions): express.Router {
             baseUrl: d.baseUrl,
             hasToken: d.hasToken,
             tokenCreatedAt: d.tokenCreatedAt,
-            userCount: details.userCount,
-            groupCount: details.groupCount,
+            userCount,
+            groupCount,
             lastRequest: last ? summary(last) : null,
           };
         }),
