@@ -4,6 +4,8 @@
  */
 import { MAX_JSON_DEPTH } from '../core/json-depth.js';
 import { ERROR_SCHEMA } from '../scim/errors.js';
+import { findKey, isPlainObject, type Json } from '../scim/json.js';
+import { deepEqual } from '../scim/patch/equal.js';
 import { MAX_ANSWER_BYTES, type SimExchange, type SimRequest } from './http.js';
 
 export class StepFailure extends Error {
@@ -24,7 +26,6 @@ export class StepSkip extends Error {
   }
 }
 
-type Json = Record<string, unknown>;
 
 /** What Entra accepts as a JSON answer; a profile whose client accepts more says so (Okta: text/json). */
 export const JSON_TYPES = /^application\/(scim\+)?json\b/i;
@@ -65,7 +66,7 @@ export class Check {
   }
 
   verified(): string {
-    return this.notes.length > 0 ? this.notes.join('; ') : `${this.last?.response.status ?? 'no request'} as expected`;
+    return this.notes.length > 0 ? this.notes.join('; ') : this.last ? `${this.last.response.status} as expected` : 'as expected';
   }
 
   /** The status is one of `accepted`. */
@@ -88,8 +89,8 @@ export class Check {
     if (!this.jsonTypes.test(type)) this.fail(`expected a JSON content type, got ${type || 'none'}${snippet(x)}`, x);
     const json = x.response.json;
     if (json === undefined) this.fail(`the body is not valid JSON${snippet(x)}`, x);
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) this.fail(`expected a JSON object, got ${short(json)}`, x);
-    return json as Json;
+    if (!isPlainObject(json)) this.fail(`expected a JSON object, got ${short(json)}`, x);
+    return json;
   }
 
   /** RFC 7644 §3.1: every SCIM body is application/scim+json. Stricter than Entra and Okta. */
@@ -106,7 +107,7 @@ export class Check {
     const resources = field(body, 'Resources');
     if (resources === undefined && total === 0) return { totalResults: 0, resources: [] };
     if (!Array.isArray(resources)) this.fail(`expected a Resources array, got ${short(resources)}`, x);
-    if (resources.some((r) => r === null || typeof r !== 'object')) this.fail(`expected Resources to hold objects, got ${short(resources)}`, x);
+    if (!resources.every(isPlainObject)) this.fail(`expected Resources to hold objects, got ${short(resources)}`, x);
     // RFC 7644 §3.4.2: totalResults counts every match, so a page never holds more.
     if (resources.length > total) this.fail(`expected at most totalResults (${total}) resources, got ${resources.length}`, x);
     return { totalResults: total, resources: resources as Json[] };
@@ -120,7 +121,7 @@ export class Check {
   }
 
   equal(actual: unknown, expected: unknown, what: string, x?: SimExchange): void {
-    if (!sameJson(actual, expected)) this.fail(`${what}: expected ${short(expected)}, got ${short(actual)}`, x);
+    if (!deepEqual(actual, expected)) this.fail(`${what}: expected ${short(expected)}, got ${short(actual)}`, x);
   }
 
   absent(actual: unknown, what: string, x?: SimExchange): void {
@@ -141,12 +142,7 @@ export class Check {
 
 /** A top-level attribute, by a case-insensitive name (SCIM attribute names are case-insensitive). */
 export function field(resource: unknown, name: string): unknown {
-  if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) return undefined;
-  const record = resource as Json;
-  if (name in record) return record[name];
-  const lower = name.toLowerCase();
-  const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
-  return key === undefined ? undefined : record[key];
+  return isPlainObject(resource) ? resource[findKey(resource, name)] : undefined;
 }
 
 /** `name.givenName`, or `urn:…:User:department` (the extension, then its attribute), case-insensitively. */
@@ -162,17 +158,13 @@ export function read(resource: unknown, path: string): unknown {
 export function element(resource: unknown, attribute: string, where: Record<string, unknown>): Json | undefined {
   const values = field(resource, attribute);
   if (!Array.isArray(values)) return undefined;
-  return values.find((v): v is Json => v !== null && typeof v === 'object' && Object.entries(where).every(([k, want]) => sameJson(field(v, k), want)));
+  return values.find((v): v is Json => isPlainObject(v) && Object.entries(where).every(([k, want]) => deepEqual(field(v, k), want)));
 }
 
 /** The `value`s of a multi-valued attribute (members, groups). */
 export function values(resource: unknown, attribute: string): string[] {
   const list = field(resource, attribute);
   return Array.isArray(list) ? list.map((v) => field(v, 'value')).filter((v): v is string => typeof v === 'string') : [];
-}
-
-export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A value for a message: JSON, cut to stay on a line. */

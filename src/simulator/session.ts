@@ -4,6 +4,7 @@
  * input an earlier step failed to produce is skipped, not failed, so one flaw is reported once.
  */
 import { TokenRefused, TransportError, type SimClient, type SimExchange, type SimRequest } from './http.js';
+import { isPlainObject } from '../scim/json.js';
 import { Check, StepFailure, StepSkip } from './check.js';
 
 export type StepStatus = 'pass' | 'fail' | 'skip';
@@ -21,6 +22,9 @@ export interface StepResult {
 }
 
 export type ResourceType = 'Users' | 'Groups';
+
+/** `/Users/<id>`, the id percent-encoded: a server's ids may hold any character. */
+export const resourcePath = (type: ResourceType, id: string) => `/${type}/${encodeURIComponent(id)}`;
 
 export interface CreatedResource {
   profile: string;
@@ -110,7 +114,7 @@ export class Session {
   async send(request: SimRequest): Promise<SimExchange> {
     const exchange = await this.client.send(request);
     const { status, json } = exchange.response;
-    const answer = json !== null && typeof json === 'object' ? (json as { id?: unknown; detail?: unknown }) : undefined;
+    const answer = isPlainObject(json) ? (json as { id?: unknown; detail?: unknown }) : undefined;
     if (this.shared.answered++ === 0 && (status === 401 || status === 403)) {
       throw new TokenRefused(status, typeof answer?.detail === 'string' ? answer.detail.slice(0, 200) : '');
     }
@@ -149,7 +153,7 @@ export class Session {
     await this.step(name, { consequence }, async (t) => {
       const failed: string[] = [];
       for (const resource of leftovers) {
-        const x = await t.send({ method: 'DELETE', path: `/${resource.resourceType}/${encodeURIComponent(resource.id)}` });
+        const x = await t.send({ method: 'DELETE', path: resourcePath(resource.resourceType, resource.id) });
         if (x.response.status === 204 || x.response.status === 200 || x.response.status === 404) this.forget(resource.resourceType, resource.id);
         else failed.push(`${resource.resourceType}/${resource.id} (${x.response.status})`);
       }

@@ -4,6 +4,7 @@
  * one. Body expectations are reported but do not fail a step: a file recorded against scimctl
  * expects its exact answers, which a directory that already holds data may not give.
  */
+import { isPlainObject } from '../scim/json.js';
 import { getPointer, PlaceholderError, Replay, type PreparedStep, type Recording, type RecordingStep, type ReplayTarget, type StepOutcome } from './recording.js';
 
 export interface TriggerStep {
@@ -161,16 +162,16 @@ export function parseRecording(value: unknown): Recording {
   const fail = (what: string): never => {
     throw new Error(`not a recording: ${what}`);
   };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('expected a JSON object with "tenantUrl" and "steps"');
-  const r = value as Record<string, unknown>;
+  if (!isPlainObject(value)) return fail('expected a JSON object with "tenantUrl" and "steps"');
+  const r = value;
   // The run's secret goes wherever the tenant URL points: only the directory's own base URL will do.
   if (typeof r.tenantUrl !== 'string' || !r.tenantUrl.startsWith('{{baseUrl}}')) fail('"tenantUrl" must start with "{{baseUrl}}" (the directory\'s base URL), e.g. "{{baseUrl}}?aadOptscim062020"');
   if (!Array.isArray(r.steps)) fail('"steps" must be an array');
   // A copy: the caller's value is left as it was, and each step gets its default name here.
   const steps = (r.steps as unknown[]).map((s, i): RecordingStep => {
     const at = `steps[${i}]`;
-    if (s === null || typeof s !== 'object' || Array.isArray(s)) fail(`${at} must be an object`);
-    const step = s as Record<string, unknown>;
+    if (!isPlainObject(s)) return fail(`${at} must be an object`);
+    const step = s;
     if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(step.method as string)) fail(`${at}.method must be GET, POST, PUT, PATCH or DELETE`);
     if (typeof step.path !== 'string' || !step.path.startsWith('/')) fail(`${at}.path must be a string starting with "/"`);
     const expect = step.expect as Record<string, unknown> | undefined;
@@ -184,5 +185,5 @@ export function parseRecording(value: unknown): Recording {
 }
 
 function isStringMap(value: unknown, valid: (v: string) => boolean): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' && valid(v));
+  return isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string' && valid(v));
 }

@@ -113,3 +113,15 @@ describe('what a profile reads as JSON', () => {
     expect([entra.status, entra.verdict]).toEqual(['fail', 'expected a JSON content type, got text/json;charset=UTF-8. c']);
   });
 });
+
+describe('Check.equal', () => {
+  it('compares JSON values as JSON: key order is not a difference, a different value is', async () => {
+    const session = new Session('p', clientOf(() => json({})), 'x', { answered: 0 });
+    await session.step('Same', { consequence: 'c' }, async (t) => t.equal({ value: 'u1', $ref: 'r' }, { $ref: 'r', value: 'u1' }, 'manager'));
+    await session.step('Different', { consequence: 'c' }, async (t) => t.equal({ value: 'u1' }, { value: 'u2' }, 'manager'));
+    expect(session.results.map((r) => [r.status, r.verdict])).toEqual([
+      ['pass', 'as expected'],
+      ['fail', 'manager: expected {"value":"u2"}, got {"value":"u1"}. c'],
+    ]);
+  });
+});

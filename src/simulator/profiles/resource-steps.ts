@@ -1,10 +1,9 @@
 /** What every profile does with a resource it made: address it, read it back, delete it and see it gone. */
 import type { Check } from '../check.js';
 import type { SimExchange } from '../http.js';
-import type { ResourceType, Session } from '../session.js';
+import { resourcePath, type ResourceType, type Session } from '../session.js';
 
-/** `/Users/<id>`, the id percent-encoded: a server's ids may hold any character. */
-export const resourcePath = (type: ResourceType, id: string) => `/${type}/${encodeURIComponent(id)}`;
+export { resourcePath };
 
 /** GET the resource: 200 with a JSON object (and application/scim+json when `strict`, as the rfc profile wants). */
 export async function readBack(t: Check, type: ResourceType, id: string, strict = false): Promise<{ x: SimExchange; body: Record<string, unknown> }> {
