@@ -1,6 +1,7 @@
 import { generateToken, hashToken } from '../core/tokens.js';
 import { baseUrlFor } from '../core/urls.js';
 import { ConflictError, NotFoundError } from './errors.js';
+import type { EventRepository } from './events.js';
 import type { RunningServerRepository } from './running-servers.js';
 import type { Sql } from './sql.js';
 
@@ -56,6 +57,7 @@ export class DirectoryRepository {
   constructor(
     private readonly sql: Sql,
     private readonly servers: RunningServerRepository,
+    private readonly events: EventRepository,
   ) {}
 
   /** A new directory with a new (or the given) token. An organization's first directory is its primary. */
@@ -153,9 +155,13 @@ export class DirectoryRepository {
     });
   }
 
-  /** Deletes its users, groups and logged requests with it. A deleted primary hands over to the oldest directory left. */
-  delete(id: string): void {
+  /**
+   * Deletes its users, groups and logged requests with it (the users and groups first get their
+   * deleted events). A deleted primary hands over to the oldest directory left.
+   */
+  delete(id: string, now = new Date().toISOString()): void {
     this.sql.transaction(() => {
+      this.events.retireDirectories([id], now);
       const gone = this.sql.prepare('DELETE FROM scim_directories WHERE id = ? RETURNING organization_id, is_primary').get(id) as
         | { organization_id: string; is_primary: number }
         | undefined;

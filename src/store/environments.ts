@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from './errors.js';
+import type { EventRepository } from './events.js';
 import type { EnvironmentsTable } from './schema.js';
 import type { Sql } from './sql.js';
 
@@ -18,7 +19,10 @@ const toEnvironment = (row: EnvironmentsTable): Environment => ({
 
 /** Environments: namespaces such as "development" or "ci", each with the public URL its base URLs use. */
 export class EnvironmentRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly events: EventRepository,
+  ) {}
 
   /** A new environment; `name` must already be valid (core/names.ts). */
   create(input: { name: string; publicUrl: string }, now = new Date().toISOString()): Environment {
@@ -57,7 +61,15 @@ export class EnvironmentRepository {
   }
 
   /** Deletes everything in it (organizations, directories, users, groups, logged requests). */
-  delete(id: string): void {
-    this.sql.prepare('DELETE FROM environments WHERE id = ?').run(id);
+  /** Deletes everything in it; its users and groups first get their deleted events. */
+  delete(id: string, now = new Date().toISOString()): void {
+    this.sql.transaction(() => {
+      const directoryIds = this.sql
+        .prepare('SELECT d.id FROM scim_directories d JOIN organizations o ON o.id = d.organization_id WHERE o.environment_id = ?')
+        .pluck()
+        .all(id) as string[];
+      this.events.retireDirectories(directoryIds, now);
+      this.sql.prepare('DELETE FROM environments WHERE id = ?').run(id);
+    });
   }
 }

@@ -128,6 +128,38 @@ export class EventRepository {
     this.appended();
   }
 
+  /**
+   * Directories about to go (a directory, organization or environment delete): their live users and
+   * groups are deleted first, each with its user.deleted / group.deleted event, so the app hears of
+   * them as of any other delete instead of finding them gone. Memberships stay, as on a SCIM DELETE.
+   */
+  retireDirectories(directoryIds: readonly string[], now: string): void {
+    if (directoryIds.length === 0) return;
+    const dirs = JSON.stringify(directoryIds);
+    for (const [table, type, json] of [
+      ['scim_users', 'user.deleted', userJson('r')],
+      ['scim_groups', 'group.deleted', groupJson('r')],
+    ] as const) {
+      const ids = this.sql
+        .prepare(
+          `UPDATE ${table} SET deleted_at = @now, updated_at = @now, version = version + 1
+           WHERE directory_id IN (SELECT value FROM json_each(@dirs)) AND deleted_at IS NULL RETURNING id`,
+        )
+        .pluck()
+        .all({ now, dirs }) as string[];
+      if (ids.length === 0) continue;
+      const { changes } = this.sql
+        .prepare(
+          `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, request_key, created_at, data)
+           SELECT @type, o.environment_id, d.organization_id, r.directory_id, r.id, @key, @now, ${json}
+           FROM ${table} r JOIN scim_directories d ON d.id = r.directory_id JOIN organizations o ON o.id = d.organization_id
+           WHERE r.id IN (SELECT value FROM json_each(@ids)) ORDER BY r.seq`,
+        )
+        .run({ type, now, key: this.requestKey, ids: JSON.stringify(ids) });
+      this.appended(changes);
+    }
+  }
+
   list(query: EventQuery): EventRecord[] {
     const rows = this.sql
       .prepare(
@@ -206,9 +238,10 @@ export class EventRepository {
     this.appended();
   }
 
-  private appended(): void {
-    this.written++;
-    if (++this.sinceTrim >= TRIM_EVERY) {
+  private appended(count = 1): void {
+    this.written += count;
+    this.sinceTrim += count;
+    if (this.sinceTrim >= TRIM_EVERY) {
       this.sinceTrim = 0;
       this.trim();
     }

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from './errors.js';
+import type { EventRepository } from './events.js';
 import type { OrganizationsTable } from './schema.js';
 import type { Sql } from './sql.js';
 
@@ -24,7 +25,10 @@ export interface NewOrganization {
  * environment.
  */
 export class OrganizationRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly events: EventRepository,
+  ) {}
 
   create(input: NewOrganization, now = new Date().toISOString()): Organization {
     const externalId = input.externalId || null;
@@ -139,8 +143,13 @@ export class OrganizationRepository {
   }
 
   /** Deletes its directories, users, groups and logged requests with it. */
-  delete(id: string): void {
-    this.sql.prepare('DELETE FROM organizations WHERE id = ?').run(id);
+  /** Deletes its directories with it; their users and groups first get their deleted events. */
+  delete(id: string, now = new Date().toISOString()): void {
+    this.sql.transaction(() => {
+      const directoryIds = this.sql.prepare('SELECT id FROM scim_directories WHERE organization_id = ?').pluck().all(id) as string[];
+      this.events.retireDirectories(directoryIds, now);
+      this.sql.prepare('DELETE FROM organizations WHERE id = ?').run(id);
+    });
   }
 
   private withDomains(rows: OrganizationsTable[]): Organization[] {

@@ -55,10 +55,10 @@ export class Store implements Sql {
     this.db = openDatabase(path);
     this.readableByOthers = readableByOthers(path);
     this.servers = new RunningServerRepository(this);
-    this.environments = new EnvironmentRepository(this);
-    this.organizations = new OrganizationRepository(this);
-    this.directories = new DirectoryRepository(this, this.servers);
     this.events = new EventRepository(this);
+    this.environments = new EnvironmentRepository(this, this.events);
+    this.organizations = new OrganizationRepository(this, this.events);
+    this.directories = new DirectoryRepository(this, this.servers, this.events);
     this.webhooks = new WebhookRepository(this);
     this.users = new UserRepository(this, this.events);
     this.groups = new GroupRepository(this, this.events);

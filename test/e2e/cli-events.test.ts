@@ -319,3 +319,39 @@ describe('webhook secret', () => {
     expect(other.signingSecret).not.toBe(demo.signingSecret);
   });
 });
+
+describe('events of a delete that takes users and groups with it', () => {
+  interface Listed {
+    id: string;
+    type: string;
+    directoryId: string;
+    data: { id: string; deleted: boolean };
+  }
+  const after18 = async (db: string) => (await scimctlJson<Listed[]>(db, ['events', 'list', '--limit', '0'])).slice(18);
+
+  test('directory delete: each live user and group gets its deleted event, as after a SCIM DELETE', async () => {
+    const s = await seeded();
+    const users = await scimctlJson<{ id: string }[]>(s.db, ['user', 'list', '--directory', s.dirId]);
+    const groups = await scimctlJson<{ id: string }[]>(s.db, ['group', 'list', '--directory', s.dirId]);
+    const deleted = await scimctl(s.db, ['directory', 'delete', s.dirId, '--yes']);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    const events = await after18(s.db);
+    expect(events.map((e) => e.type)).toEqual([...users.map(() => 'user.deleted'), ...groups.map(() => 'group.deleted')]);
+    expect(events.map((e) => e.data.id)).toEqual([...users.map((u) => u.id), ...groups.map((g) => g.id)]);
+    expect(events.every((e) => e.directoryId === s.dirId && e.data.deleted)).toBe(true);
+  });
+
+  test('org delete and env delete do the same for every directory in them; a delete of nothing live writes none', async () => {
+    const s = await seeded();
+    const [org] = await scimctlJson<{ id: string }[]>(s.db, ['org', 'list']);
+    const [first] = await scimctlJson<{ id: string }[]>(s.db, ['user', 'list']);
+    withStore(s.db, (store) => store.users.delete(s.dirId, first!.id));
+    expect((await scimctl(s.db, ['org', 'delete', org!.id, '--yes'])).exitCode).toBe(0);
+    // One user.deleted from the SCIM-side delete, then the 5 users left and 4 groups from the org delete.
+    expect((await after18(s.db)).map((e) => e.type)).toEqual([...Array(6).fill('user.deleted'), ...Array(4).fill('group.deleted')]);
+
+    const t = await seeded();
+    expect((await scimctl(t.db, ['env', 'delete', t.envId, '--yes'])).exitCode).toBe(0);
+    expect((await after18(t.db)).map((e) => e.type)).toEqual([...Array(6).fill('user.deleted'), ...Array(4).fill('group.deleted')]);
+  });
+});
