@@ -1,8 +1,10 @@
 /**
  * The store's own error vocabulary: what went wrong with the data, in words that name no CLI flag, no
  * HTTP status and no SQL engine. Each edge maps these once: the CLI to exit codes and hints, the SCIM
- * server to RFC 7644 errors. Raw driver errors never leave the store's seam: `toStoreError` turns the
- * ones that mean something (a held lock, an unusable database file) into these.
+ * server to RFC 7644 errors, the app API to gateway errors. A driver error a repository did not expect
+ * may pass through; edges read every error through `toStoreError`/`isBusy`, which turn the ones that
+ * mean something (a held lock, an unusable database file) into these, so only this file knows the
+ * driver's codes.
  */
 export type Entity = 'environment' | 'organization' | 'directory' | 'user' | 'group' | 'request' | 'api key';
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { BusyError, ConflictError, NotFoundError, isBusy, toStoreError } from '../../store/index.js';
+import { BusyError, ConflictError, DatabaseError, InvalidReferenceError, NotFoundError, isBusy, toStoreError } from '../../store/index.js';
 
 /**
  * Errors as SSOReady's REST gateway writes them: a google.rpc.Status, `{"code", "message",
@@ -42,6 +42,9 @@ function toApiError(error: unknown): ApiError | undefined {
   const stored = toStoreError(error, 'of this server');
   if (stored instanceof NotFoundError) return notFound(stored.message);
   if (stored instanceof ConflictError) return new ApiError(Code.ALREADY_EXISTS, stored.message);
+  if (stored instanceof InvalidReferenceError) return invalidArgument(stored.message);
+  // A full disk or an unwritable file: the operator's to fix (serve reports it), worth a retry after.
+  if (stored instanceof DatabaseError) return new ApiError(Code.UNAVAILABLE, "the server's database cannot be used; retry once it is fixed (see the scimctl serve output)");
   if (stored instanceof BusyError || isBusy(error)) return new ApiError(Code.UNAVAILABLE, 'the database is busy: another scimctl command holds its write lock; retry shortly');
   const e = error as { status?: unknown; type?: unknown; message?: string } | null;
   // express.json's own errors (type entity.* / charset.* / encoding.*): malformed JSON, a body over the limit, an unsupported charset.
@@ -62,7 +65,7 @@ export function sendError(res: Response, error: ApiError): void {
 export function apiErrorMiddleware(onInternalError: (error: unknown, req: Request) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const known = toApiError(error);
-    if (!known) onInternalError(error, req);
+    if (!known || known.code === Code.UNAVAILABLE && toStoreError(error, 'of this server') instanceof DatabaseError) onInternalError(error, req);
     if (res.headersSent) return void res.end();
     sendError(res, known ?? new ApiError(Code.INTERNAL, 'internal error; see the serve output'));
   };
