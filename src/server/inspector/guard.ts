@@ -16,9 +16,21 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return name !== undefined && LOOPBACK.has(name);
 }
 
-/** 403 unless the Host header names this machine's loopback: the inspector is for the person at this machine. */
+/** A peer address on this machine's loopback (IPv4 127/8, IPv6 ::1, or IPv4 mapped into IPv6). */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
+/**
+ * 403 unless the connection comes from this machine and the Host header names its loopback: the
+ * inspector is for the person at this machine. The Host check stops a DNS-rebinding page in a local
+ * browser; the peer check stops another machine when serve listens on every interface (--host 0.0.0.0),
+ * which could otherwise send any Host it likes.
+ */
 export function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
-  if (isLoopbackHost(req.headers.host)) return next();
+  if (isLoopbackPeer(req.socket.remoteAddress) && isLoopbackHost(req.headers.host)) return next();
   res.status(403).json({ error: 'forbidden', message: 'the inspector answers only on a loopback address (http://127.0.0.1:<port>/ or http://localhost:<port>/)' });
 }
 
