@@ -35,7 +35,7 @@ export function requestLogger(store: Store, { now, onLogged, onLogError, budget 
           directoryId: exchange.loggedDirectoryId,
           method: req.method,
           path: queryAt < 0 ? req.originalUrl : req.originalUrl.slice(0, queryAt),
-          query: queryAt < 0 ? null : decodeQuery(req.originalUrl.slice(queryAt + 1)),
+          query: queryAt < 0 ? null : decodeQuery(hideCredentials(req.originalUrl.slice(queryAt + 1))),
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 1000) / 1000,
           errorKind: exchange.errorKind,
@@ -64,6 +64,30 @@ function loggedBody(exchange: ScimExchange): string | null {
   const text = String(raw);
   const body = mayHoldWriteOnly(text) ? redactWriteOnly(text) : text;
   return exchange.requestBodyTruncated ? body + TRUNCATED_MARKER : body;
+}
+
+/** Query parameters that carry a credential (RFC 6750 §2.3's access_token and its cousins). */
+const CREDENTIAL_PARAM = /^(access_token|token|api_?key|client_secret|bearer|auth|authorization)$/i;
+
+/**
+ * The raw query with the value of every credential parameter replaced: scimctl takes tokens only in
+ * the Authorization header, but a client that puts one in the URL must not see it land in the log.
+ */
+export function hideCredentials(rawQuery: string): string {
+  return rawQuery
+    .split('&')
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      const name = at < 0 ? pair : pair.slice(0, at);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // A malformed name is kept as it came.
+      }
+      return at >= 0 && CREDENTIAL_PARAM.test(decoded.trim()) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
 }
 
 function decodeQuery(query: string): string {

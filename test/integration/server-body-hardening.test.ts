@@ -66,6 +66,15 @@ describe('passwords never reach the request log', () => {
     expect(JSON.parse(row.request_body!).Operations[2].value).toEqual({ password: '[redacted]', active: false });
   });
 
+  it('a credential put in the query string is redacted from the logged query', async () => {
+    const url = `${dir.baseUrl}/Users?filter=${encodeURIComponent('userName eq "a@x.test"')}&access_token=${dir.token}&API_KEY=${SECRET}&count=5`;
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${dir.token}` } });
+    expect(res.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
+    const row = rawDb(server.store).prepare('SELECT query FROM request_log ORDER BY seq DESC LIMIT 1').get() as { query: string };
+    expect(row.query).toBe('filter=userName eq "a@x.test"&access_token=[redacted]&API_KEY=[redacted]&count=5');
+  });
+
   it('a body that does not parse is redacted as text', async () => {
     const res = await send(dir.token, 'POST', '/Users', `{"userName":"broken@x.test","password":"${SECRET}",`);
     expect(res.status).toBe(400);
