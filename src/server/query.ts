@@ -4,7 +4,7 @@ import { parseFilter } from '../scim/filter/parser.js';
 import type { Filter } from '../scim/filter/ast.js';
 import { parseProjection, type Projection } from '../scim/projection.js';
 import type { ResourceKind } from '../scim/schemas.js';
-import { queryParameterInAnyCase, twiceEncodedFilter } from '../scim/quirks/http.js';
+import { keywordInAnyCase, queryParameterInAnyCase, twiceEncodedFilter } from '../scim/quirks/http.js';
 
 /** Largest page a list request gets; larger `count`s are lowered to it (RFC 7644 §3.4.2.4). */
 export const MAX_PAGE_SIZE = 1000;
@@ -32,7 +32,7 @@ function integer(params: Params, name: string): number | undefined {
 
 export function listParams(kind: ResourceKind, params: Params): ListParams {
   const rawFilter = pick(params, 'filter');
-  const sortOrder = pick(params, 'sortOrder')?.toLowerCase();
+  const sortOrder = keywordInAnyCase(pick(params, 'sortOrder'));
   if (sortOrder !== undefined && sortOrder !== 'ascending' && sortOrder !== 'descending') {
     throw badRequest('invalidValue', `sortOrder must be "ascending" or "descending", got "${sortOrder}"`);
   }

@@ -47,7 +47,7 @@ export class ScimRoutes {
     const resource = endpointInAnyCase(path.slice(0, slash));
     const segment = path.slice(slash + 1, end);
     if (segment === '' || segment.includes('/')) return undefined;
-    const exact = this.handlers.get(`${verb} ${resource}/${segment.toLowerCase()}`);
+    const exact = this.handlers.get(`${verb} ${resource}/${endpointInAnyCase(segment)}`);
     if (exact) return { handler: exact };
     const handler = this.handlers.get(`${verb} ${resource}/:id`);
     return handler && { handler, id: decodeSegment(segment) };

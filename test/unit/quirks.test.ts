@@ -6,6 +6,7 @@ import { matchesFilter } from '../../src/scim/filter/evaluate.js';
 import {
   endpointInAnyCase,
   entraFlagBeforePath,
+  keywordInAnyCase,
   groupPatchAnswersNoContent,
   queryParameterInAnyCase,
   twiceEncodedFilter,
@@ -63,6 +64,11 @@ const quirks: Array<[string, () => void]> = [
   ['endpointInAnyCase', () => {
     expect(endpointInAnyCase('/users')).toBe(endpointInAnyCase('/Users'));
     expect(endpointInAnyCase('/GROUPS')).toBe(endpointInAnyCase('/Groups'));
+    expect(endpointInAnyCase('.Search')).toBe(endpointInAnyCase('.search'));
+  }],
+  ['keywordInAnyCase', () => {
+    expect(keywordInAnyCase('Descending')).toBe('descending');
+    expect(keywordInAnyCase(undefined)).toBeUndefined();
   }],
   ['stringBoolean', () => {
     expect(stringBoolean('True')).toBe(true);

@@ -52,7 +52,12 @@ export function groupPatchAnswersNoContent(asksForProjection: boolean): boolean 
   return !asksForProjection;
 }
 
-/** Entra and Okta: endpoint names in any case (`/users`, `/groups/{id}`); the route key is lower case. */
+/** Entra and Okta: endpoint names in any case (`/users`, `/groups/{id}`, `/Users/.Search`); the route key is lower case. */
 export function endpointInAnyCase(path: string): string {
   return path.toLowerCase();
+}
+
+/** Clients that capitalise keyword values (`sortOrder=Descending`): RFC 7644 §3.4.2.3 spells them lower case. */
+export function keywordInAnyCase(value: string | undefined): string | undefined {
+  return value?.toLowerCase();
 }
