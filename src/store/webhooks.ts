@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { NotFoundError } from './errors.js';
 import type { Sql } from './sql.js';
 
 /** One delivery attempt of an event to a webhook URL. */
@@ -60,10 +61,15 @@ export class WebhookRepository {
     return this.sql.prepare('SELECT url FROM webhook_cursors ORDER BY updated_at DESC LIMIT 1').pluck().get() as string | undefined;
   }
 
-  /** The environment's webhook signing secret, made on first use (`whsec_` + 32 random bytes, base64). */
+  /**
+   * The environment's webhook signing secret, made on first use (`whsec_` + 32 random bytes, base64).
+   * NotFoundError once the environment is deleted: its secret went with it.
+   */
   signingSecret(environmentId: string, now = new Date().toISOString()): string {
     const existing = this.sql.prepare('SELECT secret FROM webhook_secrets WHERE environment_id = ?').pluck().get(environmentId) as string | undefined;
-    return existing ?? this.setSigningSecret(environmentId, newSigningSecret(), now);
+    if (existing !== undefined) return existing;
+    if (this.sql.prepare('SELECT 1 FROM environments WHERE id = ?').get(environmentId) === undefined) throw new NotFoundError('environment', environmentId);
+    return this.setSigningSecret(environmentId, newSigningSecret(), now);
   }
 
   /** Replace the environment's signing secret (a new one, or the given one); returns it. */

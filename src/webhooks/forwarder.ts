@@ -1,4 +1,4 @@
-import { isBusy, type Delivery, type EventRecord, type Store } from '../store/index.js';
+import { NotFoundError, isBusy, toStoreError, type Delivery, type EventRecord, type Store } from '../store/index.js';
 import { DELIVERY_TIMEOUT_MS, deliver } from './deliver.js';
 
 /** How often and how patiently the forwarder works; tests shrink these. */
@@ -156,6 +156,12 @@ export class Forwarder {
   private async attempt(event: EventRecord): Promise<void> {
     if (this.stopping) return;
     const secret = this.secretFor(event);
+    if (secret === null) {
+      // Nothing can sign it any more; holding it would hold every later event back for good.
+      this.report(new Error(`${event.id} (${event.type}) not delivered: environment ${event.environmentId} was deleted, and its signing secret with it`));
+      this.passed(event);
+      return;
+    }
     if (secret === undefined) {
       await this.sleep(this.timing.pollMs, false);
       return;
@@ -226,11 +232,15 @@ export class Forwarder {
     return current;
   }
 
-  /** The environment's secret, read each time so a rotation applies at once; undefined while the database is locked (made on first use). */
-  private secretFor(event: EventRecord): string | undefined {
+  /**
+   * The environment's secret, read each time so a rotation applies at once (made on first use);
+   * undefined while the database is locked, null once the environment is deleted.
+   */
+  private secretFor(event: EventRecord): string | null | undefined {
     try {
       return this.options.store.webhooks.signingSecret(event.environmentId);
     } catch (error) {
+      if (toStoreError(error, 'of this server') instanceof NotFoundError) return null;
       if (!isBusy(error)) this.report(error);
       return undefined;
     }

@@ -105,6 +105,39 @@ describe('events and scope', () => {
     expect(answer.events.map((e) => e.directoryId)).toEqual([mine.id]);
   });
 
+  it("passes over the pending events of a deleted environment (its secret is gone) instead of holding every later event back", async () => {
+    const t = await server(1);
+    const [dir] = t.directories as [(typeof t.directories)[0]];
+    const env = t.store.environments.create({ name: 'doomed', publicUrl: 'http://localhost:8080' });
+    const org = t.store.organizations.create({ environmentId: env.id, name: 'Doomed', domains: [] });
+    const doomed = t.store.directories.create({ organizationId: org.id, name: 'Doomed' }).directory;
+    const secret = t.store.webhooks.signingSecret(t.store.directories.get(dir.id).environmentId);
+    const receiver = await new Receiver(() => secret).listen();
+    receiver.answer = () => 503;
+    const errors: string[] = [];
+    const forwarder = new Forwarder({ ...FAST, store: t.store, url: receiver.url, onError: (e) => errors.push(String(e)) });
+    forwarder.start();
+    try {
+      const now = new Date().toISOString();
+      const pending = t.store.users.create(doomed.id, { schemas: [], userName: 'gone@doomed.test' }, now);
+      await receiver.until((r) => r.received.length >= 1);
+      t.store.environments.delete(env.id);
+      receiver.answer = () => 200;
+      const kept = t.store.users.create(dir.id, entraUser('kept'), now);
+      await receiver.until((r) => r.delivered.length >= 1);
+      expect(receiver.delivered.map((d) => [d.event.type, d.event.data.id])).toEqual([['user.created', kept.id]]);
+      expect(errors.some((e) => e.includes('not delivered: environment') && e.includes(env.id))).toBe(true);
+      expect(pending.id).toMatch(/^scim_user_/);
+      // Recorded once the delivery is: everything, the deleted environment's two events included.
+      const deadline = Date.now() + 5000;
+      while (t.store.webhooks.acknowledged(receiver.url) < t.store.events.latestSeq() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(t.store.webhooks.acknowledged(receiver.url)).toBe(t.store.events.latestSeq());
+    } finally {
+      await forwarder.stop(100);
+      await receiver.close();
+    }
+  });
+
   it('a revival ends the memberships the app still listed with group.user_removed', async () => {
     const t = await server(1);
     const [dir] = t.directories as [(typeof t.directories)[0]];
