@@ -43,7 +43,10 @@ const seqOf = (event: EventRecord) => event.seq;
 
 export function registerEvents(program: Command): void {
   const events = program.command('events').description('inspect the events changes to users, groups and memberships make (what webhooks deliver)');
+  for (const register of [registerEventsList, registerEventsShow, registerEventsResend]) register(events);
+}
 
+function registerEventsList(events: Command): void {
   events
     .command('list')
     .option('--directory <dir>', 'only events of this directory (id or name)')
@@ -75,7 +78,9 @@ export function registerEvents(program: Command): void {
         if (more) truncated(ctx, shown.length);
       }),
     );
+}
 
+function registerEventsShow(events: Command): void {
   events
     .command('show')
     .argument('<id>', 'event id (evt_…)')
@@ -105,7 +110,9 @@ export function registerEvents(program: Command): void {
         );
       }),
     );
+}
 
+function registerEventsResend(events: Command): void {
   events
     .command('resend')
     .argument('<id>', 'event id (evt_…)')

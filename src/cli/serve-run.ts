@@ -86,17 +86,7 @@ async function start(
   // Read by the public app on every request, and changed when ngrok reconnects elsewhere.
   const urls: { tunnel: string | undefined } = { tunnel: undefined };
   const printLines = !ctx.json && !flags.quiet;
-  const forwarder = flags.forwardTo
-    ? new Forwarder({
-        ...forwardTiming,
-        store,
-        url: flags.forwardTo,
-        directoryIds: scope ? [...scope] : undefined,
-        // A failed delivery is printed even with --quiet: a dead endpoint must not go unnoticed.
-        onAttempt: ctx.json ? undefined : (attempt) => (printLines || !attempt.delivery.ok ? ctx.notice(deliveryLine(ctx, attempt)) : undefined),
-        onError: (error) => ctx.notice(ctx.errColor.yellow(`webhooks: ${error instanceof Error ? error.message : String(error)}`)),
-      })
-    : undefined;
+  const forwarder = flags.forwardTo ? newForwarder(ctx, flags.forwardTo, scope, printLines, forwardTiming) : undefined;
   // A write request has written its events by the time it is logged: the forwarder looks at once.
   const onRequest = (entry: LogEntry) => {
     if (forwarder && entry.method !== 'GET') forwarder.poke();
@@ -109,30 +99,60 @@ async function start(
     onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
     ...(scope ? { serves: (id: string) => scope.has(id) } : {}),
   };
-  // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
-  const server = await listen(createApp({ ...common, inspector: flags.inspector, publicUrl: () => flags.publicOverride }), flags.port, flags.host, { maxConnections: flags.maxConnections }).catch((error: unknown) => {
-    // Only listening can tell a bad --host; say it in the words of every other bad flag value.
-    if (error instanceof CliError && error.kind === 'usage') throw usageError(`invalid --host "${flags.host}": no such local address`, USAGE_HINT);
-    throw error;
-  });
+  const server = await listenLocally(flags, common);
   // From the first request on, a held lock must not stall the event loop: the server retries SCIM
   // writes on timers and the request log keeps its rows until the lock is free. serve's own
   // bookkeeping below still waits for the lock (store.waitingOnLock).
   store.failFastOnLock();
 
-  if (tunnel) {
-    if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel${auth ? ` (authtoken from ${auth.source})` : ''}…`));
-    // The public app has the SCIM routes only (and the app API with --public-api): /healthz, the
-    // inspector and any other local route answer 404 there.
-    const publicApp = createApp({ ...common, localRoutes: false, appApi: flags.publicApi, publicUrl: () => urls.tunnel });
-    urls.tunnel = await openOrStop(tunnel, server, stop, () =>
-      tunnel.open(publicApp, { authtoken: auth?.token, authtokenSource: auth?.source, domain: flags.domain, allowCidrs: flags.allowCidrs }),
-    );
-  }
+  if (tunnel) urls.tunnel = await openPublicTunnel(ctx, flags, tunnel, auth, server, stop, common, urls);
   const publicUrl = urls.tunnel ?? flags.publicOverride;
   store.waitingOnLock(() => store.servers.register({ pid: process.pid, localUrl: server.url, publicUrl: publicUrl ?? null }));
   const unsubscribe = tunnel?.onStatus(tunnelStatus(ctx, store, server, urls));
   return { store, server, tunnel, publicUrl, unsubscribe, forwarder };
+}
+
+/** With --forward-to: the forwarder of the served directories' events (started later, by announce()). */
+function newForwarder(ctx: Context, url: string, scope: ServeScope, printLines: boolean, forwardTiming: Partial<ForwardTiming>): Forwarder {
+  return new Forwarder({
+    ...forwardTiming,
+    store: ctx.store,
+    url,
+    directoryIds: scope ? [...scope] : undefined,
+    // A failed delivery is printed even with --quiet: a dead endpoint must not go unnoticed.
+    onAttempt: ctx.json ? undefined : (attempt) => (printLines || !attempt.delivery.ok ? ctx.notice(deliveryLine(ctx, attempt)) : undefined),
+    onError: (error) => ctx.notice(ctx.errColor.yellow(`webhooks: ${error instanceof Error ? error.message : String(error)}`)),
+  });
+}
+
+/** The local app (with the inspector) on --host and --port. */
+function listenLocally(flags: ServeFlags, common: Omit<AppOptions, 'publicUrl'>): Promise<Listening> {
+  // On loopback, meta.location follows the request's Host unless --public-url says otherwise.
+  return listen(createApp({ ...common, inspector: flags.inspector, publicUrl: () => flags.publicOverride }), flags.port, flags.host, { maxConnections: flags.maxConnections }).catch((error: unknown) => {
+    // Only listening can tell a bad --host; say it in the words of every other bad flag value.
+    if (error instanceof CliError && error.kind === 'usage') throw usageError(`invalid --host "${flags.host}": no such local address`, USAGE_HINT);
+    throw error;
+  });
+}
+
+/** Opens the tunnel to the public app, or closes the local server if it cannot; resolves to the tunnel's URL. */
+function openPublicTunnel(
+  ctx: Context,
+  flags: ServeFlags,
+  tunnel: Tunnel,
+  auth: Authtoken,
+  server: Listening,
+  stop: Promise<unknown>,
+  common: Omit<AppOptions, 'publicUrl'>,
+  urls: { tunnel: string | undefined },
+): Promise<string> {
+  if (!ctx.json) ctx.notice(ctx.errColor.dim(`Opening the ${tunnel.provider} tunnel${auth ? ` (authtoken from ${auth.source})` : ''}…`));
+  // The public app has the SCIM routes only (and the app API with --public-api): /healthz, the
+  // inspector and any other local route answer 404 there.
+  const publicApp = createApp({ ...common, localRoutes: false, appApi: flags.publicApi, publicUrl: () => urls.tunnel });
+  return openOrStop(tunnel, server, stop, () =>
+    tunnel.open(publicApp, { authtoken: auth?.token, authtokenSource: auth?.source, domain: flags.domain, allowCidrs: flags.allowCidrs }),
+  );
 }
 
 /** Prints what a dropped, restored or closed tunnel means, and keeps the recorded public URL current. */

@@ -1,4 +1,4 @@
-import { ApiError, get, replayRequest, type DirectoryRow, type EventPayload, type PatchView, type RequestDetail, type RequestRow, type ResourceDetail, type ResourceRow } from './api.js';
+import { ApiError, get, replayRequest, type DirectoryRow, type EventPayload, type PatchView, type ReplayResult, type RequestDetail, type RequestRow, type ResourceDetail, type ResourceRow } from './api.js';
 import { lineDiff } from './diff.js';
 import { append, h, pretty, replace, statusClass } from './dom.js';
 
@@ -172,6 +172,26 @@ async function requestView(id: string, stale: () => boolean): Promise<void> {
   const r = await get<RequestDetail>(`/requests/${encodeURIComponent(id)}`);
   if (stale()) return;
   const replayArea = h('section', { id: 'replay' });
+  const button = replayButton(r, replayArea);
+  const info = requestFields(r);
+  replace(
+    main,
+    h('p', {}, link('#/requests', '← Requests')),
+    h('h1', {}, `${r.method} ${r.path}`),
+    info,
+    r.explanation
+      ? h('section', { class: 'explain' }, h('h2', {}, 'What this status means'), h('p', {}, r.explanation.meaning), h('p', {}, h('strong', {}, 'Entra: '), r.explanation.entra), h('p', {}, h('strong', {}, 'Okta: '), r.explanation.okta))
+      : null,
+    r.patch ? patchSection(r.patch) : null,
+    eventsSection(r.events),
+    button,
+    replayArea,
+    h('div', { class: 'side' }, h('div', {}, h('h2', {}, 'Request body'), code(pretty(r.requestBody) || '(no body)', 'request-body')), h('div', {}, h('h2', {}, 'Response body'), code(pretty(r.responseBody) || '(no body)', 'response-body'))),
+  );
+}
+
+/** The Replay button: disabled (saying why) when the request cannot be sent again; a click shows the outcome in `replayArea`. */
+function replayButton(r: RequestDetail, replayArea: HTMLElement): HTMLButtonElement {
   const button = h('button', { type: 'button', id: 'replay-button' }, 'Replay');
   if (r.replayable !== true) {
     button.disabled = true;
@@ -181,30 +201,38 @@ async function requestView(id: string, stale: () => boolean): Promise<void> {
     button.disabled = true;
     replace(replayArea, h('p', {}, 'Replaying…'));
     replayRequest(r.id)
-      .then((result) => {
-        const before = pretty(result.original.body);
-        const after = pretty(result.replay.body);
-        const diff = lineDiff(before, after);
-        replace(
-          replayArea,
-          h('h2', {}, 'Replay'),
-          h(
-            'div',
-            { class: 'side' },
-            h('div', {}, h('h3', {}, 'Original ', h('span', { class: statusClass(result.original.status) }, result.original.status)), code(before || '(no body)')),
-            h('div', {}, h('h3', {}, 'Replay ', h('span', { class: statusClass(result.replay.status), id: 'replay-status' }, result.replay.status), ` in ${result.replay.durationMs} ms`), code(after || '(no body)', 'replay-body')),
-          ),
-          h('h3', {}, 'Diff'),
-          diff
-            ? h('pre', { class: 'diff', id: 'replay-diff' }, ...diff.map((line) => h('span', { class: line.op === '+' ? 'add' : line.op === '-' ? 'del' : 'same' }, `${line.op} ${line.text}\n`)))
-            : h('p', {}, 'The bodies are too large to diff here.'),
-        );
-      })
+      .then((result) => showReplay(replayArea, result))
       .catch((error: unknown) => replace(replayArea, h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error))))
       .finally(() => {
         button.disabled = false;
       });
   });
+  return button;
+}
+
+/** The original answer and the replay's, side by side, and a line diff of their bodies. */
+function showReplay(replayArea: HTMLElement, result: ReplayResult): void {
+  const before = pretty(result.original.body);
+  const after = pretty(result.replay.body);
+  const diff = lineDiff(before, after);
+  replace(
+    replayArea,
+    h('h2', {}, 'Replay'),
+    h(
+      'div',
+      { class: 'side' },
+      h('div', {}, h('h3', {}, 'Original ', h('span', { class: statusClass(result.original.status) }, result.original.status)), code(before || '(no body)')),
+      h('div', {}, h('h3', {}, 'Replay ', h('span', { class: statusClass(result.replay.status), id: 'replay-status' }, result.replay.status), ` in ${result.replay.durationMs} ms`), code(after || '(no body)', 'replay-body')),
+    ),
+    h('h3', {}, 'Diff'),
+    diff
+      ? h('pre', { class: 'diff', id: 'replay-diff' }, ...diff.map((line) => h('span', { class: line.op === '+' ? 'add' : line.op === '-' ? 'del' : 'same' }, `${line.op} ${line.text}\n`)))
+      : h('p', {}, 'The bodies are too large to diff here.'),
+  );
+}
+
+/** The request's fields as a definition list, its status last. */
+function requestFields(r: RequestDetail): HTMLElement {
   const info = h('dl', { class: 'fields' });
   for (const [label, value] of [
     ['Time', r.time],
@@ -220,20 +248,7 @@ async function requestView(id: string, stale: () => boolean): Promise<void> {
     append(info, field(label, value));
   }
   append(info, field('Status', h('span', { class: statusClass(r.status), id: 'status' }, r.status)));
-  replace(
-    main,
-    h('p', {}, link('#/requests', '← Requests')),
-    h('h1', {}, `${r.method} ${r.path}`),
-    info,
-    r.explanation
-      ? h('section', { class: 'explain' }, h('h2', {}, 'What this status means'), h('p', {}, r.explanation.meaning), h('p', {}, h('strong', {}, 'Entra: '), r.explanation.entra), h('p', {}, h('strong', {}, 'Okta: '), r.explanation.okta))
-      : null,
-    r.patch ? patchSection(r.patch) : null,
-    eventsSection(r.events),
-    button,
-    replayArea,
-    h('div', { class: 'side' }, h('div', {}, h('h2', {}, 'Request body'), code(pretty(r.requestBody) || '(no body)', 'request-body')), h('div', {}, h('h2', {}, 'Response body'), code(pretty(r.responseBody) || '(no body)', 'response-body'))),
-  );
+  return info;
 }
 
 /** A value on one line: JSON, or "(none)" for null. */

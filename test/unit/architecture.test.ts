@@ -1,5 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { API } from 'typescript/unstable/sync';
+import { isArrowFunction, isConstructorDeclaration, isFunctionDeclaration, isFunctionExpression, isGetAccessorDeclaration, isMethodDeclaration, isVariableDeclaration, isPropertyAssignment, isIdentifier, type Node, type SourceFile } from 'typescript/unstable/ast';
 import { describe, expect, it } from 'vitest';
 
 // The house rules of src/, checked on the source text so a change that breaks one fails here.
@@ -121,4 +123,54 @@ describe('the layout of src/', () => {
     );
     expect(wrong).toEqual([]);
   });
+
+  it('keeps every function in src/ to 60 lines or fewer', () => {
+    // TypeScript 7 parses in its native compiler: its API opens both projects (src/inspector-page has its own tsconfig) and hands back their syntax trees.
+    const api = new API({ cwd: resolve(ROOT, '..') });
+    try {
+      const snapshot = api.updateSnapshot({ openProjects: [resolve(ROOT, '../tsconfig.json'), resolve(ROOT, 'inspector-page/tsconfig.json')] });
+      const long: string[] = [];
+      for (const file of files) {
+        const path = join(ROOT, file.path);
+        const tree = snapshot.getDefaultProjectForFile(path)?.program.getSourceFile(path);
+        if (!tree) {
+          long.push(`${file.path}: not parsed`);
+          continue;
+        }
+        long.push(...longFunctions(tree, file.path, 60));
+      }
+      expect(long).toEqual([]);
+    } finally {
+      api.close();
+    }
+  }, 60_000);
 });
+
+const isFunction = (node: Node) =>
+  isFunctionDeclaration(node) || isMethodDeclaration(node) || isArrowFunction(node) || isFunctionExpression(node) || isConstructorDeclaration(node) || isGetAccessorDeclaration(node);
+
+/** A function's own name, else the name it is bound to (`const f = () => ...`, `{ f: function () {...} }`). */
+function nameOf(node: Node): string {
+  if (isConstructorDeclaration(node)) return 'constructor';
+  const own = (node as { name?: Node }).name;
+  if (own && isIdentifier(own)) return own.text;
+  const parent = node.parent;
+  if ((isVariableDeclaration(parent) || isPropertyAssignment(parent)) && isIdentifier(parent.name)) return parent.name.text;
+  return '<anonymous>';
+}
+
+/** Functions longer than `max` lines, counted from the first to the last line of the node (nested functions included). */
+function longFunctions(tree: SourceFile, path: string, max: number): string[] {
+  const found: string[] = [];
+  const lineOf = (position: number) => tree.getLineAndCharacterOfPosition(position).line + 1;
+  const visit = (node: Node): void => {
+    if (isFunction(node)) {
+      const start = lineOf(node.getStart(tree));
+      const lines = lineOf(node.getEnd()) - start + 1;
+      if (lines > max) found.push(`src/${path}:${start} ${nameOf(node)} (${lines} lines)`);
+    }
+    node.forEachChild(visit);
+  };
+  tree.forEachChild(visit);
+  return found;
+}

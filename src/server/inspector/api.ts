@@ -5,6 +5,7 @@ import { renderResource } from '../../scim/render.js';
 import { REDACTED } from '../../scim/redact.js';
 import { NotFoundError, isBusy, parseLogId, toStoreError, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
+import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servesAll, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
 import { explainStatus } from './explain.js';
 import { sameOriginWithSecret, type Secret } from './guard.js';
 import { patchView } from './patch-view.js';
@@ -21,45 +22,6 @@ export interface InspectorApiOptions {
   onInternalError: (error: unknown) => void;
 }
 
-class InspectorError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const PAGE = 50;
-const MAX_PAGE = 500;
-
-function param(req: Request, name: string): string | undefined {
-  const value = (req.query as Record<string, unknown>)[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new InspectorError(400, `${name} must be given once`);
-  return value;
-}
-
-function count(req: Request, name: string, fallback: number, max: number): number {
-  const text = param(req, name);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > max) throw new InspectorError(400, `${name} must be a whole number from 1 to ${max}`);
-  return n;
-}
-
-/** A list row: what the requests table shows, without the bodies. */
-export function summary(r: LogRecord) {
-  return { id: r.id, seq: parseLogId(r.id)!, time: r.time, directoryId: r.directoryId, method: r.method, path: r.path, query: r.query, status: r.status, durationMs: r.durationMs, errorKind: r.errorKind };
-}
-
-function statusFilter(text: string | undefined): { exact: number } | { klass: number } | undefined {
-  if (text === undefined) return undefined;
-  if (/^[1-5]xx$/i.test(text)) return { klass: Number(text[0]) };
-  if (/^[1-5]\d\d$/.test(text)) return { exact: Number(text) };
-  throw new InspectorError(400, 'status must be a class such as 4xx or a code such as 404');
-}
-
 /**
  * The inspector's JSON API (mounted at /_inspector/api, loopback Host only). Reads are plain GETs:
  * another origin's page cannot read them (no CORS headers), and a rebinding page fails the Host
@@ -69,81 +31,21 @@ function statusFilter(text: string | undefined): { exact: number } | { klass: nu
 export function inspectorApi(options: InspectorApiOptions): express.Router {
   const { store, serves } = options;
   const router = express.Router();
-  const served = (directoryId: string | null) => directoryId !== null && serves(directoryId);
-  const directoryOf = (id: string) => {
-    const directory = serves(id) ? store.directories.findById(id) : undefined;
-    if (!directory) throw new InspectorError(404, `no directory ${id} served here`);
-    return directory;
-  };
-  const record = (id: string) => {
-    const found = store.requestLog.find(id);
-    // Rows with no directory (an unknown id in the path) are shown to a serve of every directory only.
-    if (!found || (found.directoryId === null ? !servesAll(store, serves) : !serves(found.directoryId))) throw new InspectorError(404, `no logged request ${id}`);
-    return found;
-  };
-  const wrap = (handler: (req: Request, res: Response) => unknown) => (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const body = handler(req, res);
-      if (body !== undefined) res.json(body);
-    } catch (error) {
-      next(error);
-    }
-  };
+  const scope = apiScope(store, serves);
+  routeRequests(router, scope, options);
+  routeDirectories(router, scope);
+  router.get('/stream', (req: Request, res: Response) => liveFeed(store, serves, options.pollMs ?? 250, req, res));
+  routeErrors(router, options.onInternalError);
+  return router;
+}
 
-  router.get(
-    '/requests',
-    wrap((req) => {
-      const limit = count(req, 'limit', PAGE, MAX_PAGE);
-      const directory = param(req, 'directory');
-      if (directory !== undefined) directoryOf(directory);
-      const before = param(req, 'before');
-      const beforeSeq = before === undefined ? undefined : parseLogId(before);
-      if (before !== undefined && beforeSeq === undefined) throw new InspectorError(400, 'before must be a request id such as req_42');
-      const all = servesAll(store, serves);
-      const items: LogRecord[] = [];
-      let cursor = beforeSeq;
-      // A serve of some directories skips the others' rows; it reads on until the page is full.
-      for (let rounds = 0; items.length < limit && rounds < 20; rounds++) {
-        const rows = store.requestLog.query({
-          directoryId: directory,
-          status: statusFilter(param(req, 'status')),
-          method: param(req, 'method'),
-          errorKind: param(req, 'errorKind'),
-          text: param(req, 'q'),
-          beforeSeq: cursor,
-          limit: limit + 1 - items.length,
-        });
-        for (const r of rows) if (all || served(r.directoryId)) items.push(r);
-        if (rows.length === 0) break;
-        cursor = parseLogId(rows[rows.length - 1]!.id);
-        if (rows.length < limit + 1 - items.length) break;
-      }
-      const more = items.length > limit;
-      const page = items.slice(0, limit);
-      return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq: store.requestLog.lastSeq() };
-    }),
-  );
-
-  router.get(
-    '/requests/:id',
-    wrap((req) => {
-      const r = record(req.params.id as string);
-      const seq = parseLogId(r.id)!;
-      const events = store.events.ofRequest(seq);
-      return {
-        ...r,
-        seq,
-        explanation: explainStatus(r.status),
-        replayable: replayable(r),
-        events: events.map((e) => JSON.parse(eventJson(e)) as unknown),
-        patch: r.method === 'PATCH' ? patchView(r.requestBody, events) : null,
-      };
-    }),
-  );
-
+/** The request log: a filtered page of it, one request with its events, and sending one again. */
+function routeRequests(router: express.Router, scope: ApiScope, options: InspectorApiOptions): void {
+  router.get('/requests', wrap((req) => requestPage(scope, req)));
+  router.get('/requests/:id', wrap((req) => requestDetail(scope, req.params.id as string)));
   router.post('/requests/:id/replay', sameOriginWithSecret(options.secret), (req: Request, res: Response, next: NextFunction) => {
     try {
-      const r = record(req.params.id as string);
+      const r = scope.record(req.params.id as string);
       const why = replayable(r);
       if (why !== true) throw new InspectorError(409, why);
       replay(options.replayTarget(req), r).then((result) => res.json(result), next);
@@ -151,76 +53,124 @@ export function inspectorApi(options: InspectorApiOptions): express.Router {
       next(error);
     }
   });
+}
 
-  router.get(
-    '/directories',
-    wrap(() => {
-      const items = store.directories.list().filter((d) => serves(d.id));
-      return {
-        items: items.map((d) => {
-          const { userCount, groupCount } = store.directories.counts(d.id);
-          const last = store.requestLog.query({ directoryId: d.id, limit: 1 })[0];
-          return {
-            id: d.id,
-            name: d.name,
-            organizationId: d.organizationId,
-            environmentId: d.environmentId,
-            baseUrl: d.baseUrl,
-            hasToken: d.hasToken,
-            tokenCreatedAt: d.tokenCreatedAt,
-            userCount,
-            groupCount,
-            lastRequest: last ? summary(last) : null,
-          };
-        }),
-      };
-    }),
-  );
+/** A page of the log: up to `limit` rows of the served directories that pass the query's filters, before `before` if given. */
+function requestPage({ store, serves, served, directoryOf }: ApiScope, req: Request) {
+  const limit = count(req, 'limit', PAGE, MAX_PAGE);
+  const directory = param(req, 'directory');
+  if (directory !== undefined) directoryOf(directory);
+  const before = param(req, 'before');
+  const beforeSeq = before === undefined ? undefined : parseLogId(before);
+  if (before !== undefined && beforeSeq === undefined) throw new InspectorError(400, 'before must be a request id such as req_42');
+  const all = servesAll(store, serves);
+  const items: LogRecord[] = [];
+  let cursor = beforeSeq;
+  // A serve of some directories skips the others' rows; it reads on until the page is full.
+  for (let rounds = 0; items.length < limit && rounds < 20; rounds++) {
+    const rows = store.requestLog.query({
+      directoryId: directory,
+      status: statusFilter(param(req, 'status')),
+      method: param(req, 'method'),
+      errorKind: param(req, 'errorKind'),
+      text: param(req, 'q'),
+      beforeSeq: cursor,
+      limit: limit + 1 - items.length,
+    });
+    for (const r of rows) if (all || served(r.directoryId)) items.push(r);
+    if (rows.length === 0) break;
+    cursor = parseLogId(rows[rows.length - 1]!.id);
+    if (rows.length < limit + 1 - items.length) break;
+  }
+  const more = items.length > limit;
+  const page = items.slice(0, limit);
+  return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq: store.requestLog.lastSeq() };
+}
+
+function requestDetail({ store, record }: ApiScope, id: string) {
+  const r = record(id);
+  const seq = parseLogId(r.id)!;
+  const events = store.events.ofRequest(seq);
+  return {
+    ...r,
+    seq,
+    explanation: explainStatus(r.status),
+    replayable: replayable(r),
+    events: events.map((e) => JSON.parse(eventJson(e)) as unknown),
+    patch: r.method === 'PATCH' ? patchView(r.requestBody, events) : null,
+  };
+}
+
+/** The served directories, and the users and groups of each (a page of them, or one with its history). */
+function routeDirectories(router: express.Router, scope: ApiScope): void {
+  router.get('/directories', wrap(() => directoryList(scope)));
 
   for (const kind of ['users', 'groups'] as const) {
-    const repo = kind === 'users' ? store.users : store.groups;
-    router.get(
-      `/directories/:dir/${kind}`,
-      wrap((req) => {
-        const directoryId = directoryOf(req.params.dir as string).id;
-        const text = param(req, 'filter');
-        const perPage = count(req, 'count', PAGE, MAX_PAGE);
-        const startIndex = count(req, 'startIndex', 1, Number.MAX_SAFE_INTEGER);
-        const result = repo.list(directoryId, { filter: text === undefined ? undefined : parseFilter(text), startIndex, count: perPage, includeDeleted: param(req, 'deleted') === 'true' });
-        return { total: result.total, startIndex, items: result.resources.map((r) => listRow(kind, r)) };
-      }),
-    );
-    router.get(
-      `/directories/:dir/${kind}/:id`,
-      wrap((req) => {
-        const directory = directoryOf(req.params.dir as string);
-        const id = req.params.id as string;
-        // Deleted ones too: the lists show them, and their page says when they went.
-        const resource = repo.locate(id);
-        if (resource?.directoryId !== directory.id) throw new InspectorError(404, `no ${kind === 'users' ? 'user' : 'group'} ${id} in directory ${directory.id}`);
-        return {
-          // As GET /Users/{id} renders it; memberships come separately, below.
-          resource: renderResource(kind === 'users' ? 'User' : 'Group', resource, directory.baseUrl, undefined),
-          deletedAt: resource.deletedAt,
-          memberships: kind === 'users' ? store.users.groupsOf(id) : store.groups.members(id),
-          requests: store.requestLog.touching(id, 100).map(summary),
-          events: store.events.list({ resourceId: id, limit: 100, newestFirst: true }).map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, requestId: e.requestId, memberId: e.memberId })),
-        };
-      }),
-    );
+    const repo = kind === 'users' ? scope.store.users : scope.store.groups;
+    router.get(`/directories/:dir/${kind}`, wrap((req) => resourcePage(scope, repo, kind, req)));
+    router.get(`/directories/:dir/${kind}/:id`, wrap((req) => resourceDetail(scope, repo, kind, req)));
   }
+}
 
-  router.get('/stream', (req: Request, res: Response) => liveFeed(store, serves, options.pollMs ?? 250, req, res));
+function directoryList({ store, serves }: ApiScope) {
+  const items = store.directories.list().filter((d) => serves(d.id));
+  return {
+    items: items.map((d) => {
+      const { userCount, groupCount } = store.directories.counts(d.id);
+      const last = store.requestLog.query({ directoryId: d.id, limit: 1 })[0];
+      return {
+        id: d.id,
+        name: d.name,
+        organizationId: d.organizationId,
+        environmentId: d.environmentId,
+        baseUrl: d.baseUrl,
+        hasToken: d.hasToken,
+        tokenCreatedAt: d.tokenCreatedAt,
+        userCount,
+        groupCount,
+        lastRequest: last ? summary(last) : null,
+      };
+    }),
+  };
+}
 
+type Repository = Store['users'] | Store['groups'];
+
+function resourcePage({ directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
+  const directoryId = directoryOf(req.params.dir as string).id;
+  const text = param(req, 'filter');
+  const perPage = count(req, 'count', PAGE, MAX_PAGE);
+  const startIndex = count(req, 'startIndex', 1, Number.MAX_SAFE_INTEGER);
+  const result = repo.list(directoryId, { filter: text === undefined ? undefined : parseFilter(text), startIndex, count: perPage, includeDeleted: param(req, 'deleted') === 'true' });
+  return { total: result.total, startIndex, items: result.resources.map((r) => listRow(kind, r)) };
+}
+
+function resourceDetail({ store, directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
+  const directory = directoryOf(req.params.dir as string);
+  const id = req.params.id as string;
+  // Deleted ones too: the lists show them, and their page says when they went.
+  const resource = repo.locate(id);
+  if (resource?.directoryId !== directory.id) throw new InspectorError(404, `no ${kind === 'users' ? 'user' : 'group'} ${id} in directory ${directory.id}`);
+  return {
+    // As GET /Users/{id} renders it; memberships come separately, below.
+    resource: renderResource(kind === 'users' ? 'User' : 'Group', resource, directory.baseUrl, undefined),
+    deletedAt: resource.deletedAt,
+    memberships: kind === 'users' ? store.users.groupsOf(id) : store.groups.members(id),
+    requests: store.requestLog.touching(id, 100).map(summary),
+    events: store.events.list({ resourceId: id, limit: 100, newestFirst: true }).map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, requestId: e.requestId, memberId: e.memberId })),
+  };
+}
+
+/** Unknown routes answer 404; errors answer JSON, and only unexpected ones are reported. */
+function routeErrors(router: express.Router, onInternalError: (error: unknown) => void): void {
   router.use((req: Request, _res: Response, next: NextFunction) => next(new InspectorError(404, `no inspector route ${req.method} ${req.path}`)));
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const known = toKnown(error);
-    if (!known) options.onInternalError(error);
+    if (!known) onInternalError(error);
     if (res.headersSent) return void res.end();
     const e = known ?? new InspectorError(500, 'internal error; see the serve output');
     res.status(e.status).json({ error: e.status >= 500 ? 'internal' : 'request', message: e.message });
   });
-  return router;
 }
 
 function toKnown(error: unknown): InspectorError | undefined {
@@ -230,10 +180,6 @@ function toKnown(error: unknown): InspectorError | undefined {
   const stored = toStoreError(error, 'of this server');
   if (stored instanceof NotFoundError) return new InspectorError(404, stored.message);
   return undefined;
-}
-
-function servesAll(store: Store, serves: (id: string) => boolean): boolean {
-  return store.directories.list().every((d) => serves(d.id));
 }
 
 /** true, or why the request cannot be sent again. */

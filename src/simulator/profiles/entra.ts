@@ -94,7 +94,20 @@ const filterOn = (attribute: string, value: string) => `${attribute} eq ${JSON.s
 async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'userName' | 'externalId'): Promise<void> {
   const alice = person(s, 'alice', 'Alice', 'Example', '1001');
   const bob = person(s, 'bob', 'Bob', 'Manager', '1002');
+  await testConnection(s, alice, testConnectionOn);
 
+  const aliceId = await createUser(s, alice, 'Create the user with Entra\'s default attributes and the enterprise extension');
+  await readBackAndMatch(s, alice, aliceId);
+
+  const bobId = await createUser(s, bob, 'Create a second user, to be the manager');
+  await updateUser(s, family, alice, aliceId, bobId);
+
+  await groupCycle(s, family, aliceId, bobId);
+  await deleteResource(s, 'Users', aliceId, 'Delete the user (Entra\'s hard delete, 30 days after the soft one)', ENTRA.deleteUser);
+}
+
+/** Entra's connection test, then the match it makes before creating a user. */
+async function testConnection(s: Session, alice: EntraPerson, testConnectionOn: 'userName' | 'externalId'): Promise<void> {
   await s.step(`Test connection: a filter on a random ${testConnectionOn} finds nobody`, { consequence: ENTRA.testConnection }, async (t) => {
     const x = await t.send({ method: 'GET', path: `/Users?filter=${filterOn(testConnectionOn, randomUUID())}` });
     t.status(x, 200);
@@ -106,9 +119,10 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     t.status(x, 200);
     expectTotal(t, x, 0);
   });
+}
 
-  const aliceId = await createUser(s, alice, 'Create the user with Entra\'s default attributes and the enterprise extension');
-
+/** The created user read back, then matched by userName (in either case) and externalId, and a filter that must miss. */
+async function readBackAndMatch(s: Session, alice: EntraPerson, aliceId: string | undefined): Promise<void> {
   await s.step('Read the user back: every attribute Entra sent is stored', { consequence: ENTRA.readBack, needs: [aliceId] }, async (t) => {
     const { body: user } = await readBack(t, 'Users', aliceId!);
     const expected: [string, unknown][] = [
@@ -141,9 +155,10 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     t.status(x, 200);
     expectTotal(t, x, 0);
   });
+}
 
-  const bobId = await createUser(s, bob, 'Create a second user, to be the manager');
-
+/** Profile and email updates, the manager set and removed, then disabled and re-enabled, in the family's PATCH shapes. */
+async function updateUser(s: Session, family: PatchFamily, alice: EntraPerson, aliceId: string | undefined, bobId: string | undefined): Promise<void> {
   await patchUser(s, aliceId, `Update displayName, name.familyName and department (${family.labels.update})`, ENTRA.update, family.update({ displayName: 'Alice Smith', familyName: 'Smith', department: 'Platform' }), [
     ['displayName', 'Alice Smith'],
     ['name.familyName', 'Smith'],
@@ -165,7 +180,10 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     t.equal(field(found, 'active'), false, 'active');
   });
   await patchUser(s, aliceId, `Re-enable the user (${family.labels.active(true)})`, ENTRA.enable, [family.active(true)], [['active', true]], [disabled]);
+}
 
+/** A group matched, created, read without members, given and relieved of members, renamed and deleted. */
+async function groupCycle(s: Session, family: PatchFamily, aliceId: string | undefined, bobId: string | undefined): Promise<void> {
   const groupName = s.name('Engineering');
   await s.step('Match the group by displayName (excludedAttributes=members): nobody yet', { consequence: ENTRA.groupMatch }, async (t) => {
     const x = await t.send({ method: 'GET', path: `/Groups?excludedAttributes=members&filter=${filterOn('displayName', groupName)}` });
@@ -199,7 +217,6 @@ async function entraCycle(s: Session, family: PatchFamily, testConnectionOn: 'us
     await sendPatch(t, 'Groups', groupId!, [family.rename(newName)], (group, where) => t.equal(field(group, 'displayName'), newName, `${where}displayName`), false);
   });
   await deleteResource(s, 'Groups', groupId, 'Delete the group', ENTRA.deleteGroup);
-  await deleteResource(s, 'Users', aliceId, 'Delete the user (Entra\'s hard delete, 30 days after the soft one)', ENTRA.deleteUser);
 }
 
 function person(s: Session, label: string, givenName: string, familyName: string, employeeNumber: string): EntraPerson {

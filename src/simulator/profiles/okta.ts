@@ -59,7 +59,21 @@ function filter(attribute: string, value: string): string {
 
 async function run(s: Session): Promise<void> {
   const jane: Person = { userName: `${s.name('jane')}@example.com`, givenName: 'Jane', familyName: 'Doe', externalId: `00u${randomBytes(9).toString('hex').slice(0, 17)}` };
+  await testConnector(s);
+  const userId = await createUser(s, jane);
+  await findUser(s, jane, userId);
+  const deactivated = await updateUser(s, jane, userId);
 
+  await patchActive(s, userId, true, 'Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', OKTA.reactivate, [deactivated]);
+
+  await groups(s, userId, jane.userName);
+
+  // Apps in the Okta Integration Network deactivate with PATCH rather than PUT (Okta's SCIM 2.0 reference).
+  await patchActive(s, userId, false, 'Deactivate with a path-less PATCH {"op":"replace","value":{"active":false}} (as Okta Integration Network apps are)', OKTA.deactivate, []);
+}
+
+/** Okta's "Test Connector Configuration": one user asked for, paging numbers as integers. */
+async function testConnector(s: Session): Promise<void> {
   await s.step('Test connector: GET /Users?count=1&startIndex=1 answers a ListResponse', { consequence: OKTA.testConnector }, async (t) => {
     const x = await t.send({ method: 'GET', path: '/Users?count=1&startIndex=1' });
     t.status(x, 200);
@@ -72,7 +86,10 @@ async function run(s: Session): Promise<void> {
     }
     t.note(`ListResponse, totalResults ${totalResults}`);
   });
+}
 
+/** A userName filter first (no match), then the create, then the same create again (a conflict). */
+async function createUser(s: Session, jane: Person): Promise<string | undefined> {
   await s.step('Before creating, filter by userName: no match yet', { consequence: OKTA.match }, async (t) => {
     const x = await t.send({ method: 'GET', path: `/Users?${filter('userName', jane.userName)}` });
     noMatch(t, x, jane.userName);
@@ -95,6 +112,11 @@ async function run(s: Session): Promise<void> {
     t.note('409');
   });
 
+  return userId;
+}
+
+/** Reads of the created user: by id, by an unknown id, and by userName filters that match it or no one. */
+async function findUser(s: Session, jane: Person, userId: string | undefined): Promise<void> {
   await s.step('GET /Users/{id} returns the user', { consequence: OKTA.read, needs: [userId] }, async (t) => {
     const { x, body } = await readBack(t, 'Users', userId!);
     t.equal(field(body, 'id'), userId, 'id', x);
@@ -120,7 +142,10 @@ async function run(s: Session): Promise<void> {
     const nobody = `${s.name('nobody')}@example.com`;
     noMatch(t, await t.send({ method: 'GET', path: `/Users?${filter('userName', nobody)}` }), nobody);
   });
+}
 
+/** A profile change and a deactivation, both by PUT of the whole user; resolves to whether the deactivation was done. */
+async function updateUser(s: Session, jane: Person, userId: string | undefined): Promise<boolean | undefined> {
   const updated: Person = { ...jane, familyName: 'Smith' };
   await s.step('Update the profile with PUT /Users/{id} (familyName)', { consequence: OKTA.update, needs: [userId] }, async (t) => {
     // Okta reads the user first and sends back the whole object with its changes.
@@ -133,7 +158,7 @@ async function run(s: Session): Promise<void> {
     t.note('200 with familyName Smith, and stored');
   });
 
-  const deactivated = await s.step('Deactivate with PUT active:false', { consequence: OKTA.deactivate, needs: [userId] }, async (t) => {
+  return s.step('Deactivate with PUT active:false', { consequence: OKTA.deactivate, needs: [userId] }, async (t) => {
     const x = await t.send({ method: 'PUT', path: resourcePath('Users', userId!), body: oktaUser(updated, false, userId) });
     t.status(x, 200);
     t.equal(field(t.body(x), 'active'), false, 'active in the answer', x);
@@ -142,13 +167,6 @@ async function run(s: Session): Promise<void> {
     t.note('200 with active false, and stored');
     return true;
   });
-
-  await patchActive(s, userId, true, 'Reactivate with a path-less PATCH {"op":"replace","value":{"active":true}}', OKTA.reactivate, [deactivated]);
-
-  await groups(s, userId, jane.userName);
-
-  // Apps in the Okta Integration Network deactivate with PATCH rather than PUT (Okta's SCIM 2.0 reference).
-  await patchActive(s, userId, false, 'Deactivate with a path-less PATCH {"op":"replace","value":{"active":false}} (as Okta Integration Network apps are)', OKTA.deactivate, []);
 }
 
 /** A path-less PATCH of `active`, as Okta sends it: 200 (echoing it) or 204, and stored. */
@@ -166,25 +184,7 @@ async function patchActive(s: Session, userId: string | undefined, active: boole
 /** Okta's group push: create, find by displayName, lower-case member PATCHes, rename, PUT, unlink with DELETE. */
 async function groups(s: Session, userId: string | undefined, userName: string): Promise<void> {
   const name = s.name('admins');
-  const groupId = await s.step('Push a group: POST /Groups with no members', { consequence: OKTA.groupCreate }, async (t) => {
-    const x = await t.send({ method: 'POST', path: '/Groups', body: { schemas: [GROUP_SCHEMA], displayName: name, members: [] } });
-    t.status(x, 201);
-    const body = t.body(x);
-    const id = t.id(x, body);
-    t.equal(field(body, 'displayName'), name, 'displayName in the answer', x);
-    t.note(`201 with id ${id}`);
-    return id;
-  });
-
-  await s.step('Find the group by displayName', { consequence: OKTA.groupMatch, needs: [groupId] }, async (t) => {
-    const x = await t.send({ method: 'GET', path: `/Groups?${filter('displayName', name)}` });
-    t.status(x, 200);
-    const { totalResults, resources } = t.list(x);
-    t.equal(totalResults, 1, 'totalResults', x);
-    t.equal(resources.map((r) => field(r, 'id')), [groupId], 'the ids in Resources', x);
-    t.note(`1 result, id ${groupId}`);
-  });
-
+  const groupId = await pushGroup(s, name);
   const patch = (t: Check, ...operations: unknown[]) => t.send({ method: 'PATCH', path: resourcePath('Groups', groupId!), body: { schemas: [PATCH_OP_SCHEMA], Operations: operations } });
 
   const added = await s.step('Add a member: PATCH {"op":"add","path":"members"}', { consequence: OKTA.members, needs: [groupId, userId] }, async (t) => {
@@ -226,6 +226,30 @@ async function groups(s: Session, userId: string | undefined, userName: string):
   await s.step('Unlink the group: DELETE /Groups/{id}, then GET is a 404', { consequence: OKTA.groupDelete, needs: [groupId] }, async (t) => {
     await deleteAndConfirm(s, t, 'Groups', groupId!, [204]);
   });
+}
+
+/** The group pushed with no members, then found by its displayName; resolves to its id. */
+async function pushGroup(s: Session, name: string): Promise<string | undefined> {
+  const groupId = await s.step('Push a group: POST /Groups with no members', { consequence: OKTA.groupCreate }, async (t) => {
+    const x = await t.send({ method: 'POST', path: '/Groups', body: { schemas: [GROUP_SCHEMA], displayName: name, members: [] } });
+    t.status(x, 201);
+    const body = t.body(x);
+    const id = t.id(x, body);
+    t.equal(field(body, 'displayName'), name, 'displayName in the answer', x);
+    t.note(`201 with id ${id}`);
+    return id;
+  });
+
+  await s.step('Find the group by displayName', { consequence: OKTA.groupMatch, needs: [groupId] }, async (t) => {
+    const x = await t.send({ method: 'GET', path: `/Groups?${filter('displayName', name)}` });
+    t.status(x, 200);
+    const { totalResults, resources } = t.list(x);
+    t.equal(totalResults, 1, 'totalResults', x);
+    t.equal(resources.map((r) => field(r, 'id')), [groupId], 'the ids in Resources', x);
+    t.note(`1 result, id ${groupId}`);
+  });
+
+  return groupId;
 }
 
 export const okta: Profile = {

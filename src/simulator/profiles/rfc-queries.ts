@@ -22,12 +22,30 @@ export function scimBody(t: Check, x: SimExchange): Record<string, unknown> {
   return t.body(x);
 }
 
+/** What every query step reads: the session, the run's users (`ready` once all four exist) and the filter that scopes to them. */
+interface Queries {
+  s: Session;
+  scope: string;
+  users: Made[];
+  ready: Made[] | undefined;
+  within: string;
+  byLabel: (label: string) => Made;
+  name: (label: string) => string;
+}
+
 export async function queries(s: Session, scope: string, users: Made[], spc: { sorted: boolean } | undefined): Promise<void> {
   const byLabel = (label: string) => users.find((u) => u.label === label)!;
   const name = (label: string) => byLabel(label).userName;
   const ready = users.length === 4 ? users : undefined;
   const within = `userName sw "${scope}"`;
+  const q: Queries = { s, scope, users, ready, within, byLabel, name };
+  await filterSteps(q);
+  await pagingSteps(q, spc);
+  await projectionSteps(q);
+}
 
+/** Every filter operator, each ANDed with the run's scope. */
+async function filterSteps({ s, scope, users, ready, within, name }: Queries): Promise<void> {
   /** Runs `(expr) and userName sw scope` and checks it finds exactly `expected` (labels). */
   const filterStep = (operator: string, expr: () => string, expected: string[]) =>
     s.step(`Filter: ${operator}`, { consequence: RFC.filter, needs: [ready] }, async (t) => {
@@ -53,7 +71,10 @@ export async function queries(s: Session, scope: string, users: Made[], spc: { s
   await filterStep('or, not and parentheses', () => '(userName ew "@alpha.example" or userName ew "@gamma.example") and not (name.familyName eq "Dee")', ['ada']);
   await filterStep('a value path emails[type eq "work" and value co …]', () => 'emails[type eq "work" and value co "@beta."]', ['bob']);
   await filterStep('a sub-attribute name.familyName', () => 'name.familyName eq "Builder"', ['bob']);
+}
 
+/** Paging (startIndex and count, count=0) and sorting, on the run's users only. */
+async function pagingSteps({ s, ready, within, name }: Queries, spc: { sorted: boolean } | undefined): Promise<void> {
   const page = (t: Check, query: string) => t.send({ method: 'GET', path: `/Users?filter=${within}&${query}` });
   await s.step('Paging: count=1&startIndex=2 is the second of the run\'s users', { consequence: RFC.paging, needs: [ready] }, async (t) => {
     const first = await page(t, 'startIndex=1&count=1');
@@ -86,7 +107,10 @@ export async function queries(s: Session, scope: string, users: Made[], spc: { s
     t.equal(got, ['dee', 'cyd', 'bob', 'ada'].map(name), 'userNames in order', x);
     t.note('descending by userName');
   });
+}
 
+/** attributes and excludedAttributes on one user. */
+async function projectionSteps({ s, ready, byLabel }: Queries): Promise<void> {
   const ada = ready && byLabel('ada');
   await s.step('attributes=userName returns id and userName, not displayName', { consequence: RFC.projection, needs: [ada] }, async (t) => {
     const x = await t.send({ method: 'GET', path: `${resourcePath('Users', ada!.id)}?attributes=userName` });
