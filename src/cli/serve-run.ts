@@ -119,8 +119,8 @@ function newForwarder(ctx: Context, url: string, scope: ServeScope, printLines: 
     store: ctx.store,
     url,
     directoryIds: scope ? [...scope] : undefined,
-    // A failed delivery is printed even with --quiet: a dead endpoint must not go unnoticed.
-    onAttempt: ctx.json ? undefined : (attempt) => (printLines || !attempt.delivery.ok ? ctx.notice(deliveryLine(ctx, attempt)) : undefined),
+    // A failed delivery is printed even with --quiet or --json: a dead endpoint must not go unnoticed.
+    onAttempt: (attempt) => (printLines || !attempt.delivery.ok ? ctx.notice(deliveryLine(ctx, attempt)) : undefined),
     onError: (error) => ctx.notice(ctx.errColor.yellow(`webhooks: ${error instanceof Error ? error.message : String(error)}`)),
   });
 }

@@ -206,6 +206,22 @@ describe('serve --forward-to', () => {
     expect(lines[3]).toMatch(/^\S+ EVENT  evt_\d{12} user\.created → 200 \d+\.\dms$/);
   });
 
+  it('prints failed attempts on stderr under --json too (stdout stays the ready line), successful ones not', async () => {
+    let secret = '';
+    const receiver = await new Receiver(() => secret, (attempt) => (attempt <= 2 ? 500 : 200)).listen();
+    const run = serve({ forwardTo: receiver.url }, { json: true });
+    const ready = await run.ready;
+    secret = run.ctx.store.webhooks.signingSecret(directory.environmentId);
+    expect((await scim(`${ready.url}/scim/v2/${directory.id}`)('/Users', 'POST', userBody('j1'))).status).toBe(201);
+    await allAcknowledged(run, receiver.url);
+    const stderr = run.stderr.text;
+    await run.stop();
+    await receiver.close();
+    const lines = stderr.split('\n').filter((l) => l.includes(' EVENT '));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/ EVENT  evt_\d{12} user\.created → 500 \d+\.\dms retrying in 0\.04 s \(attempt 2 failed\)$/);
+  });
+
   it('holds events while the receiver is down (connection refused) and delivers them all, in order, when it is back', async () => {
     let secret = '';
     const receiver = await new Receiver(() => secret).listen();
