@@ -39,4 +39,48 @@ describe('scimctl trigger as a real process, beside a running serve --forward-to
       expect(stopped.exitCode).toBe(0);
     }
   });
+
+  it("forwards a full Entra provisioning replay (39 requests) as signed events in commit order, each naming its request", async () => {
+    const db = tempDb();
+    try {
+      const store = new Store(db.db);
+      const env = store.environments.create({ name: 'dev', publicUrl: 'http://localhost:8080' });
+      const org = store.organizations.create({ environmentId: env.id, name: 'Contoso', domains: [] });
+      store.directories.create({ organizationId: org.id, name: 'entra' });
+      store.close();
+      let secret = '';
+      const receiver = await new Receiver(() => secret).listen();
+      const serve = await spawnServe(db.db, ['--forward-to', receiver.url]);
+      try {
+        secret = (serve.ready as typeof serve.ready & { forwardTo: { signingSecret: string } }).forwardTo.signingSecret;
+        const result = await spawnScimctl(db.db, ['trigger', 'entra-provision', '--json']);
+        expect(result.exitCode, result.stderr).toBe(0);
+        // Entra creates the users, then sets each one's manager, then creates each group and adds its members.
+        const expected = [
+          ...Array(10).fill('user.created'),
+          ...Array(9).fill('user.updated'),
+          'group.created',
+          ...Array(4).fill('group.user_added'),
+          'group.created',
+          ...Array(3).fill('group.user_added'),
+          'group.created',
+          ...Array(10).fill('group.user_added'),
+        ];
+        await receiver.until((r) => r.delivered.length === expected.length);
+        expect(receiver.bad).toEqual([]);
+        expect(receiver.delivered.map((r) => r.event.type)).toEqual(expected);
+        const ids = receiver.delivered.map((r) => r.event.id);
+        expect(ids).toEqual([...ids].sort());
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(receiver.delivered.every((r) => /^req_\d+$/.test(String(r.event.requestId)))).toBe(true);
+        expect(receiver.delivered.find((r) => r.event.type === 'user.updated')!.event.data.previous).toHaveProperty('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+      } finally {
+        const stopped = await serve.stop();
+        await receiver.close();
+        expect(stopped.exitCode).toBe(0);
+      }
+    } finally {
+      db.cleanup();
+    }
+  });
 });
