@@ -19,7 +19,7 @@ export interface ListParams {
   projection: Projection | undefined;
 }
 
-type Params = Record<string, unknown>;
+export type Params = Record<string, unknown>;
 
 const pick = queryParameterInAnyCase;
 

@@ -75,8 +75,32 @@ describe('POST /.search at the directory root (RFC 7644 §3.4.3)', () => {
     expect(sorted.status).toBe(400);
     expect(sorted.body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidValue' });
     expect((await scim(dir, 'POST', '/.search', '[1]')).body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidSyntax' });
+    // .search is POST only (a GET queries the root itself).
     expect((await scim(dir, 'GET', '/.search')).status).toBe(404);
     expect((await scim({ ...dir, token: 'wrong' }, 'POST', '/.search', {})).status).toBe(401);
+  });
+});
+
+describe('GET at the directory root (RFC 7644 §3.4.2.1)', () => {
+  it('queries Users and Groups together with query parameters, with or without a trailing slash', async () => {
+    const filter = encodeURIComponent('displayName sw "A a"');
+    for (const path of [`?filter=${filter}&count=3`, `/?filter=${filter}&count=3`]) {
+      const res = await fetch(`${dir.baseUrl}${path}`, { headers: { Authorization: `Bearer ${dir.token}` } });
+      expect(res.status, path).toBe(200);
+      const body = (await res.json()) as { totalResults: number; itemsPerPage: number; Resources: { id: string; meta: { resourceType: string } }[] };
+      expect(body).toMatchObject({ schemas: [LIST], totalResults: 4, startIndex: 1, itemsPerPage: 3 });
+      expect(body.Resources.map((r) => r.id)).toEqual([users[0], users[1], groups[0]]);
+    }
+    const all = await scim(dir, 'GET', '/?startIndex=4&attributes=displayName');
+    expect(all.body).toMatchObject({ totalResults: 5, startIndex: 4, itemsPerPage: 2 });
+    expect(all.body.Resources.map((r: { id: string }) => r.id)).toEqual(groups);
+    expect(Object.keys(all.body.Resources[0]).sort()).toEqual(['displayName', 'id', 'schemas']);
+  });
+
+  it('answers errors as POST /.search does', async () => {
+    expect((await scim(dir, 'GET', `/?filter=${encodeURIComponent('userName eq')}`)).body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidFilter' });
+    expect((await scim(dir, 'GET', '/?sortBy=displayName')).body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidValue' });
+    expect((await scim({ ...dir, token: 'wrong' }, 'GET', '/')).status).toBe(401);
   });
 });
 
