@@ -163,11 +163,12 @@ function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges
  * Run a write, attributing the events it writes to this request: they get its request key, and so
  * does its log row (only when there were events, so reads and failed writes index nothing).
  */
+/** A write: its events name the request, and its credential is checked again once it holds the lock. */
 function withEvents<T>(store: Store, exchanges: Exchanges, exchange: ScimExchange, handler: () => T): T {
   const key = exchanges.nextRequestKey();
   const before = store.events.written;
   try {
-    return store.events.causedBy(key, handler);
+    return store.events.causedBy(key, () => store.checkingWrites(exchange.recheckCredential, handler));
   } finally {
     if (store.events.written !== before) exchange.requestKey = key;
   }

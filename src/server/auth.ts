@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
 import { tokenMatches } from '../core/tokens.js';
-import type { Store } from '../store/index.js';
+import { NotFoundError, type Store } from '../store/index.js';
 import type { ScimExchange } from './exchange.js';
 import type { Secret } from './inspector/guard.js';
 
@@ -25,10 +25,16 @@ export function authenticate(store: Store, serves: (directoryId: string) => bool
     if (!match) throw unauthorized('Authorization header malformed: expected "Bearer <token>"');
     // A process credential stands for any served directory; it is checked only after the
     // directory's own token failed, so ordinary requests never pay for it.
-    if (!tokenMatches(match[1]!, tokenHash) && !(tokenHash !== undefined && credentials.some((c) => c.matches(match[1])))) {
+    const ownToken = tokenMatches(match[1]!, tokenHash);
+    if (!ownToken && !(tokenHash !== undefined && credentials.some((c) => c.matches(match[1])))) {
       throw unauthorized('bearer token is not valid for this directory');
     }
     exchange.directoryId = directoryId;
+    exchange.recheckCredential = () => {
+      const now = store.directories.tokenHash(directoryId);
+      if (now === undefined) throw new NotFoundError('directory', directoryId);
+      if (ownToken && now !== tokenHash) throw unauthorized('bearer token is no longer valid for this directory: it was rotated while the request waited');
+    };
   };
 }
 

@@ -15,6 +15,12 @@ export class ScimExchange {
   loggedDirectoryId: string | null = null;
   /** Set once the bearer token matched the directory; handlers only run after that. */
   directoryId = '';
+  /**
+   * Throws unless the credential that let the request in still would: the directory still exists
+   * and, for its own token, still has that token. Run inside the write (see app.ts), so a request
+   * that waited for the write lock while the token was rotated or the directory deleted writes nothing.
+   */
+  recheckCredential: () => void = () => undefined;
   /** The URL-decoded `:id` of `/Resource/:id` routes. */
   resourceId: string | undefined = undefined;
   /** The body exactly as the client sent it, not a re-serialisation of what was parsed. */

@@ -43,6 +43,8 @@ export class Store implements Sql {
   /** The busy timeout, kept while failFastOnLock() sets SQLite's to 0. */
   private lockWaitMs: number | undefined;
   private failingFast = false;
+  /** See checkingWrites. */
+  private writeCheck: (() => void) | undefined;
   private worker: ListWorker | undefined;
 
   /** The database file existed with a mode that lets other users read it (new files are made 0600). */
@@ -87,7 +89,27 @@ export class Store implements Sql {
    * it simply joins it (no savepoint): an error still rolls the whole outer transaction back.
    */
   transaction<T>(fn: () => T): T {
-    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
+    if (this.db.inTransaction) return fn();
+    const check = this.writeCheck;
+    return this.db.transaction(() => {
+      check?.();
+      return fn();
+    }).immediate();
+  }
+
+  /**
+   * Run `fn` with `check` run first inside each transaction it opens, once the write lock is held:
+   * what the check reads (a directory's token, say) cannot change before the write commits. A check
+   * that throws rolls the transaction back and its error goes to the caller.
+   */
+  checkingWrites<T>(check: () => void, fn: () => T): T {
+    const outer = this.writeCheck;
+    this.writeCheck = check;
+    try {
+      return fn();
+    } finally {
+      this.writeCheck = outer;
+    }
   }
 
   get isOpen(): boolean {

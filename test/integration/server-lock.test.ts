@@ -51,5 +51,35 @@ it('a write that waited for the lock while its directory was deleted answers 404
     404,
     { schemas: [ERROR_SCHEMA], status: '404', detail: `SCIM directory ${dir!.id} no longer exists` },
   ]);
-  expect([renamed.status, renamed.body]).toEqual([404, { schemas: [ERROR_SCHEMA], status: '404', detail: `Group ${group.body.id} not found` }]);
+  expect([renamed.status, renamed.body]).toEqual([404, { schemas: [ERROR_SCHEMA], status: '404', detail: `SCIM directory ${dir!.id} no longer exists` }]);
+});
+
+it('a write that waited for the lock while its token was rotated answers 401 and writes nothing', async () => {
+  server = await startTestServer(1);
+  const [dir] = server.directories;
+  const user = await scim(dir!, 'POST', '/Users', entraUser('kept'));
+  const group = await scim(dir!, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Kept' });
+  const eventsBefore = server.store.events.latestSeq();
+  const other = new Database(server.store.path);
+  other.prepare('BEGIN IMMEDIATE').run();
+  const writes = [
+    scim(dir!, 'POST', '/Users', entraUser('late')),
+    scim(dir!, 'PATCH', `/Users/${user.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+    scim(dir!, 'PUT', `/Groups/${group.body.id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Late' }),
+    scim(dir!, 'DELETE', `/Users/${user.body.id}`),
+  ];
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // What `scimctl token rotate` does, from another process.
+  other.prepare("UPDATE scim_directories SET token_hash = 'rotated' WHERE id = ?").run(dir!.id);
+  other.prepare('COMMIT').run();
+  other.close();
+  for (const answer of await Promise.all(writes)) {
+    expect([answer.status, answer.body]).toEqual([
+      401,
+      { schemas: [ERROR_SCHEMA], status: '401', detail: 'bearer token is no longer valid for this directory: it was rotated while the request waited' },
+    ]);
+  }
+  expect(server.store.events.latestSeq()).toBe(eventsBefore);
+  expect(server.store.users.get(dir!.id, user.body.id).attributes.active).toBe(true);
+  expect(server.store.groups.get(dir!.id, group.body.id).attributes.displayName).toBe('Kept');
 });
