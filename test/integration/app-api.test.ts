@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scimctl, tempDb } from '../helpers/cli.js';
+import { scimctl, scimctlJson, tempDb } from '../helpers/cli.js';
 import { entraUser, scim, startTestServer, type TestDirectory, type TestServer } from '../helpers/server.js';
 
 // The app API over HTTP, as SSOReady's SDK calls it: Bearer API key, camelCase query names, JSON out.
@@ -37,19 +37,25 @@ async function api(path: string, options: { key?: string | null; method?: string
 
 const manage = (path: string, options: { method?: string; body?: unknown } = {}) => api(path, { ...options, key: managementKey });
 
-/** Every page of a listing, following nextPageToken; returns the pages' item counts and all items. */
-async function allPages(path: string, field: string, key = readKey) {
+/**
+ * Every page of a listing, following nextPageToken (sent as `tokenName`); returns the pages' item
+ * counts, all items and the pages' bodies. A token that does not move the listing on fails the test.
+ */
+async function allPages(path: string, field: string, key = readKey, tokenName = 'pageToken') {
   const sizes: number[] = [];
   const items: any[] = [];
+  const pages: any[] = [];
   let token = '';
   for (;;) {
     const separator = path.includes('?') ? '&' : '?';
-    const page = await api(`${path}${token ? `${separator}pageToken=${encodeURIComponent(token)}` : ''}`, { key });
+    const page = await api(`${path}${token ? `${separator}${tokenName}=${encodeURIComponent(token)}` : ''}`, { key });
     expect(page.status, page.text).toBe(200);
     sizes.push(page.body[field].length);
     items.push(...page.body[field]);
+    pages.push(page.body);
+    expect(pages.length, `${path}: more pages than a listing here has`).toBeLessThanOrEqual(20);
     token = page.body.nextPageToken;
-    if (token === '') return { sizes, items };
+    if (token === '') return { sizes, items, pages };
   }
 }
 
@@ -160,6 +166,18 @@ describe('GET /v1/scim/users/{id}, /v1/scim/groups, /v1/scim/groups/{id}', () =>
     expect((await api(`/v1/scim/groups/${groupId}`)).body).toEqual({ scimGroup: items[0] });
   });
 
+  it('selects the groups\' directory by organizationId (its primary) or organizationExternalId, in camelCase or snake_case, on every page', async () => {
+    const expected = await allPages(`/v1/scim/groups?scimDirectoryId=${dir0.id}`, 'scimGroups');
+    expect(expected.sizes).toEqual([10, 2]);
+    expect(expected.items[0].id).toBe(groupId);
+    for (const query of [`organizationId=${orgId}`, `organization_id=${orgId}`, 'organizationExternalId=acme-co', 'organization_external_id=acme-co']) {
+      const { pages } = await allPages(`/v1/scim/groups?${query}`, 'scimGroups');
+      expect(pages, query).toEqual(expected.pages);
+    }
+    // Another environment's organization of the same external id has no groups; this one's are not its.
+    expect(await api('/v1/scim/groups?organizationExternalId=acme-co', { key: otherKey })).toMatchObject({ status: 200, body: { scimGroups: [], nextPageToken: '' } });
+  });
+
   it('keeps a group the IdP deleted, marked deleted, with its members', async () => {
     const team = (await scim(dir0, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Doomed', members: [{ value: userIds[0] }] })).body;
     expect((await scim(dir0, 'DELETE', `/Groups/${team.id}`)).status).toBe(204);
@@ -167,6 +185,60 @@ describe('GET /v1/scim/users/{id}, /v1/scim/groups, /v1/scim/groups/{id}', () =>
     expect((await api(`/v1/scim/groups/${team.id}`)).body.scimGroup).toMatchObject({ id: team.id, deleted: true, displayName: 'Doomed' });
     const members = await api(`/v1/scim/users?scimDirectoryId=${dir0.id}&scimGroupId=${team.id}`);
     expect(members.body.scimUsers.map((u: any) => u.id)).toEqual([userIds[0]]);
+  });
+});
+
+describe('paging a large group\'s members', () => {
+  let bigDir: TestDirectory;
+  let bigGroupId: string;
+  /** The group's 33 members, in creation order; the directory also has 2 users outside it. */
+  const members: string[] = [];
+  let deletedMember: string;
+
+  beforeAll(async () => {
+    const env = t.store.directories.get(dir0.id).environmentId;
+    const org = t.store.organizations.create({ environmentId: env, name: 'Big', externalId: 'big-co', domains: [] });
+    const made = t.store.directories.create({ organizationId: org.id });
+    bigDir = { id: made.directory.id, token: made.token, baseUrl: `${t.url}/scim/v2/${made.directory.id}` };
+    for (let i = 0; i < 35; i++) {
+      const created = await scim(bigDir, 'POST', '/Users', entraUser(`big${String(i).padStart(2, '0')}`));
+      expect(created.status).toBe(201);
+      if (i < 33) members.push(created.body.id);
+    }
+    const group = await scim(bigDir, 'POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Everyone but two',
+      members: members.map((value) => ({ value })),
+    });
+    expect(group.status).toBe(201);
+    bigGroupId = group.body.id;
+    deletedMember = members[17]!;
+    expect((await scim(bigDir, 'DELETE', `/Users/${deletedMember}`)).status).toBe(204);
+  });
+
+  it('gives pages of 10, 10, 10 and 3, each member once, the one deleted by the IdP included and marked deleted', async () => {
+    const { sizes, items, pages } = await allPages(`/v1/scim/users?scimDirectoryId=${bigDir.id}&scimGroupId=${bigGroupId}`, 'scimUsers');
+    expect(sizes).toEqual([10, 10, 10, 3]);
+    expect(pages.map((p) => p.nextPageToken === '')).toEqual([false, false, false, true]);
+    expect(pages[3]).toEqual({ scimUsers: items.slice(30), nextPageToken: '' });
+    expect(items.map((u) => u.id)).toEqual([...members].sort());
+    expect(items.filter((u) => u.deleted).map((u) => u.id)).toEqual([deletedMember]);
+    expect(items.find((u) => u.id === deletedMember)).toMatchObject({ scimDirectoryId: bigDir.id, email: 'big17@contoso.com', deleted: true });
+    // SCIM no longer lists the deleted user as a member; the app API still does.
+    const group = await scim(bigDir, 'GET', `/Groups/${bigGroupId}`);
+    expect(group.body.members).toHaveLength(32);
+    // The directory itself has two more users than the group.
+    expect((await allPages(`/v1/scim/users?scimDirectoryId=${bigDir.id}`, 'scimUsers')).sizes).toEqual([10, 10, 10, 5]);
+  });
+
+  it('answers the same pages to snake_case scim_directory_id, scim_group_id and page_token as to camelCase', async () => {
+    const camel = await allPages(`/v1/scim/users?scimDirectoryId=${bigDir.id}&scimGroupId=${bigGroupId}`, 'scimUsers');
+    const snake = await allPages(`/v1/scim/users?scim_directory_id=${bigDir.id}&scim_group_id=${bigGroupId}`, 'scimUsers', readKey, 'page_token');
+    expect(snake.sizes).toEqual([10, 10, 10, 3]);
+    expect(snake.pages).toEqual(camel.pages);
+    // Mixed: the organization's external id picks the directory, the group and token in snake_case.
+    const mixed = await allPages(`/v1/scim/users?organization_external_id=big-co&scim_group_id=${bigGroupId}`, 'scimUsers', readKey, 'page_token');
+    expect(mixed.pages).toEqual(camel.pages);
   });
 });
 
@@ -209,6 +281,18 @@ describe('errors, as google.rpc.Status', () => {
     expect((await api(`/v1/scim/users?scimDirectoryId=${dir0.id}`, { key: doomed.key })).status).toBe(200);
     t.store.apiKeys.revoke(doomed.apiKey.id);
     expect((await api(`/v1/scim/users?scimDirectoryId=${dir0.id}`, { key: doomed.key })).status).toBe(401);
+  });
+
+  it('401 at once for a key revoked by `scimctl apikey revoke` on the database the server has open', async () => {
+    const created = await scimctlJson<{ id: string; key: string }>(t.store.path, ['apikey', 'create', '--env', 'test', '--name', 'doomed']);
+    expect((await api(`/v1/scim/users?scimDirectoryId=${dir0.id}`, { key: created.key })).status).toBe(200);
+    const revoked = await scimctl(t.store.path, ['apikey', 'revoke', created.id, '--yes']);
+    expect(revoked).toEqual({ exitCode: 0, stdout: '', stderr: `Revoked API key ${created.id}\n` });
+    const refused = await api(`/v1/scim/users?scimDirectoryId=${dir0.id}`, { key: created.key });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({ code: 16, message: 'invalid API key (unknown or revoked); create one with `scimctl apikey create`', details: [] });
+    // The server's other keys are untouched.
+    expect((await api(`/v1/scim/users?scimDirectoryId=${dir0.id}`)).status).toBe(200);
   });
 
   it('401 for a key without management access on a management route', async () => {
