@@ -40,7 +40,7 @@ export function requestLogger(store: Store, { now, onLogged, onLogError, budget 
           durationMs: Math.round((performance.now() - started) * 1000) / 1000,
           errorKind: exchange.errorKind,
           requestBody: body,
-          responseBody: exchange.responseBody ?? null,
+          responseBody: loggedResponse(exchange.responseBody),
           userAgent: req.get('user-agent') ?? null,
           remoteAddress: req.socket.remoteAddress ?? null,
           requestKey: exchange.requestKey,
@@ -88,6 +88,16 @@ export function hideCredentials(rawQuery: string): string {
       return at >= 0 && CREDENTIAL_PARAM.test(decoded.trim()) ? `${name}=[redacted]` : pair;
     })
     .join('&');
+}
+
+/**
+ * The answer as sent, unless it echoes a key named like a write-only attribute: the server never
+ * returns `password` itself, but an attribute it does not model (an extension's own `password`,
+ * say) is stored and returned as the client sent it, and must not reach the log either.
+ */
+function loggedResponse(body: string | undefined): string | null {
+  if (body === undefined) return null;
+  return mayHoldWriteOnly(body) ? redactWriteOnly(body) : body;
 }
 
 function decodeQuery(query: string): string {

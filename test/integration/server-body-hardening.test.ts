@@ -66,6 +66,16 @@ describe('passwords never reach the request log', () => {
     expect(JSON.parse(row.request_body!).Operations[2].value).toEqual({ password: '[redacted]', active: false });
   });
 
+  it('a password key inside an attribute the server does not model is redacted from the logged answer too', async () => {
+    const body = { userName: 'nested@x.test', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { password: `${SECRET}-e` }, custom: { password: `${SECRET}-c` } };
+    const created = await scim(dir, 'POST', '/Users', body);
+    expect(created.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
+    const row = rawDb(server.store).prepare('SELECT request_body, response_body FROM request_log ORDER BY seq DESC LIMIT 1').get() as { request_body: string; response_body: string };
+    expect(row.request_body + row.response_body).not.toContain(SECRET);
+    expect(JSON.parse(row.response_body)).toMatchObject({ id: created.body.id, custom: { password: '[redacted]' } });
+  });
+
   it('a credential put in the query string is redacted from the logged query', async () => {
     const url = `${dir.baseUrl}/Users?filter=${encodeURIComponent('userName eq "a@x.test"')}&access_token=${dir.token}&API_KEY=${SECRET}&count=5`;
     const res = await fetch(url, { headers: { Authorization: `Bearer ${dir.token}` } });
