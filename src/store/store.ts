@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import { IdGenerator } from '../core/ids.js';
-import type { Sql } from './sql.js';
+import { Connection } from './connection.js';
 import { ApiKeyRepository } from './api-keys.js';
 import { AppReadRepository } from './app-reads.js';
 import { DirectoryRepository } from './directories.js';
@@ -8,7 +7,6 @@ import { EnvironmentRepository } from './environments.js';
 import { EventRepository } from './events.js';
 import { WebhookRepository } from './webhooks.js';
 import { GroupRepository } from './groups.js';
-import { ListWorker } from './list-worker.js';
 import { openDatabase, readableByOthers, type Sqlite } from './open.js';
 import { OrganizationRepository } from './organizations.js';
 import { RequestLogRepository } from './request-log.js';
@@ -23,7 +21,7 @@ import { UserRepository } from './users.js';
  * edges read it with `toStoreError`/`isBusy` (errors.ts), so only src/store knows SQLite's codes. A
  * filter the compiler cannot use is reported in SCIM's words (invalidFilter): the language is SCIM's.
  */
-export class Store implements Sql {
+export class Store {
   readonly ids = new IdGenerator();
   readonly environments: EnvironmentRepository;
   readonly organizations: OrganizationRepository;
@@ -38,63 +36,39 @@ export class Store implements Sql {
   readonly webhooks: WebhookRepository;
 
   private readonly db: Sqlite;
-  private readonly statements = new Map<string, Statement>();
+  /** What the repositories use; never handed out of src/store. */
+  private readonly sql: Connection;
   private readonly closeHooks: (() => void)[] = [];
-  /** The busy timeout, kept while failFastOnLock() sets SQLite's to 0. */
+  /** The lock wait, kept while failFastOnLock() sets the engine's own to 0. */
   private lockWaitMs: number | undefined;
   private failingFast = false;
-  /** See checkingWrites. */
-  private writeCheck: (() => void) | undefined;
-  private worker: ListWorker | undefined;
 
   /** The database file existed with a mode that lets other users read it (new files are made 0600). */
   readonly readableByOthers: boolean;
 
   constructor(
     readonly path: string,
-    private readonly options: { listDeadlineMs?: number } = {},
+    options: { listDeadlineMs?: number } = {},
   ) {
     this.db = openDatabase(path);
     this.readableByOthers = readableByOthers(path);
-    this.servers = new RunningServerRepository(this);
-    this.events = new EventRepository(this);
-    this.environments = new EnvironmentRepository(this, this.events);
-    this.organizations = new OrganizationRepository(this, this.events);
-    this.directories = new DirectoryRepository(this, this.servers, this.events);
-    this.webhooks = new WebhookRepository(this);
-    this.users = new UserRepository(this, this.events);
-    this.groups = new GroupRepository(this, this.events);
-    this.requestLog = new RequestLogRepository(this);
-    this.apiKeys = new ApiKeyRepository(this);
-    this.appReads = new AppReadRepository(this);
+    const sql = (this.sql = new Connection(this.db, this.ids, path, options.listDeadlineMs));
+    this.servers = new RunningServerRepository(sql);
+    this.events = new EventRepository(sql);
+    this.environments = new EnvironmentRepository(sql, this.events);
+    this.organizations = new OrganizationRepository(sql, this.events);
+    this.directories = new DirectoryRepository(sql, this.servers, this.events);
+    this.webhooks = new WebhookRepository(sql);
+    this.users = new UserRepository(sql, this.events);
+    this.groups = new GroupRepository(sql, this.events);
+    this.requestLog = new RequestLogRepository(sql);
+    this.apiKeys = new ApiKeyRepository(sql);
+    this.appReads = new AppReadRepository(sql);
   }
 
-  /** A cached prepared statement. Filter SQL is cached too: it carries values only as parameters. */
-  prepare(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      if (this.statements.size >= 500) this.statements.delete(this.statements.keys().next().value!);
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  listWorker(): ListWorker {
-    return (this.worker ??= new ListWorker(this.path, this.options.listDeadlineMs));
-  }
-
-  /**
-   * Run `fn` in one IMMEDIATE transaction: all of it lands or none of it. Inside another transaction
-   * it simply joins it (no savepoint): an error still rolls the whole outer transaction back.
-   */
+  /** Run `fn` as one transaction: all of its writes land or none of them. Nested calls join the outer one. */
   transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    const check = this.writeCheck;
-    return this.db.transaction(() => {
-      check?.();
-      return fn();
-    }).immediate();
+    return this.sql.transaction(fn);
   }
 
   /**
@@ -103,12 +77,12 @@ export class Store implements Sql {
    * that throws rolls the transaction back and its error goes to the caller.
    */
   checkingWrites<T>(check: () => void, fn: () => T): T {
-    const outer = this.writeCheck;
-    this.writeCheck = check;
+    const outer = this.sql.writeCheck;
+    this.sql.writeCheck = check;
     try {
       return fn();
     } finally {
-      this.writeCheck = outer;
+      this.sql.writeCheck = outer;
     }
   }
 
@@ -116,9 +90,9 @@ export class Store implements Sql {
     return this.db.open;
   }
 
-  /** Rows changed by this connection so far: a write that changed nothing can safely be tried again. */
-  totalChanges(): number {
-    return this.prepare('SELECT total_changes()').pluck().get() as number;
+  /** Rows written through this store so far: a write attempt that changed nothing can safely be tried again. */
+  changesSoFar(): number {
+    return this.sql.prepare('SELECT total_changes()').pluck().get() as number;
   }
 
   /**
@@ -156,7 +130,7 @@ export class Store implements Sql {
    * sleeps that long, or, once failFastOnLock() is on, the caller retries that long on timers.
    */
   busyTimeoutMs(): number {
-    return (this.lockWaitMs ??= this.prepare('PRAGMA busy_timeout').pluck().get() as number);
+    return (this.lockWaitMs ??= this.sql.prepare('PRAGMA busy_timeout').pluck().get() as number);
   }
 
   setBusyTimeout(ms: number): void {
@@ -204,8 +178,7 @@ export class Store implements Sql {
     // Last writes wait for another process's lock rather than fail: nothing is left to stall.
     this.waitOnLock();
     for (const hook of this.closeHooks.splice(0)) hook();
-    this.worker?.close();
-    this.statements.clear();
+    this.sql.close();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {

@@ -4,16 +4,17 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runWaitingForLock } from '../../src/server/lock-wait.js';
 import { Store } from '../../src/store/store.js';
 import { tempDb } from '../helpers/cli.js';
-import { rawDb } from '../helpers/db.js';
 
-// runWaitingForLock against a real database whose write lock a second connection holds.
+// runWaitingForLock against a real database whose write lock a second connection holds. The
+// handlers write through the store's own repositories (environments: the simplest rows).
+const mark = (name: string) => store.environments.create({ name, publicUrl: 'http://localhost:8080' });
+const marks = () => store.environments.list().map((e) => e.name);
 let temp: ReturnType<typeof tempDb>;
 let store: Store;
 let other: Database.Database;
 beforeEach(() => {
   temp = tempDb();
   store = new Store(temp.db);
-  rawDb(store).exec('CREATE TABLE marks (n INTEGER)');
   // As serve does once it is up: a held lock fails at once, and runWaitingForLock retries on timers.
   store.failFastOnLock();
   other = new Database(temp.db);
@@ -40,17 +41,17 @@ it('retries a write that met the lock until the lock is free, without blocking t
   setTimeout(() => other.prepare('COMMIT').run(), 60);
   const result = await outcome(5000, true, () => {
     attempts++;
-    store.transaction(() => store.prepare('INSERT INTO marks VALUES (1)').run());
+    store.transaction(() => mark('one'));
   });
   expect(result).toBe('done');
   expect(timerRan).toBe(true);
   expect(attempts).toBeGreaterThan(1);
-  expect(store.prepare('SELECT count(*) FROM marks').pluck().get()).toBe(1);
+  expect(marks()).toEqual(['one']);
 });
 
 it('gives the busy error to next once the wait is over', async () => {
   const started = performance.now();
-  const result = await outcome(50, true, () => void store.prepare('INSERT INTO marks VALUES (1)').run());
+  const result = await outcome(50, true, () => void mark('one'));
   expect((result as { code?: string }).code).toBe('SQLITE_BUSY');
   expect(performance.now() - started).toBeGreaterThanOrEqual(40);
   expect(performance.now() - started).toBeLessThan(1000);
@@ -61,12 +62,12 @@ it('never retries an attempt that already wrote: the write cannot land twice', a
   let attempts = 0;
   const result = await outcome(5000, true, () => {
     attempts++;
-    store.prepare('INSERT INTO marks VALUES (1)').run();
+    mark('one');
     // Another process takes the lock between this handler's two writes.
     other.prepare('BEGIN IMMEDIATE').run();
-    store.prepare('INSERT INTO marks VALUES (2)').run();
+    mark('two');
   });
   expect((result as { code?: string }).code).toBe('SQLITE_BUSY');
   expect(attempts).toBe(1);
-  expect(store.prepare('SELECT n FROM marks').pluck().all()).toEqual([1]);
+  expect(marks()).toEqual(['one']);
 });

@@ -68,17 +68,19 @@ it('a write that waited for the lock while its token was rotated answers 401 and
     scim(dir!, 'PUT', `/Groups/${group.body.id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Late' }),
     scim(dir!, 'DELETE', `/Users/${user.body.id}`),
   ];
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 300));
   // What `scimctl token rotate` does, from another process.
   other.prepare("UPDATE scim_directories SET token_hash = 'rotated' WHERE id = ?").run(dir!.id);
   other.prepare('COMMIT').run();
   other.close();
-  for (const answer of await Promise.all(writes)) {
-    expect([answer.status, answer.body]).toEqual([
-      401,
-      { schemas: [ERROR_SCHEMA], status: '401', detail: 'bearer token is no longer valid for this directory: it was rotated while the request waited' },
-    ]);
+  // A request the server reached only after the rotation (a loaded machine) is refused at the door instead.
+  const details = ['bearer token is no longer valid for this directory: it was rotated while the request waited', 'bearer token is not valid for this directory'];
+  const answers = await Promise.all(writes);
+  for (const answer of answers) {
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ schemas: [ERROR_SCHEMA], status: '401', detail: expect.toBeOneOf(details) });
   }
+  expect(answers.some((a) => a.body.detail === details[0])).toBe(true);
   expect(server.store.events.latestSeq()).toBe(eventsBefore);
   expect(server.store.users.get(dir!.id, user.body.id).attributes.active).toBe(true);
   expect(server.store.groups.get(dir!.id, group.body.id).attributes.displayName).toBe('Kept');
