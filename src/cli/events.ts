@@ -33,6 +33,19 @@ function resource(event: EventRecord): string {
 }
 
 const HEADERS = ['ID', 'TIME', 'TYPE', 'DIRECTORY', 'RESOURCE', 'REQUEST'];
+/**
+ * The directory whose events to list: one that exists (by id or name), or the id of one that was
+ * deleted, whose events stay until they age out.
+ */
+function eventDirectory(ctx: Context, ref: string): string {
+  try {
+    return findDirectory(ctx.store, ref).id;
+  } catch (error) {
+    if (/^scim_directory_[0-9a-z]+$/.test(ref) && ctx.store.events.list({ directoryId: ref, limit: 1 }).length > 0) return ref;
+    throw error;
+  }
+}
+
 /** Never cut on a terminal: all but the directory and the resource. */
 const KEEP = [1, 2, 5];
 const RESOURCE = 4;
@@ -59,7 +72,7 @@ function registerEventsList(events: Command): void {
       action(async (ctx, opts: { directory?: string; env?: string; type?: string[]; limit: string; follow?: boolean }) => {
         const types = parseTypes(opts.type);
         const limit = parseListLimit(opts.limit);
-        const directoryId = opts.directory ? findDirectory(ctx.store, opts.directory).id : undefined;
+        const directoryId = opts.directory ? eventDirectory(ctx, opts.directory) : undefined;
         const environmentId = opts.env ? ctx.store.environments.get(opts.env).id : undefined;
         const query = { directoryId, environmentId, types };
         // Read first: an event committed while the list is read is then shown by --follow, not lost.

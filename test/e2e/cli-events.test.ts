@@ -339,6 +339,11 @@ describe('events of a delete that takes users and groups with it', () => {
     expect(events.map((e) => e.type)).toEqual([...users.map(() => 'user.deleted'), ...groups.map(() => 'group.deleted')]);
     expect(events.map((e) => e.data.id)).toEqual([...users.map((u) => u.id), ...groups.map((g) => g.id)]);
     expect(events.every((e) => e.directoryId === s.dirId && e.data.deleted)).toBe(true);
+    // The deleted directory's events can still be picked out by its id.
+    const byDirectory = await scimctlJson<Listed[]>(s.db, ['events', 'list', '--directory', s.dirId, '--limit', '0']);
+    expect(byDirectory).toHaveLength(28);
+    const unknown = await scimctl(s.db, ['events', 'list', '--directory', 'scim_directory_01nothere']);
+    expect([unknown.exitCode, unknown.stderr]).toEqual([1, expect.stringContaining('no SCIM directory "scim_directory_01nothere"')]);
   });
 
   test('org delete and env delete do the same for every directory in them; a delete of nothing live writes none', async () => {
