@@ -26,6 +26,8 @@ export interface NewDirectory {
   organizationId: string;
   name?: string | null | undefined;
   token?: string | undefined;
+  /** Its id, when it must keep one it had (a seed of an exported directory); a new one otherwise. */
+  id?: string | undefined;
 }
 
 export interface DirectoryDetails extends Directory {
@@ -81,7 +83,7 @@ export class DirectoryRepository {
   }
 
   private insert(input: Omit<NewDirectory, 'token'>, hash: string | null, now: string): Directory {
-    const id = this.sql.ids.next('scim_directory');
+    const id = input.id ?? this.sql.ids.next('scim_directory');
     this.sql.transaction(() => {
       if (hash !== null) this.checkTokenFree(hash, undefined);
       this.checkNameFree(input.organizationId, input.name ?? null, undefined);

@@ -18,6 +18,8 @@ export interface NewOrganization {
   name: string;
   externalId?: string | null | undefined;
   domains: string[];
+  /** Its id, when it must keep one it had (a seed of an exported organization); a new one otherwise. */
+  id?: string | undefined;
 }
 
 /**
@@ -40,7 +42,7 @@ export class OrganizationRepository {
           throw new ConflictError('organization', 'externalId', externalId, `external id "${externalId}" is already used by ${clash.id} in this environment`, clash.id);
         }
       }
-      const id = this.sql.ids.next('org');
+      const id = input.id ?? this.sql.ids.next('org');
       this.sql
         .prepare('INSERT INTO organizations (id, environment_id, display_name, external_id, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(id, input.environmentId, input.name, externalId, now);

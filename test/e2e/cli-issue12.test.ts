@@ -43,6 +43,30 @@ describe('directory names are unique within an organization', () => {
     expect(seeded.exitCode, seeded.stderr).toBe(0);
     expect(JSON.parse(seeded.stdout).changed).toBe(false);
   });
+
+  test('an organization without external id and directories without names round-trip by id, here and into a fresh database', async () => {
+    const t = temp();
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    const org = await scimctlJson<{ id: string }>(t.db, ['org', 'create', '--env', 'dev', '--name', 'Anon']);
+    const dirs = [await scimctlJson<Dir>(t.db, ['directory', 'create', '--org', org.id]), await scimctlJson<Dir>(t.db, ['directory', 'create', '--org', org.id])];
+    const out = join(t.dir, 'anon.json');
+    expect((await scimctl(t.db, ['export', org.id, '--out', out])).exitCode).toBe(0);
+    const fixture = JSON.parse(readFileSync(out, 'utf8'));
+    expect(fixture.environments[0].organizations[0].key).toBe(org.id);
+    expect(fixture.environments[0].organizations[0].directories.map((d: { key: string }) => d.key)).toEqual(dirs.map((d) => d.id));
+
+    const same = await scimctl(t.db, ['seed', out, '--json']);
+    expect(same.exitCode, same.stderr).toBe(0);
+    expect(JSON.parse(same.stdout).changed).toBe(false);
+    expect((await scimctlJson<{ externalId: string | null }[]>(t.db, ['org', 'list'])).map((o) => o.externalId)).toEqual([null]);
+
+    // Seeded elsewhere, they keep their ids (and so their base URLs), and a second seed changes nothing.
+    const fresh = temp();
+    expect((await scimctl(fresh.db, ['seed', out])).exitCode).toBe(0);
+    expect((await scimctlJson<{ id: string; externalId: string | null }[]>(fresh.db, ['org', 'list'])).map((o) => [o.id, o.externalId])).toEqual([[org.id, null]]);
+    expect((await scimctlJson<Dir[]>(fresh.db, ['directory', 'list'])).map((d) => [d.id, d.name])).toEqual(dirs.map((d) => [d.id, null]));
+    expect(JSON.parse((await scimctl(fresh.db, ['seed', out, '--json'])).stdout).changed).toBe(false);
+  });
 });
 
 describe('seed --prune --dry-run', () => {
@@ -101,6 +125,22 @@ describe('external ids shaped like scimctl ids', () => {
     await scimctlJson(t.db, ['org', 'create', '--env', 'dev', '--name', 'F', '--external-id', 'org_fake']);
     expect((await scimctl(t.db, ['org', 'show', 'org_fake'])).exitCode).toBe(0);
     expect((await scimctl(t.db, ['export', 'org_fake'])).exitCode).toBe(0);
+  });
+
+  test('are refused in a fixture, as an externalId or a directory name; an id-shaped key is the id itself', async () => {
+    const t = temp();
+    const fixture = (org: Record<string, unknown>) => {
+      const path = join(t.dir, `f${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(path, JSON.stringify({ version: 1, environments: [{ name: 'dev', organizations: [org] }] }));
+      return path;
+    };
+    const external = await scimctl(t.db, ['seed', fixture({ key: 'acme', externalId: idShaped, directories: [] })]);
+    expect(external.exitCode).toBe(1);
+    expect(external.stderr).toContain(`environments[0].organizations[0].externalId: "${idShaped}" has the shape of a scimctl id, so as an external id it could never be looked up`);
+    const named = await scimctl(t.db, ['seed', fixture({ key: 'acme', directories: [{ key: 'entra', name: 'scim_directory_01m8s8f8agnyqzp4ebfebsqrk4' }] })]);
+    expect(named.exitCode).toBe(1);
+    expect(named.stderr).toContain('has the shape of a scimctl id, so it cannot be a directory\'s name');
+    expect(existsSync(t.db)).toBe(false);
   });
 });
 

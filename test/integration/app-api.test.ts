@@ -366,6 +366,13 @@ describe('management: organizations and SCIM directories', () => {
     const replaced = await manage(`/v1/organizations/${org.id}`, { method: 'PATCH', body: { displayName: 'Initech Corp', domains: ['initech.example'] } });
     expect(replaced.body).toEqual({ organization: { ...org, displayName: 'Initech Corp', externalId: '', domains: ['initech.example'] } });
     expect(await manage('/v1/organizations', { method: 'POST', body: { external_id: 'acme-co' } })).toMatchObject({ status: 409, body: { code: 6 } });
+    // An external id shaped like a scimctl id could never be looked up by (ids are tried first).
+    const idShaped = 'org_01m8s8f8agnyqzp4ebfebsqrk4';
+    expect(await manage('/v1/organizations', { method: 'POST', body: { externalId: idShaped } })).toMatchObject({
+      status: 400,
+      body: { code: 3, message: `externalId "${idShaped}" has the shape of a scimctl id; use your app's own id for this customer`, details: [] },
+    });
+    expect((await manage(`/v1/organizations/${org.id}`, { method: 'PATCH', body: { externalId: idShaped } })).status).toBe(400);
   });
 
   it('takes an organization without a name (as SSOReady does), refuses control characters, and export then seed still round-trips', async () => {

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { looksLikeId } from '../../core/ids.js';
 import { normalizeDomain } from '../../core/urls.js';
 import type { AppOrganizationRow, Store } from '../../store/index.js';
 import { invalidArgument, notFound } from './errors.js';
@@ -33,7 +34,10 @@ function organizationFields(req: Request) {
   // Empty is allowed (SSOReady allows it); control characters would reach terminals and fixtures.
   const name = (optionalString(body, 'displayName') ?? '').trim();
   if (/[\u0000-\u001f\u007f]/.test(name)) throw invalidArgument('displayName must not contain control characters');
-  return { name, externalId: optionalString(body, 'externalId')?.trim() || null, domains };
+  const externalId = optionalString(body, 'externalId')?.trim() || null;
+  // scimctl looks things up by id first: an external id of that shape could never be looked up by.
+  if (externalId !== null && looksLikeId(externalId)) throw invalidArgument(`externalId "${externalId}" has the shape of a scimctl id; use your app's own id for this customer`);
+  return { name, externalId, domains };
 }
 
 export function listOrganizations(store: Store, tokens: PageTokens, grant: Grant, req: Request) {
