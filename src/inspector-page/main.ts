@@ -190,12 +190,13 @@ async function requestView(id: string, stale: () => boolean): Promise<void> {
   );
 }
 
-/** The Replay button: disabled (saying why) when the request cannot be sent again; a click shows the outcome in `replayArea`. */
-function replayButton(r: RequestDetail, replayArea: HTMLElement): HTMLButtonElement {
+/** The Replay button: disabled, with why beside it, when the request cannot be sent again; a click shows the outcome in `replayArea`. */
+function replayButton(r: RequestDetail, replayArea: HTMLElement): HTMLElement {
   const button = h('button', { type: 'button', id: 'replay-button' }, 'Replay');
   if (r.replayable !== true) {
     button.disabled = true;
     button.title = r.replayable;
+    return h('p', {}, button, ' ', h('span', { id: 'replay-why' }, `Not replayed: ${r.replayable}.`));
   }
   button.addEventListener('click', () => {
     button.disabled = true;

@@ -359,6 +359,28 @@ describe('the inspector API', () => {
     expect(server.store.requestLog.lastSeq()).toBe(1);
   });
 
+  it('refuses to replay a request that was refused 401 (replay would send it authenticated as the directory)', async () => {
+    const [dir0] = server.directories;
+    const forged = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'POST', '/Users', entraUser('eve'));
+    expect(forged.status).toBe(401);
+    await logged(1);
+    const [row] = (await api('/requests')).body.items;
+    expect(row).toMatchObject({ status: 401, directoryId: dir0!.id });
+    const detail = (await api(`/requests/${row.id}`)).body;
+    expect(detail.requestBody).toContain('eve@contoso.com');
+    expect(detail.replayable).toBe('the request was refused (401) when it was sent, and replay would send it authenticated as the directory, so it is not sent again');
+    const port = new URL(server.url).port;
+    const answer = await raw(`/_inspector/api/requests/${row.id}/replay`, {
+      method: 'POST',
+      headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': await pageSecret() },
+    });
+    expect(answer.status).toBe(409);
+    expect(answer.json.message).toBe(detail.replayable);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.store.requestLog.lastSeq()).toBe(1);
+    expect(server.store.users.list(dir0!.id, { startIndex: 1, count: 10 }).total).toBe(0);
+  });
+
   it('does not accept a made-up replay credential on the SCIM side', async () => {
     const [dir0] = server.directories;
     const wrong = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'GET', '/Users');

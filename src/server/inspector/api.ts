@@ -184,6 +184,9 @@ function toKnown(error: unknown): InspectorError | undefined {
 
 /** true, or why the request cannot be sent again. */
 function replayable(r: LogRecord): true | string {
+  // Replay authenticates as the directory: a request its sender could not authenticate (anyone, say
+  // through the public tunnel) would become a real, authenticated write.
+  if (r.status === 401 || r.status === 403) return `the request was refused (${r.status}) when it was sent, and replay would send it authenticated as the directory, so it is not sent again`;
   if (r.directoryId === null) return 'the request named no known directory';
   if (r.requestBody?.endsWith('…[truncated: unauthenticated request]') || /…\[truncated \d+ characters\]$/.test(r.requestBody ?? '')) return 'the logged body was cut short, so it cannot be sent again';
   // A password is never logged: sent again, the placeholder would become the user's password.
