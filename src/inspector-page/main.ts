@@ -183,7 +183,7 @@ async function requestView(id: string, stale: () => boolean): Promise<void> {
       ? h('section', { class: 'explain' }, h('h2', {}, 'What this status means'), h('p', {}, r.explanation.meaning), h('p', {}, h('strong', {}, 'Entra: '), r.explanation.entra), h('p', {}, h('strong', {}, 'Okta: '), r.explanation.okta))
       : null,
     r.patch ? patchSection(r.patch) : null,
-    eventsSection(r.events),
+    eventsSection(r.events, r.eventsTrimmed),
     button,
     replayArea,
     h('div', { class: 'side' }, h('div', {}, h('h2', {}, 'Request body'), code(pretty(r.requestBody) || '(no body)', 'request-body')), h('div', {}, h('h2', {}, 'Response body'), code(pretty(r.responseBody) || '(no body)', 'response-body'))),
@@ -272,9 +272,18 @@ function patchSection(p: PatchView): HTMLElement {
     h('h3', {}, 'What it changed'),
     p.changes.length || members.length
       ? h('pre', { class: 'diff', id: 'patch-changes' }, ...p.changes.map((c) => h('span', { class: 'same' }, `${c.attribute}: ${oneLine(c.before)} → ${oneLine(c.after)}\n`)), ...members.map((line) => h('span', { class: line.startsWith('+') ? 'add' : 'del' }, `${line}\n`)))
-      : h('p', { id: 'patch-changes' }, 'Nothing: the resource was already as the operations asked (or the request failed).'),
+      : h('p', { id: 'patch-changes' }, NO_CHANGES[p.effect]),
   );
 }
+
+/** What the page says of a PATCH whose events list no change, by what the server knows of it. */
+const NO_CHANGES: Record<PatchView['effect'], string> = {
+  changed: 'Nothing that events report.',
+  failed: 'Nothing: the request failed, so none of its operations were applied.',
+  trimmed: "Not known: the request changed something, but its events have since been trimmed, so the before and after can't be shown.",
+  unchanged: 'Nothing: the request succeeded without a change, as the resource was already as the operations asked.',
+  unreported: 'No events were recorded for this request: either the group was already as the operations asked, or the change was one that events do not report, such as a group added to or removed from a group.',
+};
 
 /** Where an event's resource is shown in the inspector. */
 function eventResourceHref(e: EventPayload): string | undefined {
@@ -285,7 +294,7 @@ function eventResourceHref(e: EventPayload): string | undefined {
   return undefined;
 }
 
-function eventsSection(events: EventPayload[]): HTMLElement {
+function eventsSection(events: EventPayload[], trimmed: boolean): HTMLElement {
   return h(
     'section',
     { id: 'request-events' },
@@ -300,7 +309,7 @@ function eventsSection(events: EventPayload[]): HTMLElement {
             return h('li', {}, `${e.id} ${e.type} `, href ? link(href, label) : label);
           }),
         )
-      : h('p', {}, 'None: this request changed nothing (or its events have since been trimmed).'),
+      : h('p', { id: 'no-events' }, trimmed ? 'None kept: this request wrote events, but they have since been trimmed.' : 'None: this request wrote no events (a read, a failed request, a change to nothing, or a change that events do not report, such as a group added to a group).'),
   );
 }
 

@@ -116,6 +116,12 @@ describe.skipIf(!available)('the inspector in a browser', () => {
     await page.click('#request-events a');
     await page.waitForSelector('#resource-json');
     expect(await page.textContent('#resource-json')).toContain('"active": false');
+    // Its events trimmed, the PATCH still changed alice: the page must not say it changed nothing.
+    server.store.events.trim(0);
+    await page.goto(`${server.url}/#/requests/${row.id}?trimmed`);
+    await page.waitForSelector('#patch-changes');
+    expect(await page.textContent('#patch-changes')).toMatch(/^Not known: .*trimmed/);
+    expect(await page.textContent('#no-events')).toMatch(/trimmed/);
   });
 
   it('refuses a non-loopback Host (DNS rebinding) and a cross-origin replay', async () => {

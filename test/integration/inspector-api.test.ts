@@ -174,6 +174,7 @@ describe('the inspector API', () => {
       unreadable: null,
       changes: [{ attribute: 'active', before: true, after: false }],
       members: { added: [], removed: [] },
+      effect: 'changed',
     });
     expect(off.events.map((e: any) => e.type)).toEqual(['user.deactivated']);
     expect(off.events[0].data.previous).toEqual({ active: true });
@@ -197,6 +198,7 @@ describe('the inspector API', () => {
       unreadable: null,
       changes: [],
       members: { added: [{ id: bob.id, display: 'Bob Example' }], removed: [{ id: alice.id, display: 'Alice Example' }] },
+      effect: 'changed',
     });
     // The store applies a request's removals before its additions.
     expect(members.events.map((e: any) => [e.type, e.data.group.id, e.data.user.id])).toEqual([
@@ -207,7 +209,32 @@ describe('the inspector API', () => {
     const same = (await api(`/requests/${noop}`)).body;
     expect(same.status).toBe(200);
     expect(same.events).toEqual([]);
-    expect(same.patch).toEqual({ operations: [{ op: 'replace', path: 'title', value: 'Lead' }], unreadable: null, changes: [], members: { added: [], removed: [] } });
+    expect(same.patch).toEqual({ operations: [{ op: 'replace', path: 'title', value: 'Lead' }], unreadable: null, changes: [], members: { added: [], removed: [] }, effect: 'unchanged' });
+  });
+
+  it("does not say a PATCH changed nothing when its events were trimmed, or when it changed a group's group members (which write no events)", async () => {
+    const [dir0] = server.directories;
+    const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+    const alice = (await scim(dir0!, 'POST', '/Users', entraUser('alice'))).body;
+    const outer = (await scim(dir0!, 'POST', '/Groups', { displayName: 'Outer' })).body;
+    const inner = (await scim(dir0!, 'POST', '/Groups', { displayName: 'Inner' })).body;
+    expect((await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] })).status).toBe(200);
+    expect((await scim(dir0!, 'PATCH', `/Groups/${outer.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: inner.id }] }] })).status).toBeLessThan(300);
+    expect((await scim(dir0!, 'GET', `/Groups/${outer.id}`)).body.members.map((m: any) => m.value)).toEqual([inner.id]);
+    expect((await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'bogus', path: 'title', value: 'x' }] })).status).toBe(400);
+    await logged(7);
+    const [, , , deactivate, nested, , failed] = (await api('/requests?limit=7')).body.items.reverse().map((r: any) => r.id);
+    expect((await api(`/requests/${deactivate}`)).body.patch.effect).toBe('changed');
+    // Every event is trimmed: the request still changed alice, which is not "nothing".
+    server.store.events.trim(0);
+    const trimmed = (await api(`/requests/${deactivate}`)).body;
+    expect(trimmed.events).toEqual([]);
+    expect(trimmed.eventsTrimmed).toBe(true);
+    expect(trimmed.patch).toMatchObject({ changes: [], members: { added: [], removed: [] }, effect: 'trimmed' });
+    const group = (await api(`/requests/${nested}`)).body;
+    expect(group.eventsTrimmed).toBe(false);
+    expect(group.patch).toMatchObject({ changes: [], members: { added: [], removed: [] }, effect: 'unreported' });
+    expect((await api(`/requests/${failed}`)).body.patch.effect).toBe('failed');
   });
 
   it('reads what it can of a PATCH body the server refused', async () => {

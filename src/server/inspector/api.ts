@@ -91,13 +91,15 @@ function requestDetail({ store, record }: ApiScope, id: string) {
   const r = record(id);
   const seq = parseLogId(r.id)!;
   const events = store.events.ofRequest(seq);
+  const causedEvents = store.requestLog.causedEvents(seq);
   return {
     ...r,
     seq,
     explanation: explainStatus(r.status),
     replayable: replayable(r),
     events: events.map((e) => JSON.parse(eventJson(e)) as unknown),
-    patch: r.method === 'PATCH' ? patchView(r.requestBody, events) : null,
+    eventsTrimmed: causedEvents && events.length === 0,
+    patch: r.method === 'PATCH' ? patchView(r.requestBody, events, { status: r.status, causedEvents }) : null,
   };
 }
 
