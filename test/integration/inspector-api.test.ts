@@ -274,6 +274,26 @@ describe('the inspector API', () => {
     expect(JSON.parse(event[1]!)).toMatchObject({ method: 'GET', status: 200, directoryId: server.directories[0]!.id });
   });
 
+  it('filters the live feed as the list is filtered: the text is searched in both bodies too', async () => {
+    const [dir0] = server.directories;
+    expect((await fetch(`${server.url}/_inspector/api/stream?status=7xx`)).status).toBe(400);
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/_inspector/api/stream?q=${encodeURIComponent('NEEDLE-in-body')}&method=post`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    await new Promise((r) => setTimeout(r, 50));
+    // Neither passes: a GET whose query holds the text (method filter), a POST without the text.
+    await scim(dir0!, 'GET', `/Users?filter=${encodeURIComponent('userName eq "needle-in-body"')}`);
+    await scim(dir0!, 'POST', '/Users', entraUser('plain'));
+    // The text is only in this POST's body (any case, as the list's search).
+    await scim(dir0!, 'POST', '/Users', entraUser('hay', { displayName: 'needle-IN-body' }));
+    let text = '';
+    while (!text.includes('event: request')) text += Buffer.from((await reader.read()).value!).toString();
+    controller.abort();
+    const rows = [...text.matchAll(/event: request\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]!));
+    expect(rows.map((r) => [r.id, r.method])).toEqual([['req_3', 'POST']]);
+    expect((await api(`/requests?q=NEEDLE-in-body&method=post`)).body.items.map((r: any) => r.id)).toEqual(['req_3']);
+  });
+
   it('resumes the live feed after Last-Event-ID', async () => {
     await scim(server.directories[0]!, 'GET', '/Users');
     await scim(server.directories[0]!, 'GET', '/Groups');
