@@ -21,6 +21,8 @@ export interface RequestDetail extends RequestRow {
   replayable: true | string;
   /** The events the request caused, as webhooks deliver them. */
   events: EventPayload[];
+  /** The request wrote events, but they have since been trimmed. */
+  eventsTrimmed: boolean;
   /** PATCH requests only: the operations as read and what they changed. */
   patch: PatchView | null;
 }
@@ -39,6 +41,7 @@ export interface PatchView {
   unreadable: string | null;
   changes: { attribute: string; before: unknown; after: unknown }[];
   members: { added: { id: string; display: string | null }[]; removed: { id: string; display: string | null }[] };
+  effect: 'changed' | 'failed' | 'trimmed' | 'unchanged' | 'unreported';
 }
 
 export interface ReplayResult {

@@ -7,8 +7,11 @@ import { append, h, pretty, replace, statusClass } from './dom.js';
  * #/directories, #/directories/<dir>/users|groups (SCIM filter search), and one user or group.
  * Every value from the server is placed with text nodes (see dom.ts).
  */
+/** Rows the requests list keeps in the DOM; paging on past them drops the newest off the top. */
 const MAX_ROWS = 1000;
 const PAGE = 50;
+/** Rows an "Older requests" click loads. */
+const OLDER_PAGE = 200;
 
 interface Filters {
   directory: string;
@@ -22,6 +25,8 @@ interface Filters {
 const state = {
   view: 0,
   feed: undefined as EventSource | undefined,
+  /** The filters the live feed was opened with (as a query string): the server filters the rows it sends. */
+  feedFilters: undefined as string | undefined,
   directories: [] as DirectoryRow[],
   firstPaint: undefined as number | undefined,
   /** The requests view's handler for a live row, while it is shown. */
@@ -48,6 +53,9 @@ function route(): void {
   else if (parts[0] === 'directories' && parts[1] && (parts[2] === 'users' || parts[2] === 'groups')) rendering = resourcesView(parts[1], parts[2], query, stale);
   else if (parts[0] === 'directories') rendering = directoriesView(stale);
   else rendering = requestsView(query, stale);
+  const list = parts[0] !== 'directories' && !(parts[0] === 'requests' && parts[1]);
+  // The requests list opens the feed with its filters once its first page is read; other views take it as it is.
+  if (!state.feed && !list) connect('');
   rendering.catch((error: unknown) => {
     if (!stale()) replace(main, h('p', { class: 'error', role: 'alert' }, error instanceof ApiError ? `Error ${error.status}: ${error.message}` : String(error)));
   });
@@ -75,18 +83,6 @@ function rowOf(r: RequestRow): HTMLTableRowElement {
   );
 }
 
-/** Does a live row match the filters? The text filter is checked on the path and query only (the list's server-side search also reads bodies). */
-function matches(r: RequestRow, f: Filters): boolean {
-  if (f.directory && r.directoryId !== f.directory) return false;
-  if (f.method && r.method !== f.method.toUpperCase()) return false;
-  if (f.errorKind && r.errorKind !== f.errorKind) return false;
-  if (f.status) {
-    if (/^[1-5]xx$/i.test(f.status) ? Math.floor(r.status / 100) !== Number(f.status[0]) : String(r.status) !== f.status) return false;
-  }
-  if (f.q && !`${r.path}?${r.query ?? ''}`.toLowerCase().includes(f.q.toLowerCase())) return false;
-  return true;
-}
-
 async function loadDirectories(): Promise<DirectoryRow[]> {
   state.directories = (await get<{ items: DirectoryRow[] }>('/directories')).items;
   return state.directories;
@@ -105,8 +101,27 @@ function select(name: string, label: string, value: string, options: [string, st
 async function requestsView(query: URLSearchParams, stale: () => boolean): Promise<void> {
   const f: Filters = { directory: query.get('directory') ?? '', status: query.get('status') ?? '', method: query.get('method') ?? '', errorKind: query.get('errorKind') ?? '', q: query.get('q') ?? '' };
   // Both at once: the first paint waits for the slower of the two, not their sum.
-  const [directories, first] = await Promise.all([loadDirectories(), get<{ items: RequestRow[]; next: string | null }>('/requests', { ...f, limit: String(PAGE) })]);
+  const [directories, first] = await Promise.all([loadDirectories(), get<{ items: RequestRow[]; next: string | null; lastSeq: number }>('/requests', { ...f, limit: String(PAGE) })]);
   if (stale()) return;
+  const list = requestList(f, stale);
+  list.add(first.items, first.next);
+  replace(
+    main,
+    h('h1', {}, 'Requests'),
+    filterForm(f, directories),
+    list.newest,
+    h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Method', 'Path', 'Status', 'Duration', 'Error', 'Directory'].map((t) => h('th', {}, t)))), list.body),
+    list.empty,
+    list.older,
+  );
+  state.onRequest = (r: RequestRow) => {
+    if (!stale()) list.live(r);
+  };
+  follow(f, first.lastSeq);
+  markFirstPaint();
+}
+
+function filterForm(f: Filters, directories: DirectoryRow[]): HTMLFormElement {
   const form = h(
     'form',
     { class: 'filters', id: 'request-filters' },
@@ -126,38 +141,61 @@ async function requestsView(query: URLSearchParams, stale: () => boolean): Promi
   form.addEventListener('change', (event) => {
     if (event.target instanceof HTMLSelectElement) form.requestSubmit();
   });
+  return form;
+}
+
+/**
+ * The requests table: at most MAX_ROWS rows in the DOM. "Older requests" pages on through the whole
+ * log; past MAX_ROWS it drops the newest rows off the top, and the list is no longer at the head:
+ * live rows are then counted on the "Newest requests" button instead of shifting the view, and a
+ * click on it shows the head again. At the head, live rows go on top and the oldest drop off the bottom.
+ */
+function requestList(f: Filters, stale: () => boolean) {
   const body = h('tbody', { id: 'requests' });
-  for (const r of first.items) body.appendChild(rowOf(r));
-  const more = h('button', { type: 'button', id: 'older' }, 'Older requests');
-  const cursor = { next: first.next };
-  more.hidden = cursor.next === null;
-  more.addEventListener('click', () => {
-    if (cursor.next === null) return;
-    void get<{ items: RequestRow[]; next: string | null }>('/requests', { ...f, limit: String(PAGE), before: cursor.next }).then((page) => {
-      if (stale()) return;
-      for (const r of page.items) body.appendChild(rowOf(r));
-      cursor.next = page.next;
-      more.hidden = cursor.next === null || body.rows.length >= MAX_ROWS;
-    });
-  });
+  const older = h('button', { type: 'button', id: 'older' }, 'Older requests');
+  const newest = h('button', { type: 'button', id: 'newest', hidden: true }, 'Newest requests');
   const empty = h('p', { class: 'empty', id: 'no-requests' }, 'No requests yet. They appear here as they arrive.');
-  empty.hidden = first.items.length > 0;
-  replace(
-    main,
-    h('h1', {}, 'Requests'),
-    form,
-    h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Time (UTC)', 'Method', 'Path', 'Status', 'Duration', 'Error', 'Directory'].map((t) => h('th', {}, t)))), body),
-    empty,
-    more,
-  );
-  state.onRequest = (r: RequestRow) => {
-    if (stale() || !matches(r, f) || body.querySelector(`tr[data-id="${r.id}"]`)) return;
+  const at = { head: true, unseen: 0, loading: false };
+  const lastId = () => (body.lastElementChild as HTMLElement | null)?.dataset.id;
+  const add = (rows: RequestRow[], next: string | null) => {
+    for (const r of rows) body.appendChild(rowOf(r));
+    while (body.rows.length > MAX_ROWS) {
+      body.firstElementChild!.remove();
+      at.head = false;
+    }
+    older.hidden = next === null;
+    newest.hidden = at.head;
+    empty.hidden = body.rows.length > 0;
+  };
+  older.addEventListener('click', () => {
+    const before = lastId();
+    if (before === undefined || at.loading) return;
+    at.loading = true;
+    void get<{ items: RequestRow[]; next: string | null }>('/requests', { ...f, limit: String(OLDER_PAGE), before })
+      .then((page) => {
+        if (!stale()) add(page.items, page.next);
+      })
+      .finally(() => {
+        at.loading = false;
+      });
+  });
+  newest.addEventListener('click', () => {
+    route();
+    window.scrollTo(0, 0);
+  });
+  const live = (r: RequestRow) => {
+    if (body.querySelector(`tr[data-id="${r.id}"]`)) return;
+    if (!at.head) {
+      replace(newest, `Newest requests (${++at.unseen} new)`);
+      return;
+    }
     body.insertBefore(rowOf(r), body.firstChild);
     empty.hidden = true;
-    // Keep the DOM small: the newest MAX_ROWS rows; older ones are a page away ("Older requests").
-    while (body.rows.length > MAX_ROWS) body.lastChild!.remove();
+    if (body.rows.length <= MAX_ROWS) return;
+    while (body.rows.length > MAX_ROWS) body.lastElementChild!.remove();
+    older.hidden = false;
   };
-  markFirstPaint();
+  return { body, older, newest, empty, add, live };
 }
 
 function field(label: string, ...value: (string | Node)[]): HTMLElement[] {
@@ -183,19 +221,20 @@ async function requestView(id: string, stale: () => boolean): Promise<void> {
       ? h('section', { class: 'explain' }, h('h2', {}, 'What this status means'), h('p', {}, r.explanation.meaning), h('p', {}, h('strong', {}, 'Entra: '), r.explanation.entra), h('p', {}, h('strong', {}, 'Okta: '), r.explanation.okta))
       : null,
     r.patch ? patchSection(r.patch) : null,
-    eventsSection(r.events),
+    eventsSection(r.events, r.eventsTrimmed),
     button,
     replayArea,
     h('div', { class: 'side' }, h('div', {}, h('h2', {}, 'Request body'), code(pretty(r.requestBody) || '(no body)', 'request-body')), h('div', {}, h('h2', {}, 'Response body'), code(pretty(r.responseBody) || '(no body)', 'response-body'))),
   );
 }
 
-/** The Replay button: disabled (saying why) when the request cannot be sent again; a click shows the outcome in `replayArea`. */
-function replayButton(r: RequestDetail, replayArea: HTMLElement): HTMLButtonElement {
+/** The Replay button: disabled, with why beside it, when the request cannot be sent again; a click shows the outcome in `replayArea`. */
+function replayButton(r: RequestDetail, replayArea: HTMLElement): HTMLElement {
   const button = h('button', { type: 'button', id: 'replay-button' }, 'Replay');
   if (r.replayable !== true) {
     button.disabled = true;
     button.title = r.replayable;
+    return h('p', {}, button, ' ', h('span', { id: 'replay-why' }, `Not replayed: ${r.replayable}.`));
   }
   button.addEventListener('click', () => {
     button.disabled = true;
@@ -271,9 +310,18 @@ function patchSection(p: PatchView): HTMLElement {
     h('h3', {}, 'What it changed'),
     p.changes.length || members.length
       ? h('pre', { class: 'diff', id: 'patch-changes' }, ...p.changes.map((c) => h('span', { class: 'same' }, `${c.attribute}: ${oneLine(c.before)} → ${oneLine(c.after)}\n`)), ...members.map((line) => h('span', { class: line.startsWith('+') ? 'add' : 'del' }, `${line}\n`)))
-      : h('p', { id: 'patch-changes' }, 'Nothing: the resource was already as the operations asked (or the request failed).'),
+      : h('p', { id: 'patch-changes' }, NO_CHANGES[p.effect]),
   );
 }
+
+/** What the page says of a PATCH whose events list no change, by what the server knows of it. */
+const NO_CHANGES: Record<PatchView['effect'], string> = {
+  changed: 'Nothing that events report.',
+  failed: 'Nothing: the request failed, so none of its operations were applied.',
+  trimmed: "Not known: the request changed something, but its events have since been trimmed, so the before and after can't be shown.",
+  unchanged: 'Nothing: the request succeeded without a change, as the resource was already as the operations asked.',
+  unreported: 'No events were recorded for this request: either the group was already as the operations asked, or the change was one that events do not report, such as a group added to or removed from a group.',
+};
 
 /** Where an event's resource is shown in the inspector. */
 function eventResourceHref(e: EventPayload): string | undefined {
@@ -284,7 +332,7 @@ function eventResourceHref(e: EventPayload): string | undefined {
   return undefined;
 }
 
-function eventsSection(events: EventPayload[]): HTMLElement {
+function eventsSection(events: EventPayload[], trimmed: boolean): HTMLElement {
   return h(
     'section',
     { id: 'request-events' },
@@ -299,7 +347,7 @@ function eventsSection(events: EventPayload[]): HTMLElement {
             return h('li', {}, `${e.id} ${e.type} `, href ? link(href, label) : label);
           }),
         )
-      : h('p', {}, 'None: this request changed nothing (or its events have since been trimmed).'),
+      : h('p', { id: 'no-events' }, trimmed ? 'None kept: this request wrote events, but they have since been trimmed.' : 'None: this request wrote no events (a read, a failed request, a change to nothing, or a change that events do not report, such as a group added to a group).'),
   );
 }
 
@@ -419,10 +467,24 @@ function markFirstPaint(): void {
   document.documentElement.dataset.firstPaintMs = String(Math.round(state.firstPaint));
 }
 
-/** The live feed: new log rows as they are written; the browser reconnects by itself after a drop. */
-function connect(): void {
-  const feed = new EventSource('/_inspector/api/stream');
+/**
+ * The live feed, filtered by the server exactly as the list is (the text filter searches both bodies
+ * there): reopened when the filters change, from `lastSeq` (the newest row when the list was read),
+ * so no row written meanwhile is missed. The browser reconnects by itself after a drop.
+ */
+function follow(f: Filters, lastSeq: number): void {
+  const filters = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== '')).toString();
+  if (state.feed && state.feedFilters === filters) return;
+  state.feed?.close();
+  connect(filters, `req_${lastSeq}`);
+}
+
+function connect(filters: string, after?: string): void {
+  const params = new URLSearchParams(filters);
+  if (after) params.set('after', after);
+  const feed = new EventSource(`/_inspector/api/stream${params.size ? `?${params}` : ''}`);
   state.feed = feed;
+  state.feedFilters = filters;
   feed.addEventListener('open', () => replace(live, '● live'));
   feed.addEventListener('error', () => replace(live, '○ reconnecting…'));
   feed.addEventListener('request', (event) => {
@@ -433,4 +495,3 @@ function connect(): void {
 
 window.addEventListener('hashchange', route);
 route();
-connect();

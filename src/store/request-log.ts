@@ -187,6 +187,11 @@ export class RequestLogRepository {
     return row && toRecord(row);
   }
 
+  /** Did the request write events (its row holds their request key)? They may have been trimmed since. */
+  causedEvents(seq: number): boolean {
+    return this.sql.prepare('SELECT 1 FROM request_log WHERE seq = ? AND request_key IS NOT NULL').get(seq) !== undefined;
+  }
+
   lastSeq(): number {
     return this.sql.prepare('SELECT coalesce(max(seq), 0) FROM request_log').pluck().get() as number;
   }

@@ -116,6 +116,71 @@ describe.skipIf(!available)('the inspector in a browser', () => {
     await page.click('#request-events a');
     await page.waitForSelector('#resource-json');
     expect(await page.textContent('#resource-json')).toContain('"active": false');
+    // Its events trimmed, the PATCH still changed alice: the page must not say it changed nothing.
+    server.store.events.trim(0);
+    await page.goto(`${server.url}/#/requests/${row.id}?trimmed`);
+    await page.waitForSelector('#patch-changes');
+    expect(await page.textContent('#patch-changes')).toMatch(/^Not known: .*trimmed/);
+    expect(await page.textContent('#no-events')).toMatch(/trimmed/);
+  });
+
+  it('applies a text filter to live rows as the server does: a new request whose only match is in its body appears', async () => {
+    const dir = server.directories[0]!;
+    await page.goto(`${server.url}/#/requests?q=${encodeURIComponent('Haystack-Needle')}`);
+    await page.waitForSelector('#request-filters');
+    await page.waitForFunction(() => document.getElementById('live-status')?.textContent === '● live');
+    const before = server.store.requestLog.lastSeq();
+    await scim(dir, 'POST', '/Users', entraUser('nomatch'));
+    await scim(dir, 'POST', '/Users', entraUser('needle', { displayName: 'haystack-needle' }));
+    await page.waitForSelector(`#requests tr[data-id="req_${before + 2}"]`, { timeout: 3000 });
+    expect(await page.locator('#requests tr').count()).toBe(1);
+  });
+
+  it('pages through a log of 100,000 requests past 1,000 rows, keeping at most 1,000 in the page, and back to the live head', async () => {
+    const big = await startTestServer(1, { inspectorPollMs: 250 });
+    const view = await browser.newPage();
+    try {
+      const dir = big.directories[0]!;
+      const N = 100_000;
+      const path = `/scim/v2/${dir.id}/Users`;
+      for (let from = 0; from < N; from += 10_000) {
+        big.store.requestLog.append(
+          Array.from({ length: 10_000 }, (_, i) => ({ time: new Date(Date.now() - (N - from - i) * 1000).toISOString(), directoryId: dir.id, method: 'GET', path, query: `filter=userName eq "u${from + i}@contoso.com"`, status: 200, durationMs: 1.5, errorKind: null, requestBody: null, responseBody: '{"totalResults":0}', userAgent: 'test', remoteAddress: '127.0.0.1' })),
+        );
+      }
+      await view.goto(`${big.url}/#/requests`);
+      await view.waitForSelector('#requests tr');
+      timings.firstPaint100k = Number(await view.evaluate(() => document.documentElement.dataset.firstPaintMs));
+      expect(timings.firstPaint100k).toBeLessThan(1000);
+      const ids = () => view.$$eval('#requests tr', (rows) => rows.map((r) => (r as unknown as { dataset: { id: string } }).dataset.id));
+      expect((await ids())[0]).toBe(`req_${N}`);
+      // 50 + 8 pages of 200: past 1,000 rows, the newest are dropped off the top.
+      for (let i = 1; i <= 8; i++) {
+        await view.click('#older');
+        await view.waitForSelector(`#requests tr[data-id="req_${N - 50 - 200 * i + 1}"]`);
+      }
+      const shown = await ids();
+      expect(shown.length).toBe(1000);
+      expect(shown[shown.length - 1]).toBe(`req_${N - 1650 + 1}`);
+      expect(shown[0]).toBe(`req_${N - 1650 + 1000}`);
+      expect(await view.isVisible('#older')).toBe(true);
+      // Paged back: a new request does not shift the list; it is counted.
+      await view.waitForFunction(() => document.getElementById('live-status')?.textContent === '● live');
+      await scim(dir, 'GET', '/Groups');
+      await view.waitForFunction(() => document.getElementById('newest')?.textContent === 'Newest requests (1 new)', null, { timeout: 3000 });
+      expect((await ids())[0]).toBe(`req_${N - 1650 + 1000}`);
+      await view.click('#newest');
+      await view.waitForSelector(`#requests tr:first-child[data-id="req_${N + 1}"]`);
+      expect(await view.isVisible('#newest')).toBe(false);
+      // At the head again, live rows go on top.
+      const sent = Date.now();
+      await scim(dir, 'GET', '/Users');
+      await view.waitForSelector(`#requests tr:first-child[data-id="req_${N + 2}"]`, { timeout: 2000 });
+      timings.liveUpdate100k = Date.now() - sent;
+    } finally {
+      await view.close();
+      await big.close();
+    }
   });
 
   it('refuses a non-loopback Host (DNS rebinding) and a cross-origin replay', async () => {

@@ -174,6 +174,7 @@ describe('the inspector API', () => {
       unreadable: null,
       changes: [{ attribute: 'active', before: true, after: false }],
       members: { added: [], removed: [] },
+      effect: 'changed',
     });
     expect(off.events.map((e: any) => e.type)).toEqual(['user.deactivated']);
     expect(off.events[0].data.previous).toEqual({ active: true });
@@ -197,6 +198,7 @@ describe('the inspector API', () => {
       unreadable: null,
       changes: [],
       members: { added: [{ id: bob.id, display: 'Bob Example' }], removed: [{ id: alice.id, display: 'Alice Example' }] },
+      effect: 'changed',
     });
     // The store applies a request's removals before its additions.
     expect(members.events.map((e: any) => [e.type, e.data.group.id, e.data.user.id])).toEqual([
@@ -207,7 +209,32 @@ describe('the inspector API', () => {
     const same = (await api(`/requests/${noop}`)).body;
     expect(same.status).toBe(200);
     expect(same.events).toEqual([]);
-    expect(same.patch).toEqual({ operations: [{ op: 'replace', path: 'title', value: 'Lead' }], unreadable: null, changes: [], members: { added: [], removed: [] } });
+    expect(same.patch).toEqual({ operations: [{ op: 'replace', path: 'title', value: 'Lead' }], unreadable: null, changes: [], members: { added: [], removed: [] }, effect: 'unchanged' });
+  });
+
+  it("does not say a PATCH changed nothing when its events were trimmed, or when it changed a group's group members (which write no events)", async () => {
+    const [dir0] = server.directories;
+    const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+    const alice = (await scim(dir0!, 'POST', '/Users', entraUser('alice'))).body;
+    const outer = (await scim(dir0!, 'POST', '/Groups', { displayName: 'Outer' })).body;
+    const inner = (await scim(dir0!, 'POST', '/Groups', { displayName: 'Inner' })).body;
+    expect((await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] })).status).toBe(200);
+    expect((await scim(dir0!, 'PATCH', `/Groups/${outer.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: inner.id }] }] })).status).toBeLessThan(300);
+    expect((await scim(dir0!, 'GET', `/Groups/${outer.id}`)).body.members.map((m: any) => m.value)).toEqual([inner.id]);
+    expect((await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'bogus', path: 'title', value: 'x' }] })).status).toBe(400);
+    await logged(7);
+    const [, , , deactivate, nested, , failed] = (await api('/requests?limit=7')).body.items.reverse().map((r: any) => r.id);
+    expect((await api(`/requests/${deactivate}`)).body.patch.effect).toBe('changed');
+    // Every event is trimmed: the request still changed alice, which is not "nothing".
+    server.store.events.trim(0);
+    const trimmed = (await api(`/requests/${deactivate}`)).body;
+    expect(trimmed.events).toEqual([]);
+    expect(trimmed.eventsTrimmed).toBe(true);
+    expect(trimmed.patch).toMatchObject({ changes: [], members: { added: [], removed: [] }, effect: 'trimmed' });
+    const group = (await api(`/requests/${nested}`)).body;
+    expect(group.eventsTrimmed).toBe(false);
+    expect(group.patch).toMatchObject({ changes: [], members: { added: [], removed: [] }, effect: 'unreported' });
+    expect((await api(`/requests/${failed}`)).body.patch.effect).toBe('failed');
   });
 
   it('reads what it can of a PATCH body the server refused', async () => {
@@ -245,6 +272,26 @@ describe('the inspector API', () => {
     controller.abort();
     const event = /event: request\ndata: (.*)\n/.exec(seen.join(''))!;
     expect(JSON.parse(event[1]!)).toMatchObject({ method: 'GET', status: 200, directoryId: server.directories[0]!.id });
+  });
+
+  it('filters the live feed as the list is filtered: the text is searched in both bodies too', async () => {
+    const [dir0] = server.directories;
+    expect((await fetch(`${server.url}/_inspector/api/stream?status=7xx`)).status).toBe(400);
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/_inspector/api/stream?q=${encodeURIComponent('NEEDLE-in-body')}&method=post`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    await new Promise((r) => setTimeout(r, 50));
+    // Neither passes: a GET whose query holds the text (method filter), a POST without the text.
+    await scim(dir0!, 'GET', `/Users?filter=${encodeURIComponent('userName eq "needle-in-body"')}`);
+    await scim(dir0!, 'POST', '/Users', entraUser('plain'));
+    // The text is only in this POST's body (any case, as the list's search).
+    await scim(dir0!, 'POST', '/Users', entraUser('hay', { displayName: 'needle-IN-body' }));
+    let text = '';
+    while (!text.includes('event: request')) text += Buffer.from((await reader.read()).value!).toString();
+    controller.abort();
+    const rows = [...text.matchAll(/event: request\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]!));
+    expect(rows.map((r) => [r.id, r.method])).toEqual([['req_3', 'POST']]);
+    expect((await api(`/requests?q=NEEDLE-in-body&method=post`)).body.items.map((r: any) => r.id)).toEqual(['req_3']);
   });
 
   it('resumes the live feed after Last-Event-ID', async () => {
@@ -357,6 +404,28 @@ describe('the inspector API', () => {
     });
     expect(answer.status).toBe(409);
     expect(server.store.requestLog.lastSeq()).toBe(1);
+  });
+
+  it('refuses to replay a request that was refused 401 (replay would send it authenticated as the directory)', async () => {
+    const [dir0] = server.directories;
+    const forged = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'POST', '/Users', entraUser('eve'));
+    expect(forged.status).toBe(401);
+    await logged(1);
+    const [row] = (await api('/requests')).body.items;
+    expect(row).toMatchObject({ status: 401, directoryId: dir0!.id });
+    const detail = (await api(`/requests/${row.id}`)).body;
+    expect(detail.requestBody).toContain('eve@contoso.com');
+    expect(detail.replayable).toBe('the request was refused (401) when it was sent, and replay would send it authenticated as the directory, so it is not sent again');
+    const port = new URL(server.url).port;
+    const answer = await raw(`/_inspector/api/requests/${row.id}/replay`, {
+      method: 'POST',
+      headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': await pageSecret() },
+    });
+    expect(answer.status).toBe(409);
+    expect(answer.json.message).toBe(detail.replayable);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.store.requestLog.lastSeq()).toBe(1);
+    expect(server.store.users.list(dir0!.id, { startIndex: 1, count: 10 }).total).toBe(0);
   });
 
   it('does not accept a made-up replay credential on the SCIM side', async () => {

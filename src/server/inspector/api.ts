@@ -3,7 +3,7 @@ import { parseFilter } from '../../scim/filter/parser.js';
 import { ScimError } from '../../scim/errors.js';
 import { renderResource } from '../../scim/render.js';
 import { REDACTED } from '../../scim/redact.js';
-import { NotFoundError, isBusy, parseLogId, toStoreError, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
+import { NotFoundError, isBusy, parseLogId, toStoreError, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
 import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servesAll, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
 import { explainStatus } from './explain.js';
@@ -34,7 +34,15 @@ export function inspectorApi(options: InspectorApiOptions): express.Router {
   const scope = apiScope(store, serves);
   routeRequests(router, scope, options);
   routeDirectories(router, scope);
-  router.get('/stream', (req: Request, res: Response) => liveFeed(store, serves, options.pollMs ?? 250, req, res));
+  router.get('/stream', (req: Request, res: Response, next: NextFunction) => {
+    let filters: LogFilters;
+    try {
+      filters = logFilters(scope, req);
+    } catch (error) {
+      return next(error);
+    }
+    liveFeed(store, serves, filters, options.pollMs ?? 250, req, res);
+  });
   routeErrors(router, options.onInternalError);
   return router;
 }
@@ -55,11 +63,22 @@ function routeRequests(router: express.Router, scope: ApiScope, options: Inspect
   });
 }
 
-/** A page of the log: up to `limit` rows of the served directories that pass the query's filters, before `before` if given. */
-function requestPage({ store, serves, served, directoryOf }: ApiScope, req: Request) {
-  const limit = count(req, 'limit', PAGE, MAX_PAGE);
+type LogFilters = Pick<LogQuery, 'directoryId' | 'status' | 'method' | 'errorKind' | 'text'>;
+
+/** The log filters of a list or live-feed request (directory, status, method, errorKind, q), the same for both. */
+function logFilters({ directoryOf }: ApiScope, req: Request): LogFilters {
   const directory = param(req, 'directory');
   if (directory !== undefined) directoryOf(directory);
+  return { directoryId: directory, status: statusFilter(param(req, 'status')), method: param(req, 'method'), errorKind: param(req, 'errorKind'), text: param(req, 'q') };
+}
+
+/** A page of the log: up to `limit` rows of the served directories that pass the query's filters, before `before` if given. */
+function requestPage(scope: ApiScope, req: Request) {
+  const { store, serves, served } = scope;
+  // Read first: a live feed that follows the page from here misses nothing written meanwhile.
+  const lastSeq = store.requestLog.lastSeq();
+  const limit = count(req, 'limit', PAGE, MAX_PAGE);
+  const filters = logFilters(scope, req);
   const before = param(req, 'before');
   const beforeSeq = before === undefined ? undefined : parseLogId(before);
   if (before !== undefined && beforeSeq === undefined) throw new InspectorError(400, 'before must be a request id such as req_42');
@@ -68,15 +87,7 @@ function requestPage({ store, serves, served, directoryOf }: ApiScope, req: Requ
   let cursor = beforeSeq;
   // A serve of some directories skips the others' rows; it reads on until the page is full.
   for (let rounds = 0; items.length < limit && rounds < 20; rounds++) {
-    const rows = store.requestLog.query({
-      directoryId: directory,
-      status: statusFilter(param(req, 'status')),
-      method: param(req, 'method'),
-      errorKind: param(req, 'errorKind'),
-      text: param(req, 'q'),
-      beforeSeq: cursor,
-      limit: limit + 1 - items.length,
-    });
+    const rows = store.requestLog.query({ ...filters, beforeSeq: cursor, limit: limit + 1 - items.length });
     for (const r of rows) if (all || served(r.directoryId)) items.push(r);
     if (rows.length === 0) break;
     cursor = parseLogId(rows[rows.length - 1]!.id);
@@ -84,20 +95,22 @@ function requestPage({ store, serves, served, directoryOf }: ApiScope, req: Requ
   }
   const more = items.length > limit;
   const page = items.slice(0, limit);
-  return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq: store.requestLog.lastSeq() };
+  return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq };
 }
 
 function requestDetail({ store, record }: ApiScope, id: string) {
   const r = record(id);
   const seq = parseLogId(r.id)!;
   const events = store.events.ofRequest(seq);
+  const causedEvents = store.requestLog.causedEvents(seq);
   return {
     ...r,
     seq,
     explanation: explainStatus(r.status),
     replayable: replayable(r),
     events: events.map((e) => JSON.parse(eventJson(e)) as unknown),
-    patch: r.method === 'PATCH' ? patchView(r.requestBody, events) : null,
+    eventsTrimmed: causedEvents && events.length === 0,
+    patch: r.method === 'PATCH' ? patchView(r.requestBody, events, { status: r.status, causedEvents }) : null,
   };
 }
 
@@ -184,6 +197,9 @@ function toKnown(error: unknown): InspectorError | undefined {
 
 /** true, or why the request cannot be sent again. */
 function replayable(r: LogRecord): true | string {
+  // Replay authenticates as the directory: a request its sender could not authenticate (anyone, say
+  // through the public tunnel) would become a real, authenticated write.
+  if (r.status === 401 || r.status === 403) return `the request was refused (${r.status}) when it was sent, and replay would send it authenticated as the directory, so it is not sent again`;
   if (r.directoryId === null) return 'the request named no known directory';
   if (r.requestBody?.endsWith('…[truncated: unauthenticated request]') || /…\[truncated \d+ characters\]$/.test(r.requestBody ?? '')) return 'the logged body was cut short, so it cannot be sent again';
   // A password is never logged: sent again, the placeholder would become the user's password.
@@ -200,11 +216,13 @@ function listRow(kind: 'users' | 'groups', r: StoredResource) {
 }
 
 /**
- * Server-Sent Events: one `request` event per new log row of a served directory, found by polling
- * the log for rows after the last one sent (so rows written by another serve on the same database
- * show too). Last-Event-ID (or `?after=req_N`) resumes; by default the feed starts at the newest row.
+ * Server-Sent Events: one `request` event per new log row of a served directory that passes the
+ * filters (the list's own: directory, status, method, errorKind, q, which searches both bodies too),
+ * found by polling the log for rows after the last one read (so rows written by another serve on
+ * the same database show too). Last-Event-ID (or `?after=req_N`) resumes; by default the feed
+ * starts at the newest row.
  */
-function liveFeed(store: Store, serves: (id: string) => boolean, pollMs: number, req: Request, res: Response): void {
+function liveFeed(store: Store, serves: (id: string) => boolean, filters: LogFilters, pollMs: number, req: Request, res: Response): void {
   // A browser's EventSource resumes after a drop with Last-Event-ID (the id of the last row it got).
   const resume = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
   const after = resume === undefined ? undefined : parseLogId(resume);
@@ -220,11 +238,13 @@ function liveFeed(store: Store, serves: (id: string) => boolean, pollMs: number,
         res.end();
         return;
       }
-      const rows = store.requestLog.query({ afterSeq: state.seq, limit: 200 });
+      // Up to the newest row now: rows the filters pass over are read once, not on every tick.
+      const last = store.requestLog.lastSeq();
+      const rows = store.requestLog.query({ ...filters, afterSeq: state.seq, beforeSeq: last + 1, limit: 200 });
       for (const r of rows) {
-        state.seq = parseLogId(r.id)!;
         if (r.directoryId === null ? all : serves(r.directoryId)) res.write(`id: ${r.id}\nevent: request\ndata: ${JSON.stringify(summary(r))}\n\n`);
       }
+      state.seq = rows.length === 200 ? parseLogId(rows[199]!.id)! : Math.max(state.seq, last);
       if ((state.sinceBeat += pollMs) >= 15_000) {
         state.sinceBeat = 0;
         res.write(': keep-alive\n\n');

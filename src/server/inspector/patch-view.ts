@@ -27,6 +27,21 @@ export interface PatchView {
   unreadable: string | null;
   changes: AttributeChange[];
   members: { added: MemberView[]; removed: MemberView[] };
+  /**
+   * What can be said of the change: `changed`, from its events; `failed`, the request was refused (not
+   * 2xx), so nothing was applied; `trimmed`, it wrote events but they have since been trimmed;
+   * `unchanged`, it succeeded and wrote no events, and every change its operations could make writes
+   * one, so the resource was already as asked; `unreported`, it succeeded and wrote no events, but
+   * its operations touch members, and a group added to or removed from a group writes no event.
+   */
+  effect: 'changed' | 'failed' | 'trimmed' | 'unchanged' | 'unreported';
+}
+
+/** What the log row says of the request besides its body. */
+export interface PatchOutcome {
+  status: number;
+  /** The row holds a request key: the request wrote events (which may have been trimmed since). */
+  causedEvents: boolean;
 }
 
 /**
@@ -37,8 +52,26 @@ export interface PatchView {
  * values after; membership events say who was added and removed. Tolerant: a body the server refused
  * still shows what could be read of it.
  */
-export function patchView(requestBody: string | null, events: readonly EventRecord[]): PatchView {
+export function patchView(requestBody: string | null, events: readonly EventRecord[], outcome: PatchOutcome): PatchView {
   const { operations, unreadable } = readOperations(requestBody);
+  const { changes, members } = changesOf(events);
+  return { operations, unreadable, changes, members, effect: effectOf(outcome, events.length > 0, unreadable === null && !operations.some(touchesMembers)) };
+}
+
+function effectOf({ status, causedEvents }: PatchOutcome, haveEvents: boolean, eventsTellAll: boolean): PatchView['effect'] {
+  if (haveEvents) return 'changed';
+  if (status < 200 || status >= 300) return 'failed';
+  if (causedEvents) return 'trimmed';
+  return eventsTellAll ? 'unchanged' : 'unreported';
+}
+
+/** An operation that may change a group's members (a group among them makes no event). */
+function touchesMembers(o: PatchOperationView): boolean {
+  return o.path === null || /^members\b/i.test(o.path);
+}
+
+/** The before and after of each attribute, and the members added and removed, as the events tell them. */
+function changesOf(events: readonly EventRecord[]): Pick<PatchView, 'changes' | 'members'> {
   const changes: AttributeChange[] = [];
   const members: PatchView['members'] = { added: [], removed: [] };
   for (const event of events) {
@@ -55,7 +88,7 @@ export function patchView(requestBody: string | null, events: readonly EventReco
     const after = isPlainObject(data.attributes) ? data.attributes : {};
     for (const [attribute, before] of Object.entries(data.previous)) changes.push({ attribute, before, after: after[attribute] ?? null });
   }
-  return { operations, unreadable, changes, members };
+  return { changes, members };
 }
 
 function readOperations(body: string | null): { operations: PatchOperationView[]; unreadable: string | null } {
