@@ -42,6 +42,8 @@ export interface EventQuery {
   resourceId?: string | undefined;
   /** Only events of these directories (serve --env/--directory). */
   directoryIds?: readonly string[] | undefined;
+  /** Per directory id: only its events after this seq (a forward that resumes where each directory's acknowledgement is). */
+  afterSeqOf?: Readonly<Record<string, number>> | undefined;
   /** Only events after this seq (exclusive)… */
   afterSeq?: number | undefined;
   /** …and up to this one (inclusive). */
@@ -167,6 +169,7 @@ export class EventRepository {
          WHERE e.seq > @after AND (@upTo IS NULL OR e.seq <= @upTo)
            AND (@env IS NULL OR e.environment_id = @env) AND (@dir IS NULL OR e.directory_id = @dir)
            AND (@dirs IS NULL OR e.directory_id IN (SELECT value FROM json_each(@dirs)))
+           AND (@afterOf IS NULL OR e.seq > coalesce((SELECT value FROM json_each(@afterOf) WHERE key = e.directory_id), 0))
            AND (@types IS NULL OR e.type IN (SELECT value FROM json_each(@types)))
            AND (@res IS NULL OR e.resource_id = @res OR e.member_id = @res)
          ORDER BY e.seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`,
@@ -175,6 +178,7 @@ export class EventRepository {
         after: query.afterSeq ?? 0,
         upTo: query.upToSeq ?? null,
         dirs: query.directoryIds ? JSON.stringify(query.directoryIds) : null,
+        afterOf: query.afterSeqOf ? JSON.stringify(query.afterSeqOf) : null,
         env: query.environmentId ?? null,
         dir: query.directoryId ?? null,
         types: query.types?.length ? JSON.stringify(query.types) : null,
@@ -214,14 +218,19 @@ export class EventRepository {
   /**
    * Keep at most `budget` events: the oldest go first, but never one that a webhook URL has not
    * acknowledged yet (a forward that is behind keeps its backlog), unless that URL has acknowledged
-   * nothing for a week: a URL forwarded to once must not keep every event forever. Returns how many went.
+   * nothing for a week: a URL forwarded to once must not keep every event forever. Each cursor counts
+   * on its own: a URL's (what a serve of every directory acknowledged, or its start) and each of its
+   * directories' (a limited serve; never behind the URL's). Everything after the oldest event one of
+   * them still needs is kept. Returns how many went.
    */
   trim(budget = this.budget, now = Date.now()): number {
     const since = new Date(now - STALE_CURSOR_MS).toISOString();
     return this.sql
       .prepare(
         `DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - @budget
-           AND seq <= coalesce((SELECT min(acknowledged_seq) FROM webhook_cursors WHERE updated_at >= @since), 9e18)`,
+           AND seq <= coalesce((SELECT min(acknowledged_seq) FROM webhook_cursors WHERE updated_at >= @since), 9e18)
+           AND seq <= coalesce((SELECT min(max(d.acknowledged_seq, coalesce(w.acknowledged_seq, 0))) FROM webhook_directory_cursors d
+                                LEFT JOIN webhook_cursors w ON w.url = d.url WHERE d.updated_at >= @since), 9e18)`,
       )
       .run({ budget, since }).changes;
   }

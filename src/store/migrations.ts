@@ -264,6 +264,24 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- How far each webhook URL has acknowledged the events of one directory, written by a serve
+      -- limited to some directories (--env/--directory); webhook_cursors keeps the URL's start and
+      -- what a serve of every directory acknowledged. An event of directory d is due for a URL when
+      -- its seq is past both. No foreign key to scim_directories: a deleted directory's events stay
+      -- (they age out like the rest), and a serve of every directory must still not send again those
+      -- a serve limited to it had delivered.
+      CREATE TABLE webhook_directory_cursors (
+        url               TEXT NOT NULL,
+        directory_id      TEXT NOT NULL,
+        acknowledged_seq  INTEGER NOT NULL,
+        updated_at        TEXT NOT NULL,
+        PRIMARY KEY (url, directory_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

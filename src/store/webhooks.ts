@@ -33,22 +33,43 @@ export class WebhookRepository {
       .all(eventSeq) as Delivery[];
   }
 
-  /** The seq up to which `url` has acknowledged every event (0: none yet). */
-  acknowledged(url: string): number {
-    return (this.sql.prepare('SELECT acknowledged_seq FROM webhook_cursors WHERE url = ?').pluck().get(url) as number | undefined) ?? 0;
+  /**
+   * The seq up to which `url` has acknowledged every event (0: none yet): what a serve of every
+   * directory acknowledged, or the URL's start. With a directory: up to which it has acknowledged
+   * that directory's events, which a serve limited to it (--env/--directory) moves further.
+   */
+  acknowledged(url: string, directoryId?: string): number {
+    const all = (this.sql.prepare('SELECT acknowledged_seq FROM webhook_cursors WHERE url = ?').pluck().get(url) as number | undefined) ?? 0;
+    if (directoryId === undefined) return all;
+    return Math.max(all, this.acknowledgedByDirectory(url).get(directoryId) ?? 0);
+  }
+
+  /** The directories whose events `url` acknowledged one by one (a limited serve), with how far. */
+  acknowledgedByDirectory(url: string): Map<string, number> {
+    const rows = this.sql.prepare('SELECT directory_id, acknowledged_seq FROM webhook_directory_cursors WHERE url = ?').raw().all(url) as [string, number][];
+    return new Map(rows);
   }
 
   /**
-   * Record that `url` acknowledged everything up to `seq`. A URL forwarded to for the first time
-   * starts after the events that exist when it starts (`start`), not at the beginning of history.
+   * Record that `url` acknowledged everything up to `seq` (never moving back): every event, or only
+   * those of `directoryIds` (a serve limited to them). A URL forwarded to for the first time starts
+   * after the events that exist when it starts (`start`), not at the beginning of history.
    */
-  acknowledge(url: string, seq: number, now: string): void {
-    this.sql
-      .prepare(
-        `INSERT INTO webhook_cursors (url, acknowledged_seq, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (url) DO UPDATE SET acknowledged_seq = max(acknowledged_seq, excluded.acknowledged_seq), updated_at = excluded.updated_at`,
-      )
-      .run(url, seq, now);
+  acknowledge(url: string, seq: number, now: string, directoryIds?: readonly string[]): void {
+    if (directoryIds === undefined) {
+      this.sql
+        .prepare(
+          `INSERT INTO webhook_cursors (url, acknowledged_seq, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (url) DO UPDATE SET acknowledged_seq = max(acknowledged_seq, excluded.acknowledged_seq), updated_at = excluded.updated_at`,
+        )
+        .run(url, seq, now);
+      return;
+    }
+    const upsert = this.sql.prepare(
+      `INSERT INTO webhook_directory_cursors (url, directory_id, acknowledged_seq, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (url, directory_id) DO UPDATE SET acknowledged_seq = max(acknowledged_seq, excluded.acknowledged_seq), updated_at = excluded.updated_at`,
+    );
+    this.sql.transaction(() => directoryIds.forEach((directoryId) => upsert.run(url, directoryId, seq, now)));
   }
 
   /** Whether events have ever been forwarded to `url` from this database. */
@@ -56,9 +77,15 @@ export class WebhookRepository {
     return this.sql.prepare('SELECT 1 FROM webhook_cursors WHERE url = ?').get(url) !== undefined;
   }
 
-  /** The URL events were last forwarded to, for `events resend` without --to. */
+  /** The URL events were last forwarded to (by any serve, limited or not), for `events resend` without --to. */
   lastUrl(): string | undefined {
-    return this.sql.prepare('SELECT url FROM webhook_cursors ORDER BY updated_at DESC LIMIT 1').pluck().get() as string | undefined;
+    return this.sql
+      .prepare(
+        `SELECT url FROM (SELECT url, updated_at FROM webhook_cursors UNION ALL SELECT url, updated_at FROM webhook_directory_cursors)
+         ORDER BY updated_at DESC LIMIT 1`,
+      )
+      .pluck()
+      .get() as string | undefined;
   }
 
   /**

@@ -52,10 +52,13 @@ interface Waker {
  * the event; anything else (a status, a refused connection, a timeout) is tried again after 1 s,
  * 2 s, 4 s … up to 60 s, and the events after it wait. Every attempt is recorded with the event.
  *
- * How far the URL has acknowledged is kept in the database (webhook_cursors), so a serve that is
- * stopped, or killed, and started again delivers everything not yet acknowledged, and nothing that
- * was. The cursor is saved right after each acknowledgement: only an event whose acknowledgement was
- * not yet saved when the process died can arrive twice (receivers deduplicate on webhook-id).
+ * How far the URL has acknowledged is kept in the database, so a serve that is stopped, or killed,
+ * and started again delivers everything not yet acknowledged, and nothing that was. A serve of every
+ * directory moves the URL's position (webhook_cursors); a serve limited to some (--env/--directory)
+ * moves only theirs (webhook_directory_cursors), so serves of different directories, one after the
+ * other, each deliver their own and leave the others' for later. The position is saved right after
+ * each acknowledgement: only an event whose acknowledgement was not yet saved when the process died
+ * can arrive twice (receivers deduplicate on webhook-id).
  *
  * Nothing here waits synchronously: a slow or dead endpoint costs the SCIM server nothing. The
  * bookkeeping writes meet a held lock (another process's long write) with a BusyError when the
@@ -63,13 +66,17 @@ interface Waker {
  */
 export class Forwarder {
   private readonly timing: ForwardTiming;
-  /** Every event up to here is acknowledged (or not this forwarder's to send). */
+  /** Every event of the served directories up to here is acknowledged (or passed over). */
   private cursor = 0;
   /** The cursor as the database has it. */
   private saved = 0;
   /** Events read, not yet acknowledged, oldest first. */
   private queue: EventRecord[] = [];
   private listedTo = 0;
+  /** Directories acknowledged further than the listing's start, with how far: listing leaves those events out… */
+  private afterSeqOf: Record<string, number> | undefined;
+  /** …until it has passed this. */
+  private skipUntil = 0;
   /** Attempts not yet recorded (the database was locked). */
   private unrecorded: { seq: number; delivery: Delivery }[] = [];
   private attempts = 0;
@@ -99,16 +106,31 @@ export class Forwarder {
    * Find where to start, then forward until stop(). A URL forwarded to for the first time starts
    * after the events that exist now, as `stripe listen` does: someone who starts forwarding wants to
    * see what happens next, not a replay of the database's history (`scimctl events resend` sends an
-   * old event on purpose). A URL seen before resumes after the last event it acknowledged.
-   * This write waits for another process's lock, like serve's other start-up bookkeeping.
+   * old event on purpose). A URL seen before resumes after the last event it acknowledged, for each
+   * directory. This write waits for another process's lock, like serve's other start-up bookkeeping.
    */
   start(): void {
     const { store, url } = this.options;
     store.waitingOnLock(() => {
       if (!store.webhooks.knowsUrl(url)) store.webhooks.acknowledge(url, store.events.latestSeq(), new Date().toISOString());
-      this.cursor = this.saved = this.listedTo = store.webhooks.acknowledged(url);
+      this.resumeFrom(store.webhooks.acknowledged(url), store.webhooks.acknowledgedByDirectory(url));
     });
     this.running = this.loop();
+  }
+
+  /**
+   * An event of directory d is due when it is past both what the URL acknowledged (its start, or
+   * a serve of every directory) and what it acknowledged of d (a serve limited to d). Listing starts
+   * at the earliest such position among the directories sent; the events of those further on are
+   * left out (by SQLite, not one by one here) until the listing has passed them.
+   */
+  private resumeFrom(all: number, byDirectory: ReadonlyMap<string, number>): void {
+    const served = this.options.directoryIds;
+    const ahead = [...byDirectory].filter(([id, seq]) => seq > all && (!served || served.includes(id)));
+    const start = served?.length ? Math.min(...served.map((id) => Math.max(all, byDirectory.get(id) ?? 0))) : all;
+    this.cursor = this.saved = this.listedTo = start;
+    this.afterSeqOf = ahead.length ? Object.fromEntries(ahead) : undefined;
+    this.skipUntil = Math.max(0, ...ahead.map(([, seq]) => seq));
   }
 
   /** Look for new events now (e.g. after a write request) rather than at the next poll. */
@@ -183,9 +205,9 @@ export class Forwarder {
   }
 
   /**
-   * The event is done with: acknowledged, or not one this forwarder sends. The cursor moves past
-   * other directories' events too (it is one number per URL), so two serves with different
-   * --env/--directory should not forward to the same URL.
+   * The event is done with: acknowledged, or passed over (its environment is gone). The cursor is
+   * saved as the position of the served directories only: another serve of the same URL still
+   * delivers the other directories' events.
    */
   private passed(event: EventRecord): void {
     this.queue.shift();
@@ -194,10 +216,10 @@ export class Forwarder {
   }
 
   /**
-   * The oldest event not yet acknowledged, read in batches of this serve's directories only (the
-   * others are skipped by SQLite, not one by one here); undefined when there is none. Everything
-   * listed before an empty queue has been handled, so the cursor moves over it, other directories'
-   * events included.
+   * The oldest event not yet acknowledged, read in batches of this serve's directories only, less
+   * those already acknowledged for their directory (both skipped by SQLite, not one by one here);
+   * undefined when there is none. Everything listed before an empty queue has been handled, so the
+   * cursor moves over it.
    */
   private next(): EventRecord | undefined {
     if (this.queue.length === 0) {
@@ -205,7 +227,8 @@ export class Forwarder {
       const events = this.options.store.events;
       const latest = events.latestSeq();
       if (latest <= this.listedTo) return undefined;
-      this.queue = events.list({ afterSeq: this.listedTo, upToSeq: latest, limit: BATCH, directoryIds: this.options.directoryIds });
+      const afterSeqOf = this.listedTo < this.skipUntil ? this.afterSeqOf : undefined;
+      this.queue = events.list({ afterSeq: this.listedTo, upToSeq: latest, limit: BATCH, directoryIds: this.options.directoryIds, afterSeqOf });
       // A short batch went through everything up to `latest`.
       this.listedTo = this.queue.length === BATCH ? this.queue.at(-1)!.seq : latest;
       if (this.queue.length === 0) this.cursor = this.listedTo;
@@ -246,7 +269,10 @@ export class Forwarder {
     }
   }
 
-  /** Record the attempts and the acknowledged cursor; a held lock leaves them for the next turn. */
+  /**
+   * Record the attempts and the acknowledged cursor (the URL's, or that of each served directory);
+   * a held lock leaves them for the next turn.
+   */
   private save(): void {
     const webhooks = this.options.store.webhooks;
     try {
@@ -261,7 +287,7 @@ export class Forwarder {
         this.unrecorded.shift();
       }
       if (this.cursor > this.saved) {
-        webhooks.acknowledge(this.options.url, this.cursor, new Date().toISOString());
+        webhooks.acknowledge(this.options.url, this.cursor, new Date().toISOString(), this.options.directoryIds);
         this.saved = this.cursor;
       }
     } catch (error) {

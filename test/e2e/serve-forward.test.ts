@@ -9,10 +9,10 @@ const temp = tempDb();
 afterAll(() => temp.cleanup());
 
 /** Reads the database as another process would. */
-async function untilStored(check: (store: ReturnType<typeof openStore>) => boolean, timeoutMs = 10_000): Promise<void> {
+async function untilStored(check: (store: ReturnType<typeof openStore>) => boolean, timeoutMs = 10_000, db = temp.db): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const store = openStore(temp.db);
+    const store = openStore(db);
     try {
       if (check(store)) return;
     } finally {
@@ -73,6 +73,51 @@ describe('serve --forward-to as a real process', () => {
       expect(store.webhooks.deliveries(4).at(-1)?.status).toBe(200);
     } finally {
       store.close();
+    }
+  });
+
+  it('limited to A, killed with SIGKILL, restarted for every directory: delivers what B did meanwhile and A\'s unacknowledged, nothing twice', async () => {
+    const own = tempDb();
+    try {
+      const setup = openStore(own.db);
+      const env = setup.environments.create({ name: 'development', publicUrl: 'http://localhost:8080' });
+      const org = setup.organizations.create({ environmentId: env.id, name: 'Contoso', domains: [] });
+      const [a, b] = ['A', 'B'].map((name) => setup.directories.create({ organizationId: org.id, name }).directory.id) as [string, string];
+      setup.close();
+      const change = (directoryId: string, name: string) => {
+        const store = openStore(own.db);
+        store.users.create(directoryId, entraUser(name), new Date().toISOString());
+        store.close();
+      };
+      let secret = '';
+      const receiver = await new Receiver(() => secret).listen();
+      const first = await spawnServe(own.db, ['--forward-to', receiver.url, '--directory', a]);
+      secret = (first.ready as typeof first.ready & { forwardTo: { signingSecret: string } }).forwardTo.signingSecret;
+      change(a, 'a1');
+      change(b, 'b1');
+      // A's event delivered, B's passed over: A is acknowledged up to B's.
+      await untilStored((s) => s.webhooks.acknowledged(receiver.url, a) === 2, 10_000, own.db);
+      await receiver.close();
+      change(a, 'a2');
+      await untilStored((s) => s.webhooks.deliveries(3).length >= 1, 10_000, own.db);
+      first.process.kill('SIGKILL');
+      await first.process;
+
+      await receiver.listen(receiver.port);
+      const second = await spawnServe(own.db, ['--forward-to', receiver.url]);
+      await untilStored((s) => s.webhooks.acknowledged(receiver.url) === 3, 10_000, own.db);
+      const stopped = await second.stop();
+      await receiver.close();
+
+      expect(stopped.exitCode).toBe(0);
+      expect(receiver.bad).toEqual([]);
+      expect(receiver.delivered.map((r) => [r.id, r.event.data.email])).toEqual([
+        ['evt_000000000001', 'a1@contoso.com'],
+        ['evt_000000000002', 'b1@contoso.com'],
+        ['evt_000000000003', 'a2@contoso.com'],
+      ]);
+    } finally {
+      own.cleanup();
     }
   });
 });

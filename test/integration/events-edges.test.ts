@@ -45,7 +45,10 @@ describe('forwarding at scale', () => {
       expect(receiver.delivered.map((d) => d.event.type)).toEqual(['user.created']);
       // Skipping them one by one stalled the loop about 1 s; the margin is for a loaded machine.
       expect(worstLag).toBeLessThan(600);
-      expect(t.store.webhooks.acknowledged(receiver.url)).toBe(t.store.events.latestSeq());
+      // Its own directory is acknowledged up to the newest event; the URL as a whole is not (the
+      // other directory's events are still due to a serve of it).
+      expect(t.store.webhooks.acknowledged(receiver.url, mine.id)).toBe(t.store.events.latestSeq());
+      expect(t.store.webhooks.acknowledged(receiver.url)).toBe(0);
     } finally {
       await forwarder.stop(100);
       await receiver.close();
@@ -166,5 +169,23 @@ describe('events and scope', () => {
     // The live URL is behind at 250: the 50 events after it stay whatever the budget.
     expect(t.store.events.trim(10, now)).toBe(250);
     expect(t.store.events.list({ limit: 1000 }).map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 251 + i));
+  });
+
+  it("never trims past a directory's own cursor (a limited serve that is behind), whatever its URL's or another directory's", async () => {
+    const t = await server(2);
+    const [a, b] = t.directories as [(typeof t.directories)[0], (typeof t.directories)[0]];
+    const now = Date.now();
+    const url = 'http://localhost:4000/hook';
+    // First seen a week ago; since then only serves limited to A or to B forwarded to it.
+    t.store.webhooks.acknowledge(url, 0, new Date(now - 8 * 24 * 3600 * 1000).toISOString());
+    t.store.transaction(() => {
+      for (const dir of [a, b]) for (let i = 0; i < 150; i++) t.store.users.create(dir.id, { schemas: [], userName: `u${i}@${dir.id}.test` }, new Date().toISOString());
+    });
+    t.store.webhooks.acknowledge(url, 100, new Date().toISOString(), [a.id]);
+    t.store.webhooks.acknowledge(url, 300, new Date().toISOString(), [b.id]);
+    // A's serve is behind at 100: its 50 events after that stay (and everything after them).
+    expect(t.store.events.trim(10, now)).toBe(100);
+    expect(t.store.events.list({ limit: 1000, directoryId: a.id }).map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 101 + i));
+    expect(t.store.events.latestSeq()).toBe(300);
   });
 });

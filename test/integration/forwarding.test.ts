@@ -95,13 +95,36 @@ const userBody = (name: string) => ({
 });
 const replace = (path: string, value: unknown) => ({ schemas: [PATCH_OP], Operations: [{ op: 'Replace', path, value }] });
 
-/** Until the forwarder has acknowledged every event in the database. */
-async function allAcknowledged(run: Running, url: string, timeoutMs = 10_000): Promise<void> {
+/** A second directory (B) beside `directory`, in the same organization; its id. */
+function secondDirectory(): string {
+  const store = openStore(tmp.db);
+  try {
+    const org = store.directories.list().find((d) => d.id === directory.id)!.organizationId;
+    return store.directories.create({ organizationId: org, name: 'B' }).directory.id;
+  } finally {
+    store.close();
+  }
+}
+
+/** A user made by another connection (as seed or the CLI would); the id of its event. */
+function userElsewhere(directoryId: string, name: string): string {
+  const store = openStore(tmp.db);
+  try {
+    store.users.create(directoryId, { schemas: [USER], userName: `${name}@contoso.com`, active: true }, new Date().toISOString());
+    return store.events.list({ afterSeq: store.events.latestSeq() - 1, limit: 1 })[0]!.id;
+  } finally {
+    store.close();
+  }
+}
+
+/** Until the forwarder has acknowledged every event in the database (of each of `directoryIds`, for a limited serve). */
+async function allAcknowledged(run: Running, url: string, directoryIds: (string | undefined)[] = [undefined], timeoutMs = 10_000): Promise<void> {
   const events = run.ctx.store.events;
   const webhooks = run.ctx.store.webhooks;
   const deadline = Date.now() + timeoutMs;
-  while (webhooks.acknowledged(url) < events.latestSeq()) {
-    if (Date.now() > deadline) throw new Error(`not acknowledged: ${webhooks.acknowledged(url)} < ${events.latestSeq()}`);
+  const least = () => Math.min(...directoryIds.map((id) => webhooks.acknowledged(url, id)));
+  while (least() < events.latestSeq()) {
+    if (Date.now() > deadline) throw new Error(`not acknowledged: ${least()} < ${events.latestSeq()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -354,7 +377,9 @@ describe('serve --forward-to', () => {
     writer.users.create(unserved, { schemas: [USER], userName: 'skipped@contoso.com', active: true }, new Date().toISOString());
     writer.close();
     expect((await scim(base(other.directory.id), other.token)('/Users', 'POST', userBody('two'))).status).toBe(201);
-    await allAcknowledged(run, receiver.url);
+    await allAcknowledged(run, receiver.url, [directory.id, other.directory.id]);
+    // Only the served directories moved on: the unserved one's event is still due to a serve of it.
+    expect(run.ctx.store.webhooks.acknowledged(receiver.url, unserved)).toBe(0);
     await run.stop();
     await receiver.close();
     expect(receiver.bad).toEqual([]);
@@ -362,6 +387,67 @@ describe('serve --forward-to', () => {
       [directory.environmentId, 'one@contoso.com'],
       [env2.id, 'two@contoso.com'],
     ]);
+  });
+
+  it('a serve of every directory after one limited to A delivers what B did meanwhile, and none of A\'s acknowledged events again', async () => {
+    const b = secondDirectory();
+    let secret = '';
+    const receiver = await new Receiver(() => secret).listen();
+    const limited = serve({ forwardTo: receiver.url, directory: [directory.id] });
+    secret = (await limited.ready).forwardTo!.signingSecret;
+    const a1 = userElsewhere(directory.id, 'a1');
+    const b1 = userElsewhere(b, 'b1');
+    await allAcknowledged(limited, receiver.url, [directory.id]);
+    await limited.stop();
+    expect(receiver.received.map((r) => r.event.data.email)).toEqual(['a1@contoso.com']);
+
+    const all = serve({ forwardTo: receiver.url });
+    await all.ready;
+    const a2 = userElsewhere(directory.id, 'a2');
+    await allAcknowledged(all, receiver.url);
+    await all.stop();
+    await receiver.close();
+    expect(receiver.bad).toEqual([]);
+    expect(receiver.received.map((r) => [r.id, r.event.directoryId, r.event.data.email])).toEqual([
+      [a1, directory.id, 'a1@contoso.com'],
+      [b1, b, 'b1@contoso.com'],
+      [a2, directory.id, 'a2@contoso.com'],
+    ]);
+  });
+
+  it('two serves limited to A, then to B, then to A again, forwarding to the same URL: each delivers its own events, none lost, none twice', async () => {
+    const b = secondDirectory();
+    let secret = '';
+    const receiver = await new Receiver(() => secret).listen();
+    const emails = () => receiver.received.map((r) => r.event.data.email as string);
+    const run = async (served: string, change: () => string) => {
+      const limited = serve({ forwardTo: receiver.url, directory: [served] });
+      secret = (await limited.ready).forwardTo!.signingSecret;
+      const id = change();
+      await allAcknowledged(limited, receiver.url, [served]);
+      await limited.stop();
+      return id;
+    };
+    let b1 = '';
+    const a1 = await run(directory.id, () => [userElsewhere(directory.id, 'a1'), (b1 = userElsewhere(b, 'b1'))][0]!);
+    expect(emails()).toEqual(['a1@contoso.com']);
+    const a2 = await run(b, () => userElsewhere(directory.id, 'a2'));
+    expect(emails()).toEqual(['a1@contoso.com', 'b1@contoso.com']);
+    await run(directory.id, () => '');
+    await receiver.close();
+    expect(receiver.bad).toEqual([]);
+    expect(receiver.received.map((r) => [r.id, r.event.data.email])).toEqual([
+      [a1, 'a1@contoso.com'],
+      [b1, 'b1@contoso.com'],
+      [a2, 'a2@contoso.com'],
+    ]);
+    const webhooks = openStore(tmp.db);
+    try {
+      expect([webhooks.webhooks.acknowledged(receiver.url, directory.id), webhooks.webhooks.acknowledged(receiver.url, b), webhooks.webhooks.acknowledged(receiver.url)]).toEqual([3, 3, 0]);
+      expect(webhooks.webhooks.lastUrl()).toBe(receiver.url);
+    } finally {
+      webhooks.close();
+    }
   });
 
   it('keeps its bookkeeping while another process holds the write lock, and writes it once the lock is free', async () => {
