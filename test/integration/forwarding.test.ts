@@ -294,7 +294,11 @@ describe('serve --forward-to', () => {
     await run.stop();
     const shutdownMs = performance.now() - shutdownStarted;
     await receiver.close();
-    expect(Math.max(...latencies)).toBeLessThan(200);
+    // Were SCIM to wait for the hanging receiver, every POST would take the 200 ms delivery timeout.
+    // A loaded machine may stall one or two of them; the median and the count stay far from that.
+    const sorted = [...latencies].sort((x, y) => x - y);
+    expect(sorted[25]).toBeLessThan(100);
+    expect(latencies.filter((ms) => ms >= 200).length).toBeLessThanOrEqual(5);
     expect(deliveries.length).toBeGreaterThanOrEqual(2);
     expect(deliveries[0]).toMatchObject({ status: null, error: 'timed out after 0.2 s' });
     expect(acknowledged).toBe(0);
