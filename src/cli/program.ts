@@ -46,7 +46,7 @@ export function buildProgram(io: CliIo, jsonErrors = false): ScimctlProgram {
     getOutHasColors: () => commanderColors(io.env, io.stdout),
     getErrHasColors: () => commanderColors(io.env, io.stderr),
     // Under --json, runCli reports commander's errors as JSON instead.
-    ...(jsonErrors ? { outputError: () => undefined } : {}),
+    outputError: (text, write) => (jsonErrors ? undefined : write(inOurWords(text))),
   });
   // Every subcommand's --help lists --db, --json and --debug too (commander copies this setting).
   program.configureHelp({ showGlobalOptions: true });
@@ -85,11 +85,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof CommanderError) {
       // Commander has already printed its message (unless --json); help and version exit 0.
       if (error.exitCode === 0) return 0;
-      if (json) writeJsonError(io, 'usage', error.message.replace(/^error: /, ''), USAGE_HINT);
+      if (json) writeJsonError(io, 'usage', inOurWords(error.message).replace(/^error: /, ''), USAGE_HINT);
       return 2;
     }
     return report(error, program, argv.includes('--debug'), json);
   }
+}
+
+/** Commander's messages in the wording scimctl's own use: `missing required argument <user>`, as in the usage line. */
+function inOurWords(text: string): string {
+  return text.replace(/missing required argument '([^']+)'/, 'missing required argument <$1>');
 }
 
 /** Errors under --json: one JSON line on stderr, so a script can tell kinds apart without parsing prose. */

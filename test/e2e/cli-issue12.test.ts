@@ -308,6 +308,14 @@ describe('invalid flag values', () => {
     expect(await scimctl(t.db, ['serve', '--port', 'x'])).toMatchObject({ exitCode: 2, stderr: 'error: invalid --port "x": give a number from 0 to 65535\n' });
     expect(await scimctl(t.db, ['env', 'list', '--bogus'])).toMatchObject({ exitCode: 2, stderr: "error: unknown option '--bogus'\nRun with --help for usage\n" });
   });
+
+  test('a missing argument reads the same whether scimctl or its argument parser finds it', async () => {
+    const t = temp();
+    expect(await scimctl(t.db, ['env', 'show'])).toMatchObject({ exitCode: 2, stderr: 'error: missing required argument <env>\nRun with --help for usage\n' });
+    expect(await scimctl(t.db, ['user', 'show'])).toMatchObject({ exitCode: 2, stderr: 'error: missing required argument <user>\nRun with --help for usage\n' });
+    const json = await scimctl(t.db, ['user', 'show', '--json']);
+    expect(JSON.parse(json.stderr)).toEqual({ error: { kind: 'usage', message: 'missing required argument <user>', hint: 'Run with --help for usage' } });
+  });
 });
 
 describe('seed --dry-run on a path with no database', () => {
