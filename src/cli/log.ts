@@ -7,7 +7,7 @@ import { notFoundError, usageError } from '../core/errors.js';
 import type { LogQuery, LogRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { followTable } from './follow.js';
-import { parsePositiveInt } from './options.js';
+import { parseListLimit } from './options.js';
 
 function parseStatus(value: string | undefined): LogQuery['status'] {
   if (value === undefined) return undefined;
@@ -67,14 +67,14 @@ export function registerLog(program: Command): void {
     .command('list')
     .option('--directory <dir>', 'only requests to this directory')
     .option('--status <status>', 'only this status (404) or class (4xx)')
-    .option('--limit <n>', 'how many of the most recent requests to show', '50')
+    .option('--limit <n>', 'how many of the most recent requests to show; 0 for all', '50')
     .option('-f, --follow', 'keep printing new requests as they arrive (with --json: one JSON object per line)')
     .description('list the most recent logged requests, oldest first so the newest is last, like tail and kubectl logs (--json: same order; bodies: see log show)')
     .action(
       action(async (ctx, opts: { directory?: string; status?: string; limit: string; follow?: boolean }) => {
         const directoryId = opts.directory ? ctx.store.directories.get(opts.directory).id : undefined;
         const status = parseStatus(opts.status);
-        const limit = parsePositiveInt(opts.limit, '--limit');
+        const limit = parseListLimit(opts.limit);
         const entries = ctx.store.requestLog.query({ directoryId, status, limit }).reverse();
         if (!opts.follow) {
           ctx.list(entries.map(summary), 'No requests logged yet.', () => ctx.table(HEADERS, entries.map((e) => row(ctx, e)), KEEP));

@@ -53,7 +53,16 @@ function render(ctx: Context, s: Status): string {
   const lines = [renderFields([['Database', `${s.database.path}${s.database.exists ? '' : ' (not created yet)'}`]])];
   if (s.counts) {
     const n = s.counts;
-    lines.push(renderFields([['Contents', `${n.environments} environments, ${n.organizations} organizations, ${n.directories} SCIM directories, ${n.users} users, ${n.groups} groups, ${n.requests} logged requests`]]));
+    const count = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+    const contents = [
+      count(n.environments, 'environment', 'environments'),
+      count(n.organizations, 'organization', 'organizations'),
+      count(n.directories, 'SCIM directory', 'SCIM directories'),
+      count(n.users, 'user', 'users'),
+      count(n.groups, 'group', 'groups'),
+      count(n.requests, 'logged request', 'logged requests'),
+    ];
+    lines.push(renderFields([['Contents', contents.join(', ')]]));
   }
   lines.push('');
   if (s.servers.length === 0) lines.push(c.dim('No scimctl serve is running on this database.'));

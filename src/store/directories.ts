@@ -100,7 +100,7 @@ export class DirectoryRepository {
   /** All directories, or those of one organization or environment, oldest first. */
   list(filter: { organizationId?: string | undefined; environmentId?: string | undefined } = {}): Directory[] {
     const rows = this.sql
-      .prepare(`${SELECT_DIRECTORIES} WHERE (@org IS NULL OR d.organization_id = @org) AND (@env IS NULL OR o.environment_id = @env) ORDER BY d.created_at, d.id`)
+      .prepare(`${SELECT_DIRECTORIES} WHERE (@org IS NULL OR d.organization_id = @org) AND (@env IS NULL OR o.environment_id = @env) ORDER BY d.created_at, d.rowid`)
       .all({ org: filter.organizationId ?? null, env: filter.environmentId ?? null }) as DirectoryRow[];
     const live = this.servers.liveOrigins();
     return rows.map((row) => toDirectory(row, live));
@@ -170,7 +170,7 @@ export class DirectoryRepository {
       if (gone?.is_primary !== 1) return;
       this.sql
         .prepare(
-          `UPDATE scim_directories SET is_primary = 1 WHERE id = (SELECT id FROM scim_directories WHERE organization_id = ? ORDER BY created_at, id LIMIT 1)`,
+          `UPDATE scim_directories SET is_primary = 1 WHERE id = (SELECT id FROM scim_directories WHERE organization_id = ? ORDER BY created_at, rowid LIMIT 1)`,
         )
         .run(gone.organization_id);
     });

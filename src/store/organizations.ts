@@ -51,10 +51,13 @@ export class OrganizationRepository {
     });
   }
 
-  /** All organizations, or those of one environment, oldest first. */
+  /**
+   * All organizations, or those of one environment, oldest first; those made in one instant (a seed)
+   * in the order they were made (rowid), whatever their ids (a seed may keep an exported one).
+   */
   list(environmentId?: string): Organization[] {
     const rows = this.sql
-      .prepare('SELECT * FROM organizations WHERE @environmentId IS NULL OR environment_id = @environmentId ORDER BY created_at, id')
+      .prepare('SELECT * FROM organizations WHERE @environmentId IS NULL OR environment_id = @environmentId ORDER BY created_at, rowid')
       .all({ environmentId: environmentId ?? null }) as OrganizationsTable[];
     return this.withDomains(rows);
   }
@@ -73,7 +76,7 @@ export class OrganizationRepository {
 
   /** Every organization (of any environment) with this external id. */
   withExternalId(externalId: string): Organization[] {
-    const rows = this.sql.prepare('SELECT * FROM organizations WHERE external_id = ? ORDER BY created_at, id').all(externalId) as OrganizationsTable[];
+    const rows = this.sql.prepare('SELECT * FROM organizations WHERE external_id = ? ORDER BY created_at, rowid').all(externalId) as OrganizationsTable[];
     return this.withDomains(rows);
   }
 

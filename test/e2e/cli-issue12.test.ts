@@ -153,6 +153,13 @@ describe('log list --help', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('oldest first so the newest is last');
     expect(help.stdout).not.toContain('newest first');
   });
+
+  test('--limit 0 lists every request, as user list and group list do; a bad --limit says 0 is allowed', async () => {
+    const t = temp();
+    expect((await scimctl(t.db, ['seed', ACME])).exitCode).toBe(0);
+    expect(await scimctl(t.db, ['log', 'list', '--limit', '0'])).toMatchObject({ exitCode: 0, stderr: 'No requests logged yet.\n' });
+    expect(await scimctl(t.db, ['log', 'list', '--limit', 'x'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('invalid --limit "x": give a whole number (0 for no limit)') });
+  });
 });
 
 describe('base URLs while a serve runs on the database', () => {

@@ -30,6 +30,8 @@ describe('scimctl status', () => {
     } finally {
       await serve.stop();
     }
-    expect((await scimctl(t.db, ['status'])).stdout).toContain('No scimctl serve is running on this database.');
+    const after = (await scimctl(t.db, ['status'])).stdout;
+    expect(after).toContain('No scimctl serve is running on this database.');
+    expect(after).toContain('Contents: 1 environment, 1 organization, 1 SCIM directory, 6 users, 4 groups, 0 logged requests');
   });
 });
