@@ -14,8 +14,14 @@ export async function defaultDirectory(ctx: Context, publicUrl: string): Promise
   if (store.directories.list().length > 0) return undefined;
   const envs = store.environments.list();
   const home = envs.length === 1 ? envs[0] : envs.length > 1 && ctx.interactive && !ctx.json && !envs.some((e) => e.name === DEFAULT_ENVIRONMENT) ? await ask(ctx, envs) : undefined;
-  if (!home) return ensureDefaultDirectory(store, publicUrl);
-  return directoryIn(store, home);
+  if (home) return directoryIn(store, home);
+  const created = ensureDefaultDirectory(store, publicUrl);
+  // Several environments and nobody to ask: say where the directory went, rather than let a new
+  // environment appear unannounced beside them.
+  if (envs.length > 1 && !envs.some((e) => e.name === DEFAULT_ENVIRONMENT)) {
+    ctx.notice(`This database has ${envs.length} environments and no SCIM directory; with no terminal to ask which, the default directory goes into a new environment "${DEFAULT_ENVIRONMENT}". To put it elsewhere: scimctl directory create --org <org>`);
+  }
+  return created;
 }
 
 async function ask(ctx: Context, envs: Environment[]): Promise<Environment> {

@@ -271,6 +271,19 @@ describe('serve on a database with an environment but no directory', () => {
     const [dir] = await scimctlJson<{ id: string; environmentId: string; name: string }[]>(t.db, ['directory', 'list']);
     expect(dir).toMatchObject({ id: ready.directories[0]!.id, environmentId: dev.id, name: 'default' });
   });
+
+  test('with several environments and no terminal, says that it puts the directory in a new `default` one', async () => {
+    const t = temp();
+    await scimctlJson(t.db, ['env', 'create', 'dev']);
+    await scimctlJson(t.db, ['env', 'create', 'staging']);
+    const run = memoryIo();
+    const serving = runCli(['--db', t.db, 'serve', '--port', '0', '--json'], run.io);
+    await until(() => run.stdout().includes('\n'));
+    run.stop();
+    expect(await serving).toBe(0);
+    expect(run.stderr()).toContain('This database has 2 environments and no SCIM directory; with no terminal to ask which, the default directory goes into a new environment "default". To put it elsewhere: scimctl directory create --org <org>');
+    expect((await scimctlJson<{ name: string }[]>(t.db, ['env', 'list'])).map((e) => e.name)).toEqual(['dev', 'staging', 'default']);
+  });
 });
 
 describe('text an IdP controls', () => {
