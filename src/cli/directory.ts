@@ -65,13 +65,15 @@ function registerDirectoryShow(directory: Command): void {
       action(async (ctx, ref: string | undefined) => {
         const picked = await pickDirectory(ctx, ref, 'argument <dir>');
         const d = ctx.store.directories.details(picked.id);
+        const org = ctx.store.organizations.findById(d.organizationId);
+        const env = ctx.store.environments.findById(d.environmentId);
         ctx.result(d, () =>
           renderFields([
             ['ID', d.id],
             ['Name', d.name ?? '-'],
-            ['Organization', d.organizationId],
+            ['Organization', org ? `${org.name} (${org.id})` : d.organizationId],
             ['Primary', d.primary ? "yes (the app API's organizationId selector reads this one)" : `no (\`scimctl directory set-primary ${d.id}\` makes it so)`],
-            ['Environment', d.environmentId],
+            ['Environment', env ? `${env.name} (${env.id})` : d.environmentId],
             ['Base URL', d.baseUrl],
             ['Token', d.hasToken ? `set ${d.tokenCreatedAt} (shown only at creation; \`scimctl token rotate ${d.id}\` for a new one)` : 'none'],
             ['Users', String(d.userCount)],

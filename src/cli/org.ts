@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from './action.js';
+import type { Context } from './context.js';
 import { renderFields } from './table.js';
 import { normalizeDomain } from '../core/urls.js';
 import { usageError } from '../core/errors.js';
@@ -71,7 +72,7 @@ function registerOrgShow(org: Command): void {
     .action(
       action(async (ctx, ref: string | undefined) => {
         const o = await pickOrganization(ctx, ref, 'argument <org>');
-        ctx.result(o, () => describeOrganization(o));
+        ctx.result(o, () => describeOrganization(ctx, o));
       }),
     );
 }
@@ -110,7 +111,7 @@ function registerOrgUpdate(org: Command): void {
           for (const domain of add) store.organizations.addDomain(o.environmentId, o.id, domain);
         });
         const updated = store.organizations.get(o.id);
-        ctx.result(updated, () => describeOrganization(updated));
+        ctx.result(updated, () => describeOrganization(ctx, updated));
         if (!ctx.json) ctx.notice(`Updated organization ${updated.name} (${updated.id})`);
       }),
     );
@@ -135,13 +136,14 @@ function registerOrgDelete(org: Command): void {
     );
 }
 
-function describeOrganization(o: Organization): string {
+function describeOrganization(ctx: Context, o: Organization): string {
+  const env = ctx.store.environments.findById(o.environmentId);
   return renderFields([
     ['ID', o.id],
     ['Name', o.name],
     ['External ID', o.externalId ?? '-'],
     ['Domains', o.domains.join(', ') || '-'],
-    ['Environment', o.environmentId],
+    ['Environment', env ? `${env.name} (${env.id})` : o.environmentId],
     ['Created', o.createdAt],
   ]);
 }

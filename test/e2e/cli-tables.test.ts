@@ -40,6 +40,17 @@ describe('list tables', () => {
     expect((await scimctlJson<{ organizationId: string }[]>(t.db, ['directory', 'list']))[0]!.organizationId).toBe(org.id);
   });
 
+  test('directory show and org show name their parents beside their ids (--json keeps the ids)', async () => {
+    const t = temp();
+    const { org, dir } = await acme(t.db);
+    const envId = (await scimctlJson<{ id: string }[]>(t.db, ['env', 'list']))[0]!.id;
+    const shown = (await scimctl(t.db, ['directory', 'show', dir.id])).stdout;
+    expect(shown).toMatch(new RegExp(`^Organization: +Acme 日本 🎉 with a rather long name that goes on \\(${org.id}\\)$`, 'm'));
+    expect(shown).toMatch(new RegExp(`^Environment: +staging \\(${envId}\\)$`, 'm'));
+    expect((await scimctl(t.db, ['org', 'show', org.id])).stdout).toMatch(new RegExp(`^Environment: +staging \\(${envId}\\)$`, 'm'));
+    expect((await scimctlJson<{ organizationId: string }>(t.db, ['directory', 'show', dir.id])).organizationId).toBe(org.id);
+  });
+
   test('on a terminal, long cells are cut to its width; ids and base URLs never are; piped, nothing is cut', async () => {
     const t = temp();
     const { dir } = await acme(t.db);
