@@ -11,6 +11,11 @@ describe('selectFields', () => {
     ['a field only some elements have is left out of the others', [{ id: 1, token: 't' }, { id: 2 }], ['token'], [{ token: 't' }, {}]],
     ['nested values are kept whole', { id: 1, tunnel: { provider: 'ngrok' } }, ['tunnel'], { tunnel: { provider: 'ngrok' } }],
     ['an empty list has nothing to check or keep', [], ['anything'], []],
+    ['a dotted name reaches inside an object', { id: 1, name: { givenName: 'Ada', familyName: 'L' } }, ['name.givenName', 'id'], { name: { givenName: 'Ada' }, id: 1 }],
+    ['two dotted names of one object are put together', { name: { givenName: 'Ada', familyName: 'L', x: 1 } }, ['name.givenName', 'name.familyName'], { name: { givenName: 'Ada', familyName: 'L' } }],
+    ['through a list, each of its objects', { url: 'u', directories: [{ id: 'a', baseUrl: 'b' }, { id: 'c', baseUrl: 'd' }] }, ['directories.baseUrl'], { directories: [{ baseUrl: 'b' }, { baseUrl: 'd' }] }],
+    ['a key holding dots (a schema URN) is matched whole', { 'urn:x:2.0:User': { manager: { value: 'm' }, dept: 'd' } }, ['urn:x:2.0:User.manager.value'], { 'urn:x:2.0:User': { manager: { value: 'm' } } }],
+    ['a path an object lacks is left out of it', [{ tunnel: { url: 'x' } }, { tunnel: null }], ['tunnel.url'], [{ tunnel: { url: 'x' } }, {}]],
   ])('%s', (_name, data, fields, expected) => {
     expect(selectFields(data, fields)).toEqual(expected);
   });
