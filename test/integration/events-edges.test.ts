@@ -55,7 +55,7 @@ describe('forwarding at scale', () => {
     }
   }, 30_000);
 
-  it('delivers the 1,001 events of one request without a wait per event for its requestId', async () => {
+  it('delivers the 401 events of one request without a wait per event for its requestId', async () => {
     const t = await server(1);
     const [dir] = t.directories as [(typeof t.directories)[0]];
     const secret = t.store.webhooks.signingSecret(t.store.directories.get(dir.id).environmentId);
@@ -69,20 +69,20 @@ describe('forwarding at scale', () => {
       if (ms === 10) nappedFor.add(this.waitedFor);
       return sleep.call(this, ms, pokeable);
     });
+    // The members exist before forwarding starts, so their own events (before the URL's start) are not sent.
+    const now = new Date().toISOString();
+    const ids = t.store.transaction(() => Array.from({ length: 400 }, (_, i) => t.store.users.create(dir.id, entraUser(`n${i}`), now).id));
     const forwarder = new Forwarder({ ...FAST, store: t.store, url: receiver.url });
     forwarder.start();
     try {
-      const now = new Date().toISOString();
-      const ids = t.store.transaction(() => Array.from({ length: 1000 }, (_, i) => t.store.users.create(dir.id, entraUser(`n${i}`), now).id));
-      await receiver.until((r) => r.delivered.length >= 1000, 60_000);
       const group = await scim(dir, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Everyone', members: ids.map((value) => ({ value })) });
       expect(group.status).toBe(201);
-      await receiver.until((r) => r.delivered.length >= 2001, 60_000);
+      await receiver.until((r) => r.delivered.length >= 401, 60_000);
       // A batch read before the request's log row was written held a stale null for each of its
-      // events, and each napped once (200 naps a batch, 10 s for 1,001 events). Only the first may
+      // events, and each napped once (200 naps a batch: 10 s for 1,001 events). Only the first may
       // wait for the row; the others read it again and find it.
       expect(nappedFor.size).toBeLessThanOrEqual(1);
-      const requestIds = new Set(receiver.delivered.slice(1000).map((d) => d.event.requestId));
+      const requestIds = new Set(receiver.delivered.map((d) => d.event.requestId));
       expect(requestIds.size).toBe(1);
       expect([...requestIds][0]).toMatch(/^req_\d+$/);
     } finally {
