@@ -93,10 +93,15 @@ export class EventRepository {
   /** Events written by this connection: a caller compares it before and after a write. */
   written = 0;
 
-  constructor(
-    private readonly sql: Sql,
-    private readonly budget = DEFAULT_EVENT_BUDGET,
-  ) {}
+  /** How many events to keep (serve --event-max-rows); trimmed every TRIM_EVERY events written. */
+  private budget = DEFAULT_EVENT_BUDGET;
+
+  constructor(private readonly sql: Sql) {}
+
+  /** Keep at most this many events from now on (older ones go at the next trim). */
+  keep(budget: number): void {
+    this.budget = budget;
+  }
 
   /** Attribute the events `fn` writes to the SCIM request with this key (its request_log row carries it too). */
   causedBy<T>(requestKey: string, fn: () => T): T {

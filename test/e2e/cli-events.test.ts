@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -358,5 +359,36 @@ describe('events of a delete that takes users and groups with it', () => {
     const t = await seeded();
     expect((await scimctl(t.db, ['env', 'delete', t.envId, '--yes'])).exitCode).toBe(0);
     expect((await after18(t.db)).map((e) => e.type)).toEqual([...Array(6).fill('user.deleted'), ...Array(4).fill('group.deleted')]);
+  });
+});
+
+describe('serve --event-max-rows', () => {
+  test('keeps at most that many events once serve has written enough to trim; a bad value is a usage error', async () => {
+    const s = await seeded();
+    const ids = withStore(s.db, (store) =>
+      store.transaction(() => Array.from({ length: 1000 }, (_, i) => store.users.create(s.dirId, { schemas: [], userName: `m${i}@acme.test` }, new Date().toISOString()).id)),
+    );
+    const run = memoryIo();
+    const serving = runCli(['--db', s.db, 'serve', '--port', '0', '--json', '--event-max-rows', '100'], run.io);
+    await until(() => run.stdout().includes('\n'));
+    try {
+      const base = (JSON.parse(run.stdout()) as { directories: { baseUrl: string }[] }).directories[0]!.baseUrl;
+      const token = JSON.parse(readFileSync(ACME, 'utf8')).environments[0].organizations[0].directories[0].token as string;
+      const group = await fetch(`${base}/Groups`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'All', members: ids.map((value) => ({ value })) }),
+      });
+      expect(group.status).toBe(201);
+    } finally {
+      run.stop();
+      expect(await serving).toBe(0);
+    }
+    // 18 + 1,000 events before, 1,001 from the POST: the trim at serve's 1,000th keeps the newest 100, then one more lands.
+    const events = await scimctlJson<{ type: string }[]>(s.db, ['events', 'list', '--limit', '0']);
+    expect(events).toHaveLength(101);
+    expect(events.every((e) => e.type === 'group.user_added')).toBe(true);
+    const bad = await scimctl(s.db, ['serve', '--event-max-rows', '5']);
+    expect([bad.exitCode, bad.stderr]).toEqual([2, expect.stringContaining('invalid --event-max-rows "5"')]);
   });
 });
