@@ -38,8 +38,6 @@ export interface EventQuery {
   environmentId?: string | undefined;
   directoryId?: string | undefined;
   types?: readonly string[] | undefined;
-  /** Only events about this user or group (as the resource, or as the member added or removed). */
-  resourceId?: string | undefined;
   /** Only events of these directories (serve --env/--directory). */
   directoryIds?: readonly string[] | undefined;
   /** Per directory id: only its events after this seq (a forward that resumes where each directory's acknowledgement is). */
@@ -167,6 +165,18 @@ export class EventRepository {
     }
   }
 
+  /** The events about one user or group (as the resource, or as the member added or removed), newest first, on the indexes. */
+  aboutResource(id: string, limit: number): EventRecord[] {
+    const rows = this.sql
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events e
+         WHERE e.seq IN (SELECT seq FROM events WHERE resource_id = @id UNION ALL SELECT seq FROM events WHERE member_id = @id)
+         ORDER BY e.seq DESC LIMIT @limit`,
+      )
+      .all({ id, limit }) as RawEvent[];
+    return rows.map(toEvent);
+  }
+
   list(query: EventQuery): EventRecord[] {
     const rows = this.sql
       .prepare(
@@ -176,7 +186,6 @@ export class EventRepository {
            AND (@dirs IS NULL OR e.directory_id IN (SELECT value FROM json_each(@dirs)))
            AND (@afterOf IS NULL OR e.seq > coalesce((SELECT value FROM json_each(@afterOf) WHERE key = e.directory_id), 0))
            AND (@types IS NULL OR e.type IN (SELECT value FROM json_each(@types)))
-           AND (@res IS NULL OR e.resource_id = @res OR e.member_id = @res)
          ORDER BY e.seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`,
       )
       .all({
@@ -187,7 +196,6 @@ export class EventRepository {
         env: query.environmentId ?? null,
         dir: query.directoryId ?? null,
         types: query.types?.length ? JSON.stringify(query.types) : null,
-        res: query.resourceId ?? null,
         limit: query.limit,
       }) as RawEvent[];
     return rows.map(toEvent);

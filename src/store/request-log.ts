@@ -173,7 +173,9 @@ export class RequestLogRepository {
       .prepare(
         `SELECT * FROM request_log
          WHERE substr(path, -length(@id) - 1) = '/' || @id
-            OR (request_key IS NOT NULL AND request_key IN (SELECT request_key FROM events WHERE request_key IS NOT NULL AND (resource_id = @id OR member_id = @id)))
+            OR (request_key IS NOT NULL AND request_key IN (
+                 SELECT request_key FROM events WHERE resource_id = @id AND request_key IS NOT NULL
+                 UNION SELECT request_key FROM events WHERE member_id = @id AND request_key IS NOT NULL))
          ORDER BY seq DESC LIMIT @limit`,
       )
       .all({ id: resourceId, limit }) as RequestLogTable[];

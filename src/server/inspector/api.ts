@@ -170,7 +170,7 @@ function resourceDetail({ store, directoryOf }: ApiScope, repo: Repository, kind
     deletedAt: resource.deletedAt,
     memberships: kind === 'users' ? store.users.groupsOf(id) : store.groups.members(id),
     requests: store.requestLog.touching(id, 100).map(summary),
-    events: store.events.list({ resourceId: id, limit: 100, newestFirst: true }).map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, requestId: e.requestId, memberId: e.memberId })),
+    events: store.events.aboutResource(id, 100).map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, requestId: e.requestId, memberId: e.memberId })),
   };
 }
 
