@@ -1,7 +1,7 @@
 import type { Directory } from '../store/index.js';
+import { count } from './text.js';
 import type { Context } from './context.js';
 
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** What a delete takes with it, counted, e.g. "1 SCIM directory, 6 users and 4 groups". */
 export function whatGoes(ctx: Context, directories: Directory[], extra: string[] = []): string {

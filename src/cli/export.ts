@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { count } from './text.js';
 import type { Command } from 'commander';
 import { invalidError } from '../core/errors.js';
 import { action } from './action.js';
@@ -14,12 +15,11 @@ export function registerExport(program: Command): void {
         const { exportFixture } = await import('../fixtures/export.js');
         const { fixture, counts } = exportFixture(ctx.store, ref);
         const text = JSON.stringify(fixture, null, 2) + '\n';
-        const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
         const described = [
-          n(counts.organizations, 'organization', 'organizations'),
-          n(counts.directories, 'directory', 'directories'),
-          n(counts.users, 'user', 'users'),
-          n(counts.groups, 'group', 'groups'),
+          count(counts.organizations, 'organization', 'organizations'),
+          count(counts.directories, 'directory', 'directories'),
+          count(counts.users, 'user', 'users'),
+          count(counts.groups, 'group', 'groups'),
         ].join(', ');
         if (opts.out === undefined) {
           // The fixture is the data: stdout carries it, with or without --json.

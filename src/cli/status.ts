@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { count } from './text.js';
 import type { Command } from 'commander';
 import type { RunningServer } from '../store/index.js';
 import { action } from './action.js';
@@ -53,7 +54,6 @@ function render(ctx: Context, s: Status): string {
   const lines = [renderFields([['Database', `${s.database.path}${s.database.exists ? '' : ' (not created yet)'}`]])];
   if (s.counts) {
     const n = s.counts;
-    const count = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
     const contents = [
       count(n.environments, 'environment', 'environments'),
       count(n.organizations, 'organization', 'organizations'),

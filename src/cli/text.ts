@@ -24,3 +24,6 @@ export function safeCell(cell: string): string {
 export function safeJson(text: string): string {
   return text.replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** `1 user`, `2 users`: a count with its noun in the right number. */
+export const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
