@@ -44,8 +44,8 @@ export interface ServeFlags {
   shutdownTimeoutMs: number;
   /** How much of the request log to keep. */
   logBudget: { maxRows: number; maxBytes: number };
-  /** How many events to keep (the oldest go first, never one a webhook URL still needs). */
-  eventMaxRows: number;
+  /** How many events the database keeps from now on (the oldest go first, never one a webhook URL still needs); unset: as it was. */
+  eventMaxRows: number | undefined;
   /** Connections open at once on the local listener. */
   maxConnections: number;
   /** Forward events as signed webhooks to this URL (--forward-to). */
@@ -138,7 +138,7 @@ export function parseServeFlags(opts: ServeOptions, env: Record<string, string |
     rotateToken: opts.rotateToken ?? false,
     shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),
     logBudget: { maxRows: parseCount('--log-max-rows', opts.logMaxRows ?? '100000', 100, 100_000_000), maxBytes: parseSize('--log-max-size', opts.logMaxSize ?? '256MB') },
-    eventMaxRows: parseCount('--event-max-rows', opts.eventMaxRows ?? '100000', 100, 100_000_000),
+    eventMaxRows: opts.eventMaxRows === undefined ? undefined : parseCount('--event-max-rows', opts.eventMaxRows, 100, 100_000_000),
     maxConnections: parseCount('--max-connections', opts.maxConnections ?? '1000', 10, 100_000),
     forwardTo,
     signingSecret,

@@ -83,7 +83,7 @@ async function start(
 ): Promise<Serving> {
   const store = ctx.store;
   store.useServingCache();
-  store.events.keep(flags.eventMaxRows);
+  if (flags.eventMaxRows !== undefined) store.events.keep(flags.eventMaxRows);
   // Read by the public app on every request, and changed when ngrok reconnects elsewhere.
   const urls: { tunnel: string | undefined } = { tunnel: undefined };
   const printLines = !ctx.json && !flags.quiet;

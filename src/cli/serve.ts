@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
     .option('-q, --quiet', 'do not print a line per request or webhook delivery')
     .option('--log-max-rows <n>', 'keep at most this many requests in the request log (the oldest go first)', '100000')
     .option('--log-max-size <size>', 'keep at most this much request and response body in the request log, e.g. 256MB or 1GB', '256MB')
-    .option('--event-max-rows <n>', 'keep at most this many events (the oldest go first, never one a webhook URL has not acknowledged)', '100000')
+    .option('--event-max-rows <n>', 'keep at most this many events from now on, in every command that writes them (the oldest go first, never one a webhook URL has not acknowledged); default 100000, or what was set last')
     .option('--max-connections <n>', 'connections the local server holds open at once; more are closed as they arrive', '1000')
     .option('--shutdown-timeout <seconds>', 'on Ctrl-C or SIGTERM, how long in-flight requests get before every connection is closed (a second signal stops at once)', '5')
     .action(

@@ -1,5 +1,4 @@
 import { ConflictError, NotFoundError } from './errors.js';
-import type { EventRepository } from './events.js';
 import type { EnvironmentsTable } from './schema.js';
 import type { Sql } from './sql.js';
 
@@ -19,10 +18,7 @@ const toEnvironment = (row: EnvironmentsTable): Environment => ({
 
 /** Environments: namespaces such as "development" or "ci", each with the public URL its base URLs use. */
 export class EnvironmentRepository {
-  constructor(
-    private readonly sql: Sql,
-    private readonly events: EventRepository,
-  ) {}
+  constructor(private readonly sql: Sql) {}
 
   /** A new environment; `name` must already be valid (core/names.ts). */
   create(input: { name: string; publicUrl: string }, now = new Date().toISOString()): Environment {
@@ -60,16 +56,13 @@ export class EnvironmentRepository {
     if (this.sql.prepare('UPDATE environments SET public_url = ? WHERE id = ?').run(publicUrl, id).changes === 0) throw new NotFoundError('environment', id);
   }
 
-  /** Deletes everything in it (organizations, directories, users, groups, logged requests). */
-  /** Deletes everything in it; its users and groups first get their deleted events. */
-  delete(id: string, now = new Date().toISOString()): void {
-    this.sql.transaction(() => {
-      const directoryIds = this.sql
-        .prepare('SELECT d.id FROM scim_directories d JOIN organizations o ON o.id = d.organization_id WHERE o.environment_id = ?')
-        .pluck()
-        .all(id) as string[];
-      this.events.retireDirectories(directoryIds, now);
-      this.sql.prepare('DELETE FROM environments WHERE id = ?').run(id);
-    });
+  /**
+   * Deletes everything in it (organizations, directories, users, groups, logged requests), and with
+   * them its API keys and webhook signing secret. It writes no deleted events: nothing could read or
+   * receive them, as no key or secret of the environment is left (a directory or organization delete
+   * does write them).
+   */
+  delete(id: string): void {
+    this.sql.prepare('DELETE FROM environments WHERE id = ?').run(id);
   }
 }

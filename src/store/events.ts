@@ -91,14 +91,20 @@ export class EventRepository {
   /** Events written by this connection: a caller compares it before and after a write. */
   written = 0;
 
-  /** How many events to keep (serve --event-max-rows); trimmed every TRIM_EVERY events written. */
-  private budget = DEFAULT_EVENT_BUDGET;
-
   constructor(private readonly sql: Sql) {}
 
-  /** Keep at most this many events from now on (older ones go at the next trim). */
+  /**
+   * Keep at most this many events from now on (older ones go at the next trim). Kept in the
+   * database, so every process that writes events (seed, the CLI, another serve) trims to it too.
+   */
   keep(budget: number): void {
-    this.budget = budget;
+    this.sql.prepare("INSERT INTO settings (name, value) VALUES ('event_budget', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(String(budget));
+  }
+
+  /** How many events the database keeps: the last `keep`, else the default. */
+  budget(): number {
+    const kept = this.sql.prepare("SELECT value FROM settings WHERE name = 'event_budget'").pluck().get() as string | undefined;
+    return kept === undefined ? DEFAULT_EVENT_BUDGET : Number(kept);
   }
 
   /** Attribute the events `fn` writes to the SCIM request with this key (its request_log row carries it too). */
@@ -236,7 +242,7 @@ export class EventRepository {
    * directories' (a limited serve; never behind the URL's). Everything after the oldest event one of
    * them still needs is kept. Returns how many went.
    */
-  trim(budget = this.budget, now = Date.now()): number {
+  trim(budget = this.budget(), now = Date.now()): number {
     const since = new Date(now - STALE_CURSOR_MS).toISOString();
     return this.sql
       .prepare(

@@ -55,7 +55,7 @@ export class Store {
     const sql = (this.sql = new Connection(this.db, this.ids, path, options.listDeadlineMs));
     this.servers = new RunningServerRepository(sql);
     this.events = new EventRepository(sql);
-    this.environments = new EnvironmentRepository(sql, this.events);
+    this.environments = new EnvironmentRepository(sql);
     this.organizations = new OrganizationRepository(sql, this.events);
     this.directories = new DirectoryRepository(sql, this.servers, this.events);
     this.webhooks = new WebhookRepository(sql);

@@ -18,7 +18,7 @@ export interface ForwardTiming {
 export const DEFAULT_FORWARD_TIMING: ForwardTiming = { retryBaseMs: 1000, retryCapMs: 60_000, pollMs: 250, timeoutMs: DELIVERY_TIMEOUT_MS, requestIdWaitMs: 2000 };
 
 /** The request log is written every few milliseconds: how often to look for the row meanwhile. */
-const REQUEST_ID_POLL_MS = 10;
+export const REQUEST_ID_POLL_MS = 10;
 /** Events read from the database at once. */
 const BATCH = 200;
 
@@ -82,6 +82,8 @@ export class Forwarder {
   private attempts = 0;
   /** The event whose requestId was already waited for (retries do not wait again). */
   private waitedFor = 0;
+  /** Deleted environments already reported (their events cannot be signed and are passed over). */
+  private readonly goneEnvironments = new Set<string>();
   private stopping = false;
   private readonly abandon = new AbortController();
   private waker: Waker | undefined;
@@ -180,7 +182,10 @@ export class Forwarder {
     const secret = this.secretFor(event);
     if (secret === null) {
       // Nothing can sign it any more; holding it would hold every later event back for good.
-      this.report(new Error(`${event.id} (${event.type}) not delivered: environment ${event.environmentId} was deleted, and its signing secret with it`));
+      if (!this.goneEnvironments.has(event.environmentId)) {
+        this.goneEnvironments.add(event.environmentId);
+        this.report(new Error(`environment ${event.environmentId} was deleted, and its signing secret with it: its undelivered events (from ${event.id}) cannot be signed and are passed over`));
+      }
       this.passed(event);
       return;
     }
