@@ -378,6 +378,9 @@ describe('management: organizations and SCIM directories', () => {
   it('takes an organization without a name (as SSOReady does), refuses control characters, and export then seed still round-trips', async () => {
     const nameless = await manage('/v1/organizations', { method: 'POST', body: { externalId: 'nameless', domains: [] } });
     expect(nameless.body.organization).toMatchObject({ displayName: '', externalId: 'nameless' });
+    // Neither a name nor an external id: exported keyed by its id, and seeded back as it was.
+    const bare = (await manage('/v1/organizations', { method: 'POST', body: {} })).body.organization as { id: string };
+    expect(bare).toMatchObject({ displayName: '', externalId: '' });
     expect(await manage('/v1/organizations', { method: 'POST', body: { displayName: 'a\u0000b' } })).toMatchObject({
       status: 400,
       body: { code: 3, message: 'displayName must not contain control characters' },
@@ -388,6 +391,10 @@ describe('management: organizations and SCIM directories', () => {
     try {
       const seeded = await scimctl(copy.db, ['seed', '-'], { input: exported.stdout });
       expect(seeded.exitCode, seeded.stderr).toBe(0);
+      const copied = JSON.parse((await scimctl(copy.db, ['org', 'show', bare.id, '--json'])).stdout);
+      expect(copied).toMatchObject({ id: bare.id, name: '', externalId: null });
+      const again = await scimctl(t.store.path, ['seed', '-', '--json'], { input: exported.stdout });
+      expect(JSON.parse(again.stdout).changed, again.stdout).toBe(false);
     } finally {
       copy.cleanup();
     }
