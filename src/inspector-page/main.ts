@@ -320,7 +320,7 @@ const NO_CHANGES: Record<PatchView['effect'], string> = {
   failed: 'Nothing: the request failed, so none of its operations were applied.',
   trimmed: "Not known: the request changed something, but its events have since been trimmed, so the before and after can't be shown.",
   unchanged: 'Nothing: the request succeeded without a change, as the resource was already as the operations asked.',
-  unreported: 'No events were recorded for this request: either the group was already as the operations asked, or the change was one that events do not report, such as a group added to or removed from a group.',
+  unreported: 'No events were recorded for this request: either the group was already as the operations asked, or its change was one that events do not report: a group added to or removed from the group.',
 };
 
 /** Where an event's resource is shown in the inspector. */

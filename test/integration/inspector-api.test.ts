@@ -235,6 +235,15 @@ describe('the inspector API', () => {
     expect(group.eventsTrimmed).toBe(false);
     expect(group.patch).toMatchObject({ changes: [], members: { added: [], removed: [] }, effect: 'unreported' });
     expect((await api(`/requests/${failed}`)).body.patch.effect).toBe('failed');
+    // A URN-qualified members path is a members path too; a user PATCH without a path is told by its events.
+    const third = (await scim(dir0!, 'POST', '/Groups', { displayName: 'Third' })).body;
+    const urnPath = 'urn:ietf:params:scim:schemas:core:2.0:Group:members';
+    expect((await scim(dir0!, 'PATCH', `/Groups/${outer.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: urnPath, value: [{ value: third.id }] }] })).status).toBeLessThan(300);
+    expect((await scim(dir0!, 'PATCH', `/Users/${alice.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] })).status).toBe(200);
+    await logged(10);
+    const [urnNested, sameUser] = (await api('/requests?limit=2')).body.items.reverse().map((r: any) => r.id);
+    expect((await api(`/requests/${urnNested}`)).body.patch.effect).toBe('unreported');
+    expect((await api(`/requests/${sameUser}`)).body.patch.effect).toBe('unchanged');
   });
 
   it('reads what it can of a PATCH body the server refused', async () => {

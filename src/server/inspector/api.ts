@@ -110,7 +110,7 @@ function requestDetail({ store, record }: ApiScope, id: string) {
     replayable: replayable(r),
     events: events.map((e) => JSON.parse(eventJson(e)) as unknown),
     eventsTrimmed: causedEvents && events.length === 0,
-    patch: r.method === 'PATCH' ? patchView(r.requestBody, events, { status: r.status, causedEvents }) : null,
+    patch: r.method === 'PATCH' ? patchView(r.requestBody, events, { status: r.status, causedEvents, ofGroup: /\/groups\//i.test(r.path) }) : null,
   };
 }
 

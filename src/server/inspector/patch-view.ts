@@ -42,6 +42,8 @@ export interface PatchOutcome {
   status: number;
   /** The row holds a request key: the request wrote events (which may have been trimmed since). */
   causedEvents: boolean;
+  /** A PATCH of a group may change group members, which make no event; one of a user may not. */
+  ofGroup: boolean;
 }
 
 /**
@@ -55,7 +57,8 @@ export interface PatchOutcome {
 export function patchView(requestBody: string | null, events: readonly EventRecord[], outcome: PatchOutcome): PatchView {
   const { operations, unreadable } = readOperations(requestBody);
   const { changes, members } = changesOf(events);
-  return { operations, unreadable, changes, members, effect: effectOf(outcome, events.length > 0, unreadable === null && !operations.some(touchesMembers)) };
+  const eventsTellAll = unreadable === null && !(outcome.ofGroup && operations.some(touchesMembers));
+  return { operations, unreadable, changes, members, effect: effectOf(outcome, events.length > 0, eventsTellAll) };
 }
 
 function effectOf({ status, causedEvents }: PatchOutcome, haveEvents: boolean, eventsTellAll: boolean): PatchView['effect'] {
@@ -65,9 +68,17 @@ function effectOf({ status, causedEvents }: PatchOutcome, haveEvents: boolean, e
   return eventsTellAll ? 'unchanged' : 'unreported';
 }
 
-/** An operation that may change a group's members (a group among them makes no event). */
+/**
+ * An operation that may change a group's members (a group among them makes no event): no path, or
+ * one that names `members`, also URN-qualified (`urn:…:core:2.0:Group:members`) or with a filter.
+ */
 function touchesMembers(o: PatchOperationView): boolean {
-  return o.path === null || /^members\b/i.test(o.path);
+  if (o.path === null) return true;
+  const path = o.path.trim();
+  const bracket = path.indexOf('[');
+  const plain = bracket < 0 ? path : path.slice(0, bracket);
+  const attribute = plain.slice(plain.lastIndexOf(':') + 1);
+  return attribute.split('.')[0]!.toLowerCase() === 'members';
 }
 
 /** The before and after of each attribute, and the members added and removed, as the events tell them. */
