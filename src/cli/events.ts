@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { hasPrefix, looksLikeId } from '../core/ids.js';
 import { action } from './action.js';
 import { safeCell, safeJson } from './text.js';
 import { renderFields } from './table.js';
@@ -41,7 +42,7 @@ function eventDirectory(ctx: Context, ref: string): string {
   try {
     return findDirectory(ctx.store, ref).id;
   } catch (error) {
-    if (/^scim_directory_[0-9a-z]+$/.test(ref) && ctx.store.events.list({ directoryId: ref, limit: 1 }).length > 0) return ref;
+    if (hasPrefix(ref, 'scim_directory') && looksLikeId(ref) && ctx.store.events.list({ directoryId: ref, limit: 1 }).length > 0) return ref;
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import { append, h, pretty, replace, statusClass } from './dom.js';
  * #/directories, #/directories/<dir>/users|groups (SCIM filter search), and one user or group.
  * Every value from the server is placed with text nodes (see dom.ts).
  */
+
 /** Rows the requests list keeps in the DOM; paging on past them drops the newest off the top. */
 const MAX_ROWS = 1000;
 const PAGE = 50;

@@ -161,9 +161,9 @@ function directoryHandler(store: Store, routes: ScimRoutes, exchanges: Exchanges
 
 /**
  * Run a write, attributing the events it writes to this request: they get its request key, and so
- * does its log row (only when there were events, so reads and failed writes index nothing).
+ * does its log row (only when there were events, so reads and failed writes index nothing). Its
+ * credential is checked again inside each transaction, once the write lock is held.
  */
-/** A write: its events name the request, and its credential is checked again once it holds the lock. */
 function withEvents<T>(store: Store, exchanges: Exchanges, exchange: ScimExchange, handler: () => T): T {
   const key = exchanges.nextRequestKey();
   const before = store.events.written;

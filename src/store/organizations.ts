@@ -147,8 +147,10 @@ export class OrganizationRepository {
     this.sql.prepare('DELETE FROM organization_domains WHERE organization_id = ? AND domain = ?').run(organizationId, domain);
   }
 
-  /** Deletes its directories, users, groups and logged requests with it. */
-  /** Deletes its directories with it; their users and groups first get their deleted events. */
+  /**
+   * Deletes its directories, users, groups and logged requests with it; the users and groups first
+   * get their deleted events.
+   */
   delete(id: string, now = new Date().toISOString()): void {
     this.sql.transaction(() => {
       const directoryIds = this.sql.prepare('SELECT id FROM scim_directories WHERE organization_id = ?').pluck().all(id) as string[];
