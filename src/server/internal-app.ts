@@ -45,5 +45,10 @@ export async function startInternalApp(store: Store, directoryId: string, option
   // Like serve: a lock held by another process (a running serve writing its log) must not stall
   // this process's event loop, where the client waits for the answer; writes retry on timers.
   store.failFastOnLock();
-  return { baseUrl: baseUrlFor(server.url, directoryId), token: credential.value, close: () => server.close(5_000) };
+  // Once closed, the store's later writes (the caller's own) wait for a lock again, as elsewhere.
+  const close = async () => {
+    await server.close(5_000);
+    store.waitOnLock();
+  };
+  return { baseUrl: baseUrlFor(server.url, directoryId), token: credential.value, close };
 }
