@@ -171,15 +171,15 @@ export class EventRepository {
     }
   }
 
-  /** The events about one user or group (as the resource, or as the member added or removed), newest first, on the indexes. */
-  aboutResource(id: string, limit: number): EventRecord[] {
-    const rows = this.sql
-      .prepare(
-        `SELECT ${EVENT_COLUMNS} FROM events e
-         WHERE e.seq IN (SELECT seq FROM events WHERE resource_id = @id UNION ALL SELECT seq FROM events WHERE member_id = @id)
-         ORDER BY e.seq DESC LIMIT @limit`,
-      )
-      .all({ id, limit }) as RawEvent[];
+  /**
+   * The events about one user or group (as the resource, or as the member added or removed), newest
+   * first. It reads every event (an index on them would cost each write more than this occasional
+   * read is worth), so it runs on the listing worker, off the server's event loop.
+   */
+  async aboutResource(id: string, limit: number): Promise<EventRecord[]> {
+    const worker = this.sql.listWorker();
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.resource_id = ? OR e.member_id = ? ORDER BY e.seq DESC LIMIT ?`;
+    const rows = (await worker.run({ sql, params: [id, id, limit], mode: 'all' }, worker.deadlineFromNow())) as RawEvent[];
     return rows.map(toEvent);
   }
 

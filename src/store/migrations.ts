@@ -282,15 +282,6 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
-  {
-    version: 6,
-    sql: `
-      -- A user's or group's history (the inspector's resource page) finds its events, as the
-      -- resource or as the member added or removed, without reading every event.
-      CREATE INDEX events_resource ON events(resource_id);
-      CREATE INDEX events_member ON events(member_id) WHERE member_id IS NOT NULL;
-    `,
-  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

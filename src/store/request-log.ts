@@ -166,19 +166,17 @@ export class RequestLogRepository {
 
   /**
    * The rows that touched one user or group, newest first: requests to its own path, and writes
-   * whose events name it (as the resource or as a member).
+   * whose events name it (as the resource or as a member). It reads the whole log and every event,
+   * so it runs on the listing worker, off the server's event loop.
    */
-  touching(resourceId: string, limit: number): LogRecord[] {
-    const rows = this.sql
-      .prepare(
-        `SELECT * FROM request_log
-         WHERE substr(path, -length(@id) - 1) = '/' || @id
-            OR (request_key IS NOT NULL AND request_key IN (
-                 SELECT request_key FROM events WHERE resource_id = @id AND request_key IS NOT NULL
-                 UNION SELECT request_key FROM events WHERE member_id = @id AND request_key IS NOT NULL))
-         ORDER BY seq DESC LIMIT @limit`,
-      )
-      .all({ id: resourceId, limit }) as RequestLogTable[];
+  async touching(resourceId: string, limit: number): Promise<LogRecord[]> {
+    const worker = this.sql.listWorker();
+    const sql = `SELECT * FROM request_log
+      WHERE substr(path, -length(?) - 1) = '/' || ?
+         OR (request_key IS NOT NULL AND request_key IN (SELECT request_key FROM events WHERE request_key IS NOT NULL AND (resource_id = ? OR member_id = ?)))
+      ORDER BY seq DESC LIMIT ?`;
+    const params = [resourceId, resourceId, resourceId, resourceId, limit];
+    const rows = (await worker.run({ sql, params, mode: 'all' }, worker.deadlineFromNow())) as RequestLogTable[];
     return rows.map(toRecord);
   }
 

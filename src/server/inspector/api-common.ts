@@ -46,9 +46,14 @@ export function servesAll(store: Store, serves: (id: string) => boolean): boolea
 
 /** A route handler whose return value, if any, is the JSON answer; a throw goes to the error handler. */
 export const wrap = (handler: (req: Request, res: Response) => unknown) => (req: Request, res: Response, next: NextFunction) => {
+  const send = (body: unknown) => {
+    if (body !== undefined) res.json(body);
+  };
   try {
     const body = handler(req, res);
-    if (body !== undefined) res.json(body);
+    // A handler that reads on the listing worker answers when its reads are done.
+    if (body instanceof Promise) body.then(send, next);
+    else send(body);
   } catch (error) {
     next(error);
   }

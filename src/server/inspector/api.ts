@@ -158,19 +158,21 @@ function resourcePage({ directoryOf }: ApiScope, repo: Repository, kind: 'users'
   return { total: result.total, startIndex, items: result.resources.map((r) => listRow(kind, r)) };
 }
 
-function resourceDetail({ store, directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
+async function resourceDetail({ store, directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
   const directory = directoryOf(req.params.dir as string);
   const id = req.params.id as string;
   // Deleted ones too: the lists show them, and their page says when they went.
   const resource = repo.locate(id);
   if (resource?.directoryId !== directory.id) throw new InspectorError(404, `no ${kind === 'users' ? 'user' : 'group'} ${id} in directory ${directory.id}`);
+  // Both read whole tables: on the listing worker, in parallel.
+  const [requests, events] = await Promise.all([store.requestLog.touching(id, 100), store.events.aboutResource(id, 100)]);
   return {
     // As GET /Users/{id} renders it; memberships come separately, below.
     resource: renderResource(kind === 'users' ? 'User' : 'Group', resource, directory.baseUrl, undefined),
     deletedAt: resource.deletedAt,
     memberships: kind === 'users' ? store.users.groupsOf(id) : store.groups.members(id),
-    requests: store.requestLog.touching(id, 100).map(summary),
-    events: store.events.aboutResource(id, 100).map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, requestId: e.requestId, memberId: e.memberId })),
+    requests: requests.map(summary),
+    events: events.map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, requestId: e.requestId, memberId: e.memberId })),
   };
 }
 
