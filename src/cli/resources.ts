@@ -40,10 +40,17 @@ export async function showRendered(ctx: Context, kind: ResourceKind, ref: string
   return resource.deletedAt === null ? rendered : { ...rendered, deletedAt: resource.deletedAt };
 }
 
-/** Said under `user show` / `group show` of a deleted one, aligned like the other field lists. */
+/**
+ * Said under `user show` / `group show` of a deleted one, aligned like the other field lists; and of
+ * a deactivated user, which the app API also reports as deleted (as SSOReady does).
+ */
 export function deletedNotice(ctx: Context, resource: Record<string, unknown>): void {
-  if (ctx.json || typeof resource.deletedAt !== 'string') return;
-  ctx.notice(ctx.errColor.yellow(`Deleted:      ${resource.deletedAt} (the IdP deleted it; SCIM clients no longer see it, the app API still does)`));
+  if (ctx.json) return;
+  if (typeof resource.deletedAt === 'string') {
+    ctx.notice(ctx.errColor.yellow(`Deleted:      ${resource.deletedAt} (the IdP deleted it; SCIM clients no longer see it, the app API still does)`));
+  } else if (resource.active === false) {
+    ctx.notice(ctx.errColor.yellow('Inactive:     the IdP deactivated it (active: false); the app API shows it with "deleted": true'));
+  }
 }
 
 async function byName(ctx: Context, kind: ResourceKind, name: string, directoryRef: string | undefined) {

@@ -79,6 +79,10 @@ describe('users and groups the IdP deleted', () => {
     expect(group.stderr).toContain('Deleted:      ');
     const alice = await scimctl(t.db, ['user', 'show', 'alice@acme.test']);
     expect(alice.stderr).toBe('');
+    // A deactivated user is live on the SCIM side, but the app API reports it deleted: say so.
+    const erin = await scimctl(t.db, ['user', 'show', 'erin@acme.test']);
+    expect(JSON.parse(erin.stdout)).toMatchObject({ active: false });
+    expect(erin.stderr).toBe('Inactive:     the IdP deactivated it (active: false); the app API shows it with "deleted": true\n');
     expect(JSON.parse(alice.stdout)).not.toHaveProperty('deletedAt');
   });
 });
