@@ -4,7 +4,7 @@ import { escapeControls, safeCell, safeJson } from './text.js';
 import { renderFields } from './table.js';
 import { displayWidth } from './width.js';
 import { notFoundError, usageError } from '../core/errors.js';
-import type { LogQuery, LogRecord } from '../store/index.js';
+import { parseLogId, type LogQuery, type LogRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { followTable } from './follow.js';
 import { parseListLimit } from './options.js';
@@ -128,7 +128,7 @@ function pretty(body: string | null): string {
 
 /** New rows as they are logged, until Ctrl-C. */
 function follow(ctx: Context, query: Omit<LogQuery, 'afterSeq'>, initial: LogRecord[]): Promise<void> {
-  const seqOf = (e: LogRecord) => Number(e.id.slice(4));
+  const seqOf = (e: LogRecord) => parseLogId(e.id)!;
   const after = initial.length ? seqOf(initial[initial.length - 1]!) : ctx.store.requestLog.lastSeq();
   return followTable(
     ctx,
