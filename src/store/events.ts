@@ -140,33 +140,26 @@ export class EventRepository {
   }
 
   /**
-   * Directories about to go (a directory, organization or environment delete): their live users and
-   * groups are deleted first, each with its user.deleted / group.deleted event, so the app hears of
-   * them as of any other delete instead of finding them gone. Memberships stay, as on a SCIM DELETE.
+   * Directories about to go (a directory or organization delete): each of their live users and
+   * groups gets its user.deleted / group.deleted event, so the app hears of them as of any other
+   * delete instead of finding them gone.
    */
   retireDirectories(directoryIds: readonly string[], now: string): void {
     if (directoryIds.length === 0) return;
-    const dirs = JSON.stringify(directoryIds);
     for (const [table, type, json] of [
       ['scim_users', 'user.deleted', userJson('r')],
       ['scim_groups', 'group.deleted', groupJson('r')],
     ] as const) {
-      const ids = this.sql
-        .prepare(
-          `UPDATE ${table} SET deleted_at = @now, updated_at = @now, version = version + 1
-           WHERE directory_id IN (SELECT value FROM json_each(@dirs)) AND deleted_at IS NULL RETURNING id`,
-        )
-        .pluck()
-        .all({ now, dirs }) as string[];
-      if (ids.length === 0) continue;
+      // The rows go with the delete that follows, so they are not marked deleted first: the event
+      // shows each as the app API would once deleted.
       const { changes } = this.sql
         .prepare(
           `INSERT INTO events (type, environment_id, organization_id, directory_id, resource_id, request_key, created_at, data)
-           SELECT @type, o.environment_id, d.organization_id, r.directory_id, r.id, @key, @now, ${json}
+           SELECT @type, o.environment_id, d.organization_id, r.directory_id, r.id, @key, @now, json_set(${json}, '$.deleted', json('true'))
            FROM ${table} r JOIN scim_directories d ON d.id = r.directory_id JOIN organizations o ON o.id = d.organization_id
-           WHERE r.id IN (SELECT value FROM json_each(@ids)) ORDER BY r.seq`,
+           WHERE r.directory_id IN (SELECT value FROM json_each(@dirs)) AND r.deleted_at IS NULL ORDER BY r.seq`,
         )
-        .run({ type, now, key: this.requestKey, ids: JSON.stringify(ids) });
+        .run({ type, now, key: this.requestKey, dirs: JSON.stringify(directoryIds) });
       this.appended(changes);
     }
   }
