@@ -11,8 +11,9 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 /**
  * Makes ids. One per store (no process-wide state), with two properties that matter:
  * - Monotonic, like ULID's monotonic mode: within one millisecond the random part counts up instead of
- *   being drawn again. A seed stamps every row with the same time, and lists order by (created_at, id),
- *   so fixture order is kept; it also keeps the id index append-only.
+ *   being drawn again. A seed stamps every row with the same time, and lists of environments and API
+ *   keys order by (created_at, id), so fixture order is kept (organizations and directories order by
+ *   insertion instead, as a seed may keep an older exported id); it also keeps the id index append-only.
  * - Randomness is drawn 64 KiB at a time: one call into OpenSSL per id cost more than the rest of it.
  */
 export class IdGenerator {

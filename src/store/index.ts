@@ -14,7 +14,6 @@ export type { ApiKey, ApiKeyGrant } from './api-keys.js';
 export type { AppDirectoryRow, AppOrganizationRow, AppResourceRow } from './app-reads.js';
 export { DEFAULT_EVENT_BUDGET, EVENT_TYPES, eventId, parseEventId } from './events.js';
 export type { EventQuery, EventRecord, EventType } from './events.js';
-export { newSigningSecret } from './webhooks.js';
 export type { Delivery } from './webhooks.js';
 export type { ListQuery, ListResult, ResourceKey, ResourceSnapshot, StoredResource } from './resources.js';
 export type { Member, MemberType, Membership } from './groups.js';

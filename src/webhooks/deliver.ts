@@ -43,7 +43,7 @@ export async function deliver(
     return { ...base, ok: response.status >= 200 && response.status < 300, status: response.status, durationMs, error: null, response: text || null };
   } catch (error) {
     const durationMs = performance.now() - started;
-    const reason = abandon?.aborted ? 'abandoned' : controller.signal.aborted ? `timed out after ${timeoutMs / 1000} s` : describe(error, timeoutMs);
+    const reason = abandon?.aborted ? 'abandoned' : controller.signal.aborted ? `timed out after ${timeoutMs / 1000} s` : describe(error);
     return { ...base, ok: false, status: null, durationMs, error: reason, response: null };
   } finally {
     clearTimeout(timer);
@@ -51,10 +51,9 @@ export async function deliver(
   }
 }
 
-/** A network failure in a few words: "connection refused", "timed out after 10 s", … */
-function describe(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs / 1000} s`;
+/** A network failure in a few words: "connection refused", "host not found", … (abandon and timeout are told apart before). */
+function describe(error: unknown): string {
+  const e = error as { cause?: { code?: string; message?: string }; message?: string };
   const code = e.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND') return 'host not found';

@@ -15,7 +15,7 @@ export interface ForwardTiming {
   requestIdWaitMs: number;
 }
 
-export const DEFAULT_FORWARD_TIMING: ForwardTiming = { retryBaseMs: 1000, retryCapMs: 60_000, pollMs: 250, timeoutMs: DELIVERY_TIMEOUT_MS, requestIdWaitMs: 2000 };
+const DEFAULT_FORWARD_TIMING: ForwardTiming = { retryBaseMs: 1000, retryCapMs: 60_000, pollMs: 250, timeoutMs: DELIVERY_TIMEOUT_MS, requestIdWaitMs: 2000 };
 
 /** The request log is written every few milliseconds: how often to look for the row meanwhile. */
 export const REQUEST_ID_POLL_MS = 10;
