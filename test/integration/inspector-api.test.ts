@@ -63,7 +63,9 @@ describe('the inspector API', () => {
   it('serves the page with a strict CSP and the replay secret, and never a token', async () => {
     const response = await fetch(server.url + '/');
     const html = await response.text();
-    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     expect(html).toMatch(/name="inspector-secret" content="[A-Za-z0-9_-]{43}"/);
     for (const d of server.directories) expect(html).not.toContain(d.token);
   });
@@ -98,6 +100,10 @@ describe('the inspector API', () => {
     expect(JSON.stringify(detail.body).toLowerCase()).not.toContain('authorization');
     const conflict = await api(`/requests/${all.body.items[2].id}`);
     expect(conflict.body.explanation.meaning).toMatch(/uniqueness/i);
+    expect(conflict.body.explanation.entra).toBe(
+      'Entra logs a failure for the object; it normally matches existing users with a GET filter first, so a 409 usually means its matching attribute differs from the unique one here.',
+    );
+    expect(conflict.body.explanation.okta).toBe('Okta marks the push as failed; importing users first lets it match them.');
     expect((await api('/requests/req_999999')).status).toBe(404);
   });
 
