@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOG_FLUSH_MS } from '../../src/store/request-log-buffer.js';
 import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -35,6 +36,9 @@ const api = async (path: string) => {
   const response = await fetch(`${server.url}/_inspector/api${path}`);
   return { status: response.status, body: (await response.json()) as any };
 };
+
+/** Long enough for a buffered log row to be written, so a row that never comes can be told apart. */
+const afterFlush = () => new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
 
 /** Log rows are written in batches; wait until `n` are visible. */
 async function logged(n: number): Promise<void> {
@@ -338,6 +342,7 @@ describe('the inspector API', () => {
     expect((await post({ Origin: `http://localhost:${port}`, 'X-Inspector-Secret': secret })).status).toBe(403);
     expect((await post({ Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': 'wrong' })).status).toBe(403);
     expect((await post({ Origin: `http://127.0.0.1:${port}` })).status).toBe(403);
+    await afterFlush();
     expect(server.store.requestLog.lastSeq()).toBe(1);
 
     const ok = await post({ Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': secret });
@@ -418,6 +423,7 @@ describe('the inspector API', () => {
       headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': await pageSecret() },
     });
     expect(answer.status).toBe(409);
+    await afterFlush();
     expect(server.store.requestLog.lastSeq()).toBe(1);
   });
 
