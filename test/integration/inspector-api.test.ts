@@ -1,5 +1,7 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.js';
 import { LOG_FLUSH_MS } from '../../src/store/request-log-buffer.js';
 import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -449,9 +451,56 @@ describe('the inspector API', () => {
     expect(server.store.users.list(dir0!.id, { startIndex: 1, count: 10 }).total).toBe(0);
   });
 
-  it('does not accept a made-up replay credential on the SCIM side', async () => {
+  it("accepts the replay credential only on the serve that made it, never on another serve nor on the public app", async () => {
     const [dir0] = server.directories;
-    const wrong = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'GET', '/Users');
-    expect(wrong.status).toBe(401);
+    await scim(dir0!, 'GET', '/Users');
+    await logged(1);
+    const [row] = (await api('/requests')).body.items;
+    const port = new URL(server.url).port;
+    const secret = await pageSecret();
+    // The replay is sent with this process's fetch: watch it go out to read the credential it carries.
+    const realFetch = globalThis.fetch;
+    const sent: string[] = [];
+    globalThis.fetch = (input, init) => {
+      sent.push(new Headers(init?.headers).get('authorization') ?? '');
+      return realFetch(input, init);
+    };
+    let answer;
+    try {
+      answer = await raw(`/_inspector/api/requests/${row.id}/replay`, {
+        method: 'POST',
+        headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': secret },
+      });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(answer.status).toBe(200);
+    expect(answer.json.replay.status).toBe(200);
+    expect(sent).toHaveLength(1);
+    const credential = /^Bearer (.+)$/.exec(sent[0]!)![1]!;
+    expect(server.directories.map((d) => d.token)).not.toContain(credential);
+    expect((await scim({ ...dir0!, token: credential }, 'GET', '/Users')).status).toBe(200);
+
+    const other = await startTestServer(1);
+    try {
+      expect((await scim({ ...other.directories[0]!, token: credential }, 'GET', '/Users')).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+
+    // The tunnel's app over the same database and directories.
+    const publicApp = createApp({ store: server.store, localRoutes: false });
+    const listener: Server = await new Promise((resolve) => {
+      const s = publicApp.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const publicUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      const viaTunnel = { ...dir0!, baseUrl: `${publicUrl}/scim/v2/${dir0!.id}` };
+      expect((await scim(viaTunnel, 'GET', '/Users')).status).toBe(200);
+      expect((await scim({ ...viaTunnel, token: credential }, 'GET', '/Users')).status).toBe(401);
+    } finally {
+      listener.closeAllConnections();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
   });
 });
