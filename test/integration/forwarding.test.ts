@@ -258,8 +258,9 @@ describe('serve --forward-to', () => {
     for (const name of names) expect((await call('/Users', 'POST', userBody(name))).status).toBe(201);
     const events = run.ctx.store.events;
     const webhooks = run.ctx.store.webhooks;
-    await new Promise((r) => setTimeout(r, 300));
     const first = events.list({ afterSeq: 0, limit: 1 })[0]!;
+    // Wait for the first event's second failed attempt (the backoff is a few tens of ms).
+    for (const deadline = Date.now() + 5000; webhooks.deliveries(first.seq).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
     const failed = webhooks.deliveries(first.seq);
     expect(failed.length).toBeGreaterThanOrEqual(2);
     expect(failed.every((d) => d.status === null && d.error === 'connection refused')).toBe(true);
