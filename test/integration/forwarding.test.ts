@@ -154,7 +154,6 @@ describe('serve --forward-to', () => {
     expect((await call(`/Groups/${group}`, 'DELETE')).status).toBe(204);
 
     await allAcknowledged(run, receiver.url);
-    const log = run.ctx.store.requestLog;
     await run.stop();
     await receiver.close();
 
@@ -182,7 +181,6 @@ describe('serve --forward-to', () => {
       expect(Object.keys(e)).toEqual(['id', 'type', 'createdAt', 'environmentId', 'organizationId', 'directoryId', 'requestId', 'data']);
       expect(e).toMatchObject({ environmentId: directory.environmentId, directoryId: directory.id, requestId: expect.stringMatching(/^req_\d+$/) });
     }
-    void log;
     // Events of one request share its id; the two POSTs are two requests.
     expect(got[0]!.requestId).not.toBe(got[1]!.requestId);
     expect(got[4]!.requestId).toBe(got[5]!.requestId);
