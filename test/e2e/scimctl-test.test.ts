@@ -275,11 +275,18 @@ describe('scimctl test usage errors (exit 2, one line, before any request)', () 
   });
 
   it('takes the token from SCIMCTL_TEST_TOKEN', async () => {
-    const server = track(createServer());
+    const seen: (string | undefined)[] = [];
+    const server = track(
+      createServer((req, res) => {
+        seen.push(req.headers.authorization);
+        req.resume().on('end', () => res.writeHead(401, { 'content-type': 'application/scim+json' }).end(JSON.stringify({ detail: 'no' })));
+      }),
+    );
     const host = await listen(server);
-    server.close();
     const run = await scimctlRaw(['test', `http://${host}/scim`], { env: { SCIMCTL_TEST_TOKEN: 'from-env' } });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/^error: cannot reach/);
+    expect(run.stderr).toMatch(/^error: the server refused the token: 401/);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['Bearer from-env']));
   });
 });

@@ -10,7 +10,8 @@ afterEach(() => temp.cleanup());
 
 describe('serve and the web inspector', () => {
   it('serves the inspector from the built package, gives its URL in the ready line, and is not held up by a live feed at shutdown', async () => {
-    const serve = await spawnServe(temp.db);
+    // A long grace period, so a feed that held shutdown would hold it for a minute, far past the bound below.
+    const serve = await spawnServe(temp.db, ['--shutdown-timeout', '60']);
     try {
       expect(serve.ready.inspectorUrl).toBe(`${serve.ready.url}/`);
       const page = await fetch(serve.ready.inspectorUrl!);
@@ -26,10 +27,12 @@ describe('serve and the web inspector', () => {
       // A live feed is open while serve stops: it ends with the listener instead of holding shutdown.
       const stream = await fetch(`${serve.ready.url}/_inspector/api/stream`);
       expect(stream.status).toBe(200);
+      // The bound is loose for a loaded machine; a held feed would take the whole 60 s.
       const started = Date.now();
-      const { exitCode } = await serve.stop();
-      expect(exitCode).toBe(0);
-      expect(Date.now() - started).toBeLessThan(3000);
+      const stopped = await Promise.race([serve.stop(), new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 15_000).unref())]);
+      if (stopped === 'held') throw new Error('serve was still stopping 15 s after SIGTERM: the live feed held shutdown');
+      expect(stopped.exitCode).toBe(0);
+      expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       serve.process.kill('SIGKILL');
     }

@@ -43,8 +43,10 @@ describe('forwarding at scale', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       clearInterval(ticker);
       expect(receiver.delivered.map((d) => d.event.type)).toEqual(['user.created']);
-      // Skipping them one by one stalled the loop about 1 s; the margin is for a loaded machine.
-      expect(worstLag).toBeLessThan(600);
+      // Skipping them one by one stalled the loop about 1 s. The bound sits just under that, as far
+      // above a healthy run's lag (a few ms on an idle machine) as it can be, so a loaded machine does not fail it
+      // while that stall still does. The message shows the figure measured.
+      expect(worstLag, `worst event-loop lag ${Math.round(worstLag)} ms`).toBeLessThan(900);
       // Its own directory is acknowledged up to the newest event; the URL as a whole is not (the
       // other directory's events are still due to a serve of it).
       expect(t.store.webhooks.acknowledged(receiver.url, mine.id)).toBe(t.store.events.latestSeq());

@@ -154,7 +154,6 @@ describe('serve --forward-to', () => {
     expect((await call(`/Groups/${group}`, 'DELETE')).status).toBe(204);
 
     await allAcknowledged(run, receiver.url);
-    const log = run.ctx.store.requestLog;
     await run.stop();
     await receiver.close();
 
@@ -182,7 +181,6 @@ describe('serve --forward-to', () => {
       expect(Object.keys(e)).toEqual(['id', 'type', 'createdAt', 'environmentId', 'organizationId', 'directoryId', 'requestId', 'data']);
       expect(e).toMatchObject({ environmentId: directory.environmentId, directoryId: directory.id, requestId: expect.stringMatching(/^req_\d+$/) });
     }
-    void log;
     // Events of one request share its id; the two POSTs are two requests.
     expect(got[0]!.requestId).not.toBe(got[1]!.requestId);
     expect(got[4]!.requestId).toBe(got[5]!.requestId);
@@ -258,8 +256,9 @@ describe('serve --forward-to', () => {
     for (const name of names) expect((await call('/Users', 'POST', userBody(name))).status).toBe(201);
     const events = run.ctx.store.events;
     const webhooks = run.ctx.store.webhooks;
-    await new Promise((r) => setTimeout(r, 300));
     const first = events.list({ afterSeq: 0, limit: 1 })[0]!;
+    // Wait for the first event's second failed attempt (the backoff is a few tens of ms).
+    for (const deadline = Date.now() + 5000; webhooks.deliveries(first.seq).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
     const failed = webhooks.deliveries(first.seq);
     expect(failed.length).toBeGreaterThanOrEqual(2);
     expect(failed.every((d) => d.status === null && d.error === 'connection refused')).toBe(true);

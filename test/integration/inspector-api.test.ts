@@ -1,5 +1,8 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.js';
+import { LOG_FLUSH_MS } from '../../src/store/request-log-buffer.js';
 import { entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -36,6 +39,9 @@ const api = async (path: string) => {
   return { status: response.status, body: (await response.json()) as any };
 };
 
+/** Long enough for a buffered log row to be written, so a row that never comes can be told apart. */
+const afterFlush = () => new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 30));
+
 /** Log rows are written in batches; wait until `n` are visible. */
 async function logged(n: number): Promise<void> {
   for (let i = 0; i < 100 && server.store.requestLog.lastSeq() < n; i++) await new Promise((r) => setTimeout(r, 10));
@@ -63,7 +69,9 @@ describe('the inspector API', () => {
   it('serves the page with a strict CSP and the replay secret, and never a token', async () => {
     const response = await fetch(server.url + '/');
     const html = await response.text();
-    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     expect(html).toMatch(/name="inspector-secret" content="[A-Za-z0-9_-]{43}"/);
     for (const d of server.directories) expect(html).not.toContain(d.token);
   });
@@ -98,6 +106,10 @@ describe('the inspector API', () => {
     expect(JSON.stringify(detail.body).toLowerCase()).not.toContain('authorization');
     const conflict = await api(`/requests/${all.body.items[2].id}`);
     expect(conflict.body.explanation.meaning).toMatch(/uniqueness/i);
+    expect(conflict.body.explanation.entra).toBe(
+      'Entra logs a failure for the object; it normally matches existing users with a GET filter first, so a 409 usually means its matching attribute differs from the unique one here.',
+    );
+    expect(conflict.body.explanation.okta).toBe('Okta marks the push as failed; importing users first lets it match them.');
     expect((await api('/requests/req_999999')).status).toBe(404);
   });
 
@@ -332,6 +344,7 @@ describe('the inspector API', () => {
     expect((await post({ Origin: `http://localhost:${port}`, 'X-Inspector-Secret': secret })).status).toBe(403);
     expect((await post({ Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': 'wrong' })).status).toBe(403);
     expect((await post({ Origin: `http://127.0.0.1:${port}` })).status).toBe(403);
+    await afterFlush();
     expect(server.store.requestLog.lastSeq()).toBe(1);
 
     const ok = await post({ Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': secret });
@@ -412,6 +425,7 @@ describe('the inspector API', () => {
       headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': await pageSecret() },
     });
     expect(answer.status).toBe(409);
+    await afterFlush();
     expect(server.store.requestLog.lastSeq()).toBe(1);
   });
 
@@ -437,9 +451,56 @@ describe('the inspector API', () => {
     expect(server.store.users.list(dir0!.id, { startIndex: 1, count: 10 }).total).toBe(0);
   });
 
-  it('does not accept a made-up replay credential on the SCIM side', async () => {
+  it("accepts the replay credential only on the serve that made it, never on another serve nor on the public app", async () => {
     const [dir0] = server.directories;
-    const wrong = await scim({ ...dir0!, token: 'x'.repeat(43) }, 'GET', '/Users');
-    expect(wrong.status).toBe(401);
+    await scim(dir0!, 'GET', '/Users');
+    await logged(1);
+    const [row] = (await api('/requests')).body.items;
+    const port = new URL(server.url).port;
+    const secret = await pageSecret();
+    // The replay is sent with this process's fetch: watch it go out to read the credential it carries.
+    const realFetch = globalThis.fetch;
+    const sent: string[] = [];
+    globalThis.fetch = (input, init) => {
+      sent.push(new Headers(init?.headers).get('authorization') ?? '');
+      return realFetch(input, init);
+    };
+    let answer;
+    try {
+      answer = await raw(`/_inspector/api/requests/${row.id}/replay`, {
+        method: 'POST',
+        headers: { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Inspector-Secret': secret },
+      });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(answer.status).toBe(200);
+    expect(answer.json.replay.status).toBe(200);
+    expect(sent).toHaveLength(1);
+    const credential = /^Bearer (.+)$/.exec(sent[0]!)![1]!;
+    expect(server.directories.map((d) => d.token)).not.toContain(credential);
+    expect((await scim({ ...dir0!, token: credential }, 'GET', '/Users')).status).toBe(200);
+
+    const other = await startTestServer(1);
+    try {
+      expect((await scim({ ...other.directories[0]!, token: credential }, 'GET', '/Users')).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+
+    // The tunnel's app over the same database and directories.
+    const publicApp = createApp({ store: server.store, localRoutes: false });
+    const listener: Server = await new Promise((resolve) => {
+      const s = publicApp.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const publicUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      const viaTunnel = { ...dir0!, baseUrl: `${publicUrl}/scim/v2/${dir0!.id}` };
+      expect((await scim(viaTunnel, 'GET', '/Users')).status).toBe(200);
+      expect((await scim({ ...viaTunnel, token: credential }, 'GET', '/Users')).status).toBe(401);
+    } finally {
+      listener.closeAllConnections();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
   });
 });
