@@ -8,7 +8,7 @@ import { buildScenario, findScenario, MAX_CHURN_COUNT, newRunId, SCENARIOS, type
 import { CredentialRefusedError, ForeignUrlError, parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
 import type { Context } from './context.js';
 import { pickReadDirectory } from './pickers.js';
-import { escapeControls } from './text.js';
+import { count, escapeControls } from './text.js';
 
 export interface TriggerOptions {
   directory?: string;
@@ -65,14 +65,14 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   }
   const { ok, stopped, summary, steps, created } = report;
   ctx.result({ scenario: play.name, runId: play.runId, directoryId: directory.id, ok, stopped, summary, steps, created }, () => {
-    const made = `${plural(created.users, 'user')} and ${plural(created.groups, 'group')} created`;
-    const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${plural(steps.length, 'step')} not as expected`;
-    const cut = stopped ? ` (stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')})` : '';
-    return `${plural(summary.sent, 'request')} sent to ${escapeControls(directory.name ?? directory.id)} (${directory.id})${cut}: ${made}; ${unexpected}.`;
+    const made = `${count(created.users, 'user', 'users')} and ${count(created.groups, 'group', 'groups')} created`;
+    const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${count(steps.length, 'step', 'steps')} not as expected`;
+    const cut = stopped ? ` (stopped after ${steps.length} of ${count(play.recording.steps.length, 'step', 'steps')})` : '';
+    return `${count(summary.sent, 'request', 'requests')} sent to ${escapeControls(directory.name ?? directory.id)} (${directory.id})${cut}: ${made}; ${unexpected}.`;
   });
   if (!ctx.json) ctx.notice(ctx.errColor.dim(`See them with \`scimctl log list --directory ${directory.id}\` and \`scimctl events list --directory ${directory.id}\`.`));
-  if (stopped) throw new CliError('cancelled', `stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')}`);
-  if (!ok) throw new CliError('runtime', `${summary.failed} of ${plural(steps.length, 'step')} did not get the expected status (or could not be sent)`);
+  if (stopped) throw new CliError('cancelled', `stopped after ${steps.length} of ${count(play.recording.steps.length, 'step', 'steps')}`);
+  if (!ok) throw new CliError('runtime', `${summary.failed} of ${count(steps.length, 'step', 'steps')} did not get the expected status (or could not be sent)`);
 }
 
 /**
@@ -145,5 +145,3 @@ function stepLine(ctx: Context, step: TriggerStep): string {
   const outcome = step.status === null ? c.red('not sent') : `${status} ${c.dim(step.durationMs.toFixed(1) + 'ms')}`;
   return `${step.method.padEnd(6)} ${path} ${outcome}${expected}${notes}`;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
