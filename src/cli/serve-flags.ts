@@ -2,7 +2,7 @@ import { usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
 import { isSigningSecret } from '../webhooks/signature.js';
-import { flagValue } from './options.js';
+import { flagValue, parseCount, parseSeconds } from './options.js';
 
 /** The flags of `scimctl serve`, as commander hands them over. */
 export interface ServeOptions {
@@ -60,19 +60,6 @@ export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw usageError(`invalid --port "${value}": give a number from 0 to 65535`);
   return port;
-}
-
-export function parseShutdownTimeout(value: string): number {
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds > 3600) throw usageError(`invalid --shutdown-timeout "${value}": give a number of seconds from 0 to 3600`);
-  return Math.round(seconds * 1000);
-}
-
-/** A whole number within bounds, for a count flag such as --log-max-rows. */
-function parseCount(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw usageError(`invalid ${flag} "${value}": give a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`);
-  return n;
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -136,7 +123,7 @@ export function parseServeFlags(opts: ServeOptions, env: Record<string, string |
     publicApi: opts.publicApi ?? false,
     quiet: opts.quiet ?? false,
     rotateToken: opts.rotateToken ?? false,
-    shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),
+    shutdownTimeoutMs: Math.round(parseSeconds('--shutdown-timeout', opts.shutdownTimeout ?? '5', 3600) * 1000),
     logBudget: { maxRows: parseCount('--log-max-rows', opts.logMaxRows ?? '100000', 100, 100_000_000), maxBytes: parseSize('--log-max-size', opts.logMaxSize ?? '256MB') },
     eventMaxRows: opts.eventMaxRows === undefined ? undefined : parseCount('--event-max-rows', opts.eventMaxRows, 100, 100_000_000),
     maxConnections: parseCount('--max-connections', opts.maxConnections ?? '1000', 10, 100_000),

@@ -5,7 +5,7 @@ import { junitXml } from '../simulator/junit.js';
 import { PROFILES } from '../simulator/profiles/index.js';
 import { runProfiles, type RunReport } from '../simulator/run.js';
 import type { Context } from './context.js';
-import { USAGE_HINT } from './options.js';
+import { parseSeconds, USAGE_HINT } from './options.js';
 import { parseProfiles, type TestOptions } from './test-flags.js';
 import { profileHeader, stepLines, summaryLines } from './test-report.js';
 
@@ -16,8 +16,7 @@ export async function runTest(ctx: Context, baseUrlArg: string, opts: TestOption
   if (token === undefined || token === '') throw usageError('missing --token: give the bearer token the server expects (or set SCIMCTL_TEST_TOKEN)', USAGE_HINT);
   // Never echoed: it is a secret even when it is malformed.
   if (!/^[\x21-\x7e]+$/.test(token)) throw usageError('invalid --token: it holds a space, a line break or another character an Authorization header cannot carry', USAGE_HINT);
-  const timeout = Number(opts.timeout);
-  if (!/^\d+(\.\d+)?$/.test(opts.timeout.trim()) || !(timeout > 0) || timeout > 600) throw usageError(`invalid --timeout "${opts.timeout}": give seconds, more than 0 and at most 600`, USAGE_HINT);
+  const timeout = parseSeconds('--timeout', opts.timeout, 600, { aboveZero: true, hint: USAGE_HINT });
   const names = parseProfiles(opts.profile);
   const profiles = PROFILES.filter((p) => names.includes(p.name));
 

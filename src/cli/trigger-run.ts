@@ -7,6 +7,7 @@ import { TransportError } from '../simulator/http.js';
 import { buildScenario, findScenario, MAX_CHURN_COUNT, newRunId, SCENARIOS, type Scenario } from '../simulator/scenarios/index.js';
 import { CredentialRefusedError, ForeignUrlError, parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
 import type { Context } from './context.js';
+import { parseCount } from './options.js';
 import { pickReadDirectory } from './pickers.js';
 import { count, escapeControls } from './text.js';
 
@@ -94,7 +95,7 @@ function resolvePlay(ref: string, opts: TriggerOptions): Play {
   const scenario = findScenario(ref);
   if (scenario) {
     const runId = newRunId();
-    return { name: scenario.name, recording: buildScenario(scenario, { runId, count: parseCount(scenario, opts.count) }), userAgent: userAgent(scenario.name, scenario.client), runId };
+    return { name: scenario.name, recording: buildScenario(scenario, { runId, count: countFlag(scenario, opts.count) }), userAgent: userAgent(scenario.name, scenario.client), runId };
   }
   if (opts.count !== undefined) throw usageError('--count applies to user-churn only');
   if (!/\.json$/i.test(ref) && !/[\\/]/.test(ref)) throw usageError(`unknown scenario "${escapeControls(ref)}": ${LIST_HINT}`);
@@ -104,12 +105,10 @@ function resolvePlay(ref: string, opts: TriggerOptions): Play {
 /** Says what made the traffic: the log's USER AGENT column tells a trigger run from a real IdP's. */
 const userAgent = (what: string, client: string) => `scimctl/${VERSION} trigger ${what} (${client})`;
 
-function parseCount(scenario: Scenario, raw: string | undefined): number | undefined {
+function countFlag(scenario: Scenario, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (scenario.name !== 'user-churn') throw usageError('--count applies to user-churn only');
-  const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(count >= 1 && count <= MAX_CHURN_COUNT)) throw usageError(`invalid --count "${escapeControls(raw)}": give a whole number from 1 to ${MAX_CHURN_COUNT}`);
-  return count;
+  return parseCount('--count', raw, 1, MAX_CHURN_COUNT);
 }
 
 function readRecording(file: string): Recording {
