@@ -1,4 +1,5 @@
 import { CliError, usageError } from '../core/errors.js';
+import { parseHttpUrl } from '../core/urls.js';
 import { escapeControls } from './text.js';
 
 /** The one hint after every usage error: commander's own and ours. */
@@ -36,6 +37,21 @@ export function parseListLimit(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw usageError(`invalid --limit "${value}": give a whole number (0 for no limit)`);
   return n === 0 ? Number.MAX_SAFE_INTEGER : n;
+}
+
+/**
+ * An http(s) URL to send webhooks to (--forward-to, events resend --to). One with a user name or
+ * password is refused without echoing it: fetch cannot send it, and every failed attempt would log it.
+ */
+export function parseWebhookUrl(value: string, flag: string): string {
+  const parsed = parseHttpUrl(value);
+  if (parsed?.credentials) {
+    throw usageError(`invalid ${flag}: a URL with a user name or password is not supported`, 'Give the URL without credentials; verify deliveries by their signature instead');
+  }
+  if (!parsed?.http) {
+    throw usageError(`invalid ${flag} "${value}": give an http or https URL, such as http://localhost:3000/webhooks`);
+  }
+  return parsed.url.href;
 }
 
 /**

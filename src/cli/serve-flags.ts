@@ -2,7 +2,7 @@ import { usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
 import { isSigningSecret } from '../webhooks/signature.js';
-import { flagValue, parseCount, parseSeconds } from './options.js';
+import { flagValue, parseCount, parseSeconds, parseWebhookUrl } from './options.js';
 
 /** The flags of `scimctl serve`, as commander hands them over. */
 export interface ServeOptions {
@@ -70,26 +70,6 @@ export function parseSize(flag: string, value: string): number {
   const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]!) : NaN;
   if (!(bytes >= 1024 * 1024 && bytes <= 1024 ** 4)) throw usageError(`invalid ${flag} "${value}": give a size from 1MB to 1024GB, such as 256MB`);
   return bytes;
-}
-
-/**
- * An http(s) URL to send webhooks to (--forward-to, events resend --to). One with a user name or
- * password is refused without echoing it: fetch cannot send it, and every failed attempt would log it.
- */
-export function parseWebhookUrl(value: string, flag: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url && (url.username || url.password)) {
-    throw usageError(`invalid ${flag}: a URL with a user name or password is not supported`, 'Give the URL without credentials; verify deliveries by their signature instead');
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw usageError(`invalid ${flag} "${value}": give an http or https URL, such as http://localhost:3000/webhooks`);
-  }
-  return url.href;
 }
 
 /** A Standard Webhooks secret: `whsec_` and base64 of at least 16 bytes. `source` names the flag or variable. */

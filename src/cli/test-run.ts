@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { CliError, usageError } from '../core/errors.js';
+import { parseHttpUrl } from '../core/urls.js';
 import { hideBaseQuery, TokenRefused, TransportError } from '../simulator/http.js';
 import { junitXml } from '../simulator/junit.js';
 import { PROFILES } from '../simulator/profiles/index.js';
@@ -55,16 +56,12 @@ export async function runTest(ctx: Context, baseUrlArg: string, opts: TestOption
 }
 
 function parseBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw usageError(`invalid base URL "${value}": give an absolute http:// or https:// URL, e.g. http://localhost:8080/scim/v2/<directory id>`, USAGE_HINT);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`invalid base URL "${value}": give an http:// or https:// URL`, USAGE_HINT);
-  if (url.username || url.password) throw usageError(`invalid base URL: it holds credentials; give the token with --token instead`, USAGE_HINT);
-  if (url.hash) throw usageError(`invalid base URL "${value}": remove the #fragment`, USAGE_HINT);
-  return url.href.replace(/\/+(\?|$)/, '$1');
+  const parsed = parseHttpUrl(value);
+  if (!parsed) throw usageError(`invalid base URL "${value}": give an absolute http:// or https:// URL, e.g. http://localhost:8080/scim/v2/<directory id>`, USAGE_HINT);
+  if (!parsed.http) throw usageError(`invalid base URL "${value}": give an http:// or https:// URL`, USAGE_HINT);
+  if (parsed.credentials) throw usageError(`invalid base URL: it holds credentials; give the token with --token instead`, USAGE_HINT);
+  if (parsed.url.hash) throw usageError(`invalid base URL "${value}": remove the #fragment`, USAGE_HINT);
+  return parsed.url.href.replace(/\/+(\?|$)/, '$1');
 }
 
 function writeJunit(path: string, report: RunReport, baseUrl: string): void {
