@@ -97,7 +97,7 @@ async function start(
     store,
     logBudget: flags.logBudget,
     onRequest: printLines || forwarder ? onRequest : undefined,
-    onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
+    onInternalError: ctx.internalError,
     ...(scope ? { serves: (id: string) => scope.has(id) } : {}),
   };
   const server = await listenLocally(flags, common);

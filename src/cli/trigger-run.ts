@@ -43,7 +43,7 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   const app = await startInternalApp(ctx.store, directory.id, {
     // Logged bodies name the directory where an IdP would reach it (as serve does), not this run's port.
     publicUrl: () => ctx.store.environments.findById(directory.environmentId)?.publicUrl,
-    onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
+    onInternalError: ctx.internalError,
   });
   let report;
   // Ctrl-C stops between steps: the app closes, the partial summary prints, and the action's
