@@ -40,9 +40,11 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   if (ref === undefined) throw usageError(`missing scenario: give a scenario or a recording file; ${LIST_HINT}`);
   const play = resolvePlay(ref, opts);
   const directory = await pickReadDirectory(ctx, opts.directory);
+  // Logged bodies name the directory where an IdP would reach it (as serve does), not this run's port;
+  // read once, before the app takes requests, rather than from the database on every one.
+  const publicUrl = ctx.store.environments.findById(directory.environmentId)?.publicUrl;
   const app = await startInternalApp(ctx.store, directory.id, {
-    // Logged bodies name the directory where an IdP would reach it (as serve does), not this run's port.
-    publicUrl: () => ctx.store.environments.findById(directory.environmentId)?.publicUrl,
+    publicUrl: () => publicUrl,
     onInternalError: ctx.internalError,
   });
   let report;
