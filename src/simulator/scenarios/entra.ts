@@ -50,7 +50,6 @@ function members(op: 'Add' | 'Remove', key: string, displayName: string, people:
 /** Who reports to whom in entra-provision: index → manager's index. */
 const MANAGERS: Record<number, number> = { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 3 };
 const DEPARTMENTS = ['Executive', 'Engineering', 'Sales', 'Operations', 'Engineering', 'Engineering', 'Engineering', 'Sales', 'Sales', 'Operations'];
-export const ENTRA_PROVISION_USERS = DEPARTMENTS.length;
 /** Group key, name and member indexes. */
 const GROUPS: readonly [string, string, number[]][] = [
   ['engineering', 'Engineering', [1, 4, 5, 6]],
