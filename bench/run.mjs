@@ -284,6 +284,7 @@ if (config.sections.has('server')) {
     });
   }
 
+  // 3. App API paging (part of the server section) --------------------------------------------------
   const apiScales = [config.smallScale, Math.max(...config.scales)].filter((n, i, all) => n && datasets[n] && all.indexOf(n) === i);
   if (apiScales.length) {
     await section(`App API paging at ${apiScales.map((n) => num(n)).join(' and ')} users (issue 13)`, async () => {
@@ -318,6 +319,7 @@ if (config.sections.has('server')) {
     });
   }
 
+  // 4. Large requests (part of the server section) --------------------------------------------------
   const largestScale = Math.max(...config.scales);
   if (datasets[largestScale]) {
     await section(`Large requests at ${num(largestScale)} users (issue 11)`, async () => {
@@ -377,7 +379,7 @@ if (config.sections.has('server')) {
   if (!keep) for (const ds of Object.values(datasets)) removeDb(ds.path);
 }
 
-// 3. Web inspector (bench/inspector.mjs) --------------------------------------------------------------------
+// 5. Web inspector (bench/inspector.mjs) ------------------------------------------------------------
 if (config.sections.has('inspector')) {
   await section(`Web inspector at ${num(config.inspectorUsers)} users and ${num(config.inspectorLogRows)} logged requests (issue 15)`, async () => {
     results.inspector = await inspectorSection({
@@ -394,13 +396,14 @@ if (config.sections.has('inspector')) {
   });
 }
 
+// 6. IdP simulator (bench/simulator.mjs) ------------------------------------------------------------
 if (config.sections.has('simulator')) {
   await section(`IdP simulator: scimctl test and scimctl trigger against a local serve (issue 16)`, async () => {
     results.simulator = await simulatorSection({ cli: CLI, root: ROOT, out: OUT, runs: config.simulatorRuns, users: config.simulatorUsers, keep, target });
   });
 }
 
-// 4. Seeding (bench/seed.mjs, owned by another engineer) -------------------------------------------------
+// 7. Seeding (bench/seed.mjs, owned by another engineer) --------------------------------------------
 const SEED = join(ROOT, 'bench/seed.mjs');
 if (config.sections.has('seed') && !existsSync(SEED)) console.log(`${heading('Seeding')}\nbench/seed.mjs is not there yet; skipped.`);
 if (config.sections.has('seed') && existsSync(SEED)) {

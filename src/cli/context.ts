@@ -116,6 +116,11 @@ export class Context {
     this.io.stderr.write(this.withDb(message) + '\n');
   }
 
+  /** A server's unexpected error while the command runs it (serve, trigger): one notice line, the stack with --debug. Bound, to hand over as a callback. */
+  readonly internalError = (error: unknown): void => {
+    this.notice(`internal error: ${error instanceof Error ? (this.debug ? error.stack : error.message) : String(error)}`);
+  };
+
   /**
    * A suggested command works on the database this one used: with --db given, every `scimctl …` in
    * backticks gets that --db (with SCIMCTL_DB or the default, the suggestion finds it by itself).

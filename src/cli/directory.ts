@@ -65,10 +65,10 @@ function registerDirectoryShow(directory: Command): void {
       action(async (ctx, ref: string | undefined) => {
         const picked = await pickDirectory(ctx, ref, 'argument <dir>');
         const d = ctx.store.directories.details(picked.id);
-        const org = ctx.store.organizations.findById(d.organizationId);
-        const env = ctx.store.environments.findById(d.environmentId);
-        ctx.result(d, () =>
-          renderFields([
+        ctx.result(d, () => {
+          const org = ctx.store.organizations.findById(d.organizationId);
+          const env = ctx.store.environments.findById(d.environmentId);
+          return renderFields([
             ['ID', d.id],
             ['Name', d.name ?? '-'],
             ['Organization', org ? `${org.name} (${org.id})` : d.organizationId],
@@ -79,8 +79,8 @@ function registerDirectoryShow(directory: Command): void {
             ['Users', String(d.userCount)],
             ['Groups', String(d.groupCount)],
             ['Created', d.createdAt],
-          ]),
-        );
+          ]);
+        });
         noServeNotice(ctx);
       }),
     );

@@ -10,9 +10,8 @@ import { eventJson } from '../webhooks/payload.js';
 import { deliver } from '../webhooks/deliver.js';
 import type { Context } from './context.js';
 import { followTable } from './follow.js';
-import { parseListLimit } from './options.js';
+import { parseListLimit, parseWebhookUrl } from './options.js';
 import { findDirectory } from './pickers.js';
-import { parseWebhookUrl } from './serve-flags.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -2,7 +2,7 @@ import { usageError } from '../core/errors.js';
 import { normalizePublicUrl } from '../core/urls.js';
 import { parseCidr, parseTunnelDomain } from '../tunnel/options.js';
 import { isSigningSecret } from '../webhooks/signature.js';
-import { flagValue } from './options.js';
+import { flagValue, parseCount, parseSeconds, parseWebhookUrl } from './options.js';
 
 /** The flags of `scimctl serve`, as commander hands them over. */
 export interface ServeOptions {
@@ -62,19 +62,6 @@ export function parsePort(value: string): number {
   return port;
 }
 
-export function parseShutdownTimeout(value: string): number {
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds > 3600) throw usageError(`invalid --shutdown-timeout "${value}": give a number of seconds from 0 to 3600`);
-  return Math.round(seconds * 1000);
-}
-
-/** A whole number within bounds, for a count flag such as --log-max-rows. */
-function parseCount(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw usageError(`invalid ${flag} "${value}": give a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`);
-  return n;
-}
-
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** A size such as `256MB` or `1GB` (units of 1,024), or bytes. */
@@ -83,26 +70,6 @@ export function parseSize(flag: string, value: string): number {
   const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]!) : NaN;
   if (!(bytes >= 1024 * 1024 && bytes <= 1024 ** 4)) throw usageError(`invalid ${flag} "${value}": give a size from 1MB to 1024GB, such as 256MB`);
   return bytes;
-}
-
-/**
- * An http(s) URL to send webhooks to (--forward-to, events resend --to). One with a user name or
- * password is refused without echoing it: fetch cannot send it, and every failed attempt would log it.
- */
-export function parseWebhookUrl(value: string, flag: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url && (url.username || url.password)) {
-    throw usageError(`invalid ${flag}: a URL with a user name or password is not supported`, 'Give the URL without credentials; verify deliveries by their signature instead');
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw usageError(`invalid ${flag} "${value}": give an http or https URL, such as http://localhost:3000/webhooks`);
-  }
-  return url.href;
 }
 
 /** A Standard Webhooks secret: `whsec_` and base64 of at least 16 bytes. `source` names the flag or variable. */
@@ -136,7 +103,7 @@ export function parseServeFlags(opts: ServeOptions, env: Record<string, string |
     publicApi: opts.publicApi ?? false,
     quiet: opts.quiet ?? false,
     rotateToken: opts.rotateToken ?? false,
-    shutdownTimeoutMs: parseShutdownTimeout(opts.shutdownTimeout ?? '5'),
+    shutdownTimeoutMs: Math.round(parseSeconds('--shutdown-timeout', opts.shutdownTimeout ?? '5', 3600) * 1000),
     logBudget: { maxRows: parseCount('--log-max-rows', opts.logMaxRows ?? '100000', 100, 100_000_000), maxBytes: parseSize('--log-max-size', opts.logMaxSize ?? '256MB') },
     eventMaxRows: opts.eventMaxRows === undefined ? undefined : parseCount('--event-max-rows', opts.eventMaxRows, 100, 100_000_000),
     maxConnections: parseCount('--max-connections', opts.maxConnections ?? '1000', 10, 100_000),

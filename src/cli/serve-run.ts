@@ -97,7 +97,7 @@ async function start(
     store,
     logBudget: flags.logBudget,
     onRequest: printLines || forwarder ? onRequest : undefined,
-    onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
+    onInternalError: ctx.internalError,
     ...(scope ? { serves: (id: string) => scope.has(id) } : {}),
   };
   const server = await listenLocally(flags, common);
@@ -191,11 +191,12 @@ async function announce(ctx: Context, flags: ServeFlags, scope: ServeScope, serv
   const origin = publicUrl ?? server.url;
   const directories: ServedDirectory[] = [];
   const all = store.directories.list();
-  for (const d of servedDirectories(all, scope)) {
+  const served = servedDirectories(all, scope);
+  for (const d of served) {
     const token = created?.directory.id === d.id ? created.token : flags.rotateToken ? store.directories.rotateToken(d.id).token : undefined;
     directories.push({ id: d.id, name: d.name, organizationId: d.organizationId, baseUrl: baseUrlFor(origin, d.id), ...(token ? { token } : {}) });
   }
-  const forwardTo = serving.forwarder ? startForwarding(store, serving.forwarder, flags.signingSecret, servedDirectories(store.directories.list(), scope)) : null;
+  const forwardTo = serving.forwarder ? startForwarding(store, serving.forwarder, flags.signingSecret, served) : null;
   const ready = { localUrl: server.url, inspectorUrl: flags.inspector ? inspectorUrlOf(server) : null, publicUrl: publicUrl ?? null, publicApi: flags.publicApi, tunnel, domain, allowCidrs, directories, createdId: created?.directory.id, outOf: scope ? all.length : undefined, forwardTo };
   printReady(ctx, ready);
   store.failFastOnLock();

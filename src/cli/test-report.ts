@@ -6,7 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Profile, RunReport } from '../simulator/run.js';
 import type { StepResult } from '../simulator/session.js';
-import { escapeControls, safeJson } from './text.js';
+import { count, escapeControls, safeJson } from './text.js';
 
 /** A failed step's bodies are cut to this many lines: enough to see the problem, not a whole dump. */
 const BODY_LINES = 25;
@@ -59,7 +59,7 @@ export function summaryLines(c: ChalkInstance, report: RunReport, baseUrl: strin
   const lines = ['', c.bold('Summary'), ...rows, '', `${verdict} in ${seconds} s against ${escapeControls(baseUrl)}`];
   if (report.kept.length > 0) {
     const why = keep ? '(--keep)' : '(the clean-up could not delete them)';
-    lines.push(`Left ${report.kept.length === 1 ? '1 resource' : `${report.kept.length} resources`} on the server ${why}; their names start with ${report.prefix}:`);
+    lines.push(`Left ${count(report.kept.length, 'resource', 'resources')} on the server ${why}; their names start with ${report.prefix}:`);
     for (const r of report.kept) lines.push(`  ${r.resourceType}/${escapeControls(r.id)}  ${escapeControls(r.name)}`);
   }
   return lines.join('\n');

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { CliError, usageError } from '../core/errors.js';
+import { parseHttpUrl } from '../core/urls.js';
 import { hideBaseQuery, TokenRefused, TransportError } from '../simulator/http.js';
 import { junitXml } from '../simulator/junit.js';
 import { PROFILES } from '../simulator/profiles/index.js';
 import { runProfiles, type RunReport } from '../simulator/run.js';
 import type { Context } from './context.js';
-import { USAGE_HINT } from './options.js';
+import { parseSeconds, USAGE_HINT } from './options.js';
 import { parseProfiles, type TestOptions } from './test-flags.js';
 import { profileHeader, stepLines, summaryLines } from './test-report.js';
 
@@ -16,8 +17,7 @@ export async function runTest(ctx: Context, baseUrlArg: string, opts: TestOption
   if (token === undefined || token === '') throw usageError('missing --token: give the bearer token the server expects (or set SCIMCTL_TEST_TOKEN)', USAGE_HINT);
   // Never echoed: it is a secret even when it is malformed.
   if (!/^[\x21-\x7e]+$/.test(token)) throw usageError('invalid --token: it holds a space, a line break or another character an Authorization header cannot carry', USAGE_HINT);
-  const timeout = Number(opts.timeout);
-  if (!/^\d+(\.\d+)?$/.test(opts.timeout.trim()) || !(timeout > 0) || timeout > 600) throw usageError(`invalid --timeout "${opts.timeout}": give seconds, more than 0 and at most 600`, USAGE_HINT);
+  const timeout = parseSeconds('--timeout', opts.timeout, 600, { aboveZero: true, hint: USAGE_HINT });
   const names = parseProfiles(opts.profile);
   const profiles = PROFILES.filter((p) => names.includes(p.name));
 
@@ -56,16 +56,12 @@ export async function runTest(ctx: Context, baseUrlArg: string, opts: TestOption
 }
 
 function parseBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw usageError(`invalid base URL "${value}": give an absolute http:// or https:// URL, e.g. http://localhost:8080/scim/v2/<directory id>`, USAGE_HINT);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`invalid base URL "${value}": give an http:// or https:// URL`, USAGE_HINT);
-  if (url.username || url.password) throw usageError(`invalid base URL: it holds credentials; give the token with --token instead`, USAGE_HINT);
-  if (url.hash) throw usageError(`invalid base URL "${value}": remove the #fragment`, USAGE_HINT);
-  return url.href.replace(/\/+(\?|$)/, '$1');
+  const parsed = parseHttpUrl(value);
+  if (!parsed) throw usageError(`invalid base URL "${value}": give an absolute http:// or https:// URL, e.g. http://localhost:8080/scim/v2/<directory id>`, USAGE_HINT);
+  if (!parsed.http) throw usageError(`invalid base URL "${value}": give an http:// or https:// URL`, USAGE_HINT);
+  if (parsed.credentials) throw usageError(`invalid base URL: it holds credentials; give the token with --token instead`, USAGE_HINT);
+  if (parsed.url.hash) throw usageError(`invalid base URL "${value}": remove the #fragment`, USAGE_HINT);
+  return parsed.url.href.replace(/\/+(\?|$)/, '$1');
 }
 
 function writeJunit(path: string, report: RunReport, baseUrl: string): void {

@@ -7,8 +7,9 @@ import { TransportError } from '../simulator/http.js';
 import { buildScenario, findScenario, MAX_CHURN_COUNT, newRunId, SCENARIOS, type Scenario } from '../simulator/scenarios/index.js';
 import { CredentialRefusedError, ForeignUrlError, parseRecording, playRecording, type TriggerStep } from '../simulator/trigger.js';
 import type { Context } from './context.js';
+import { parseCount } from './options.js';
 import { pickReadDirectory } from './pickers.js';
-import { escapeControls } from './text.js';
+import { count, escapeControls } from './text.js';
 
 export interface TriggerOptions {
   directory?: string;
@@ -39,10 +40,12 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   if (ref === undefined) throw usageError(`missing scenario: give a scenario or a recording file; ${LIST_HINT}`);
   const play = resolvePlay(ref, opts);
   const directory = await pickReadDirectory(ctx, opts.directory);
+  // Logged bodies name the directory where an IdP would reach it (as serve does), not this run's port;
+  // read once, before the app takes requests, rather than from the database on every one.
+  const publicUrl = ctx.store.environments.findById(directory.environmentId)?.publicUrl;
   const app = await startInternalApp(ctx.store, directory.id, {
-    // Logged bodies name the directory where an IdP would reach it (as serve does), not this run's port.
-    publicUrl: () => ctx.store.environments.findById(directory.environmentId)?.publicUrl,
-    onInternalError: (error) => ctx.notice(`internal error: ${error instanceof Error ? (ctx.debug ? error.stack : error.message) : String(error)}`),
+    publicUrl: () => publicUrl,
+    onInternalError: ctx.internalError,
   });
   let report;
   // Ctrl-C stops between steps: the app closes, the partial summary prints, and the action's
@@ -65,14 +68,14 @@ export async function runTrigger(ctx: Context, ref: string | undefined, opts: Tr
   }
   const { ok, stopped, summary, steps, created } = report;
   ctx.result({ scenario: play.name, runId: play.runId, directoryId: directory.id, ok, stopped, summary, steps, created }, () => {
-    const made = `${plural(created.users, 'user')} and ${plural(created.groups, 'group')} created`;
-    const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${plural(steps.length, 'step')} not as expected`;
-    const cut = stopped ? ` (stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')})` : '';
-    return `${plural(summary.sent, 'request')} sent to ${escapeControls(directory.name ?? directory.id)} (${directory.id})${cut}: ${made}; ${unexpected}.`;
+    const made = `${count(created.users, 'user', 'users')} and ${count(created.groups, 'group', 'groups')} created`;
+    const unexpected = summary.failed === 0 ? 'every status as expected' : `${summary.failed} of ${count(steps.length, 'step', 'steps')} not as expected`;
+    const cut = stopped ? ` (stopped after ${steps.length} of ${count(play.recording.steps.length, 'step', 'steps')})` : '';
+    return `${count(summary.sent, 'request', 'requests')} sent to ${escapeControls(directory.name ?? directory.id)} (${directory.id})${cut}: ${made}; ${unexpected}.`;
   });
   if (!ctx.json) ctx.notice(ctx.errColor.dim(`See them with \`scimctl log list --directory ${directory.id}\` and \`scimctl events list --directory ${directory.id}\`.`));
-  if (stopped) throw new CliError('cancelled', `stopped after ${steps.length} of ${plural(play.recording.steps.length, 'step')}`);
-  if (!ok) throw new CliError('runtime', `${summary.failed} of ${plural(steps.length, 'step')} did not get the expected status (or could not be sent)`);
+  if (stopped) throw new CliError('cancelled', `stopped after ${steps.length} of ${count(play.recording.steps.length, 'step', 'steps')}`);
+  if (!ok) throw new CliError('runtime', `${summary.failed} of ${count(steps.length, 'step', 'steps')} did not get the expected status (or could not be sent)`);
 }
 
 /**
@@ -94,7 +97,7 @@ function resolvePlay(ref: string, opts: TriggerOptions): Play {
   const scenario = findScenario(ref);
   if (scenario) {
     const runId = newRunId();
-    return { name: scenario.name, recording: buildScenario(scenario, { runId, count: parseCount(scenario, opts.count) }), userAgent: userAgent(scenario.name, scenario.client), runId };
+    return { name: scenario.name, recording: buildScenario(scenario, { runId, count: countFlag(scenario, opts.count) }), userAgent: userAgent(scenario.name, scenario.client), runId };
   }
   if (opts.count !== undefined) throw usageError('--count applies to user-churn only');
   if (!/\.json$/i.test(ref) && !/[\\/]/.test(ref)) throw usageError(`unknown scenario "${escapeControls(ref)}": ${LIST_HINT}`);
@@ -104,12 +107,10 @@ function resolvePlay(ref: string, opts: TriggerOptions): Play {
 /** Says what made the traffic: the log's USER AGENT column tells a trigger run from a real IdP's. */
 const userAgent = (what: string, client: string) => `scimctl/${VERSION} trigger ${what} (${client})`;
 
-function parseCount(scenario: Scenario, raw: string | undefined): number | undefined {
+function countFlag(scenario: Scenario, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (scenario.name !== 'user-churn') throw usageError('--count applies to user-churn only');
-  const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(count >= 1 && count <= MAX_CHURN_COUNT)) throw usageError(`invalid --count "${escapeControls(raw)}": give a whole number from 1 to ${MAX_CHURN_COUNT}`);
-  return count;
+  return parseCount('--count', raw, 1, MAX_CHURN_COUNT);
 }
 
 function readRecording(file: string): Recording {
@@ -145,5 +146,3 @@ function stepLine(ctx: Context, step: TriggerStep): string {
   const outcome = step.status === null ? c.red('not sent') : `${status} ${c.dim(step.durationMs.toFixed(1) + 'ms')}`;
   return `${step.method.padEnd(6)} ${path} ${outcome}${expected}${notes}`;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

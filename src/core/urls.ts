@@ -19,6 +19,21 @@ export function normalizePublicUrl(input: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/**
+ * A URL to call, parsed once for every check that takes one (a webhook target, a server to test):
+ * whether it is http(s) and whether it holds a user name or password, left to the caller to word
+ * in its own order. undefined: not an absolute URL at all.
+ */
+export function parseHttpUrl(value: string): { url: URL; http: boolean; credentials: boolean } | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  return { url, http: url.protocol === 'http:' || url.protocol === 'https:', credentials: url.username !== '' || url.password !== '' };
+}
+
 /** Where SCIM lives on a scimctl server: a directory's base URL is `<public url>/scim/v2/<directory id>`. */
 export const SCIM_PATH = '/scim/v2';
 

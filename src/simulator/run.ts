@@ -51,12 +51,14 @@ export interface RunReport {
   durationMs: number;
 }
 
-export function runPrefix(): string {
+/** The start of every name one run makes: random, so runs against the same server keep apart. */
+function runPrefix(): string {
   return `scimctl-test-${randomBytes(4).toString('hex')}`;
 }
 
-export async function runProfiles(options: RunOptions, prefix = runPrefix()): Promise<RunReport> {
+export async function runProfiles(options: RunOptions): Promise<RunReport> {
   const started = performance.now();
+  const prefix = runPrefix();
   const shared = { answered: 0, onStep: options.onStep };
   const steps: StepResult[] = [];
   const kept: CreatedResource[] = [];

@@ -18,7 +18,10 @@ export interface EntraPerson {
   employeeNumber: string;
 }
 
-export function entraUserBody(p: EntraPerson): Record<string, unknown> {
+/** The work and mobile numbers a user is sent with. */
+export const ENTRA_PHONES: readonly [work: string, mobile: string] = ['+1 425 555 0100', '+1 425 555 0200'];
+
+export function entraUserBody(p: EntraPerson, phones = ENTRA_PHONES): Record<string, unknown> {
   const displayName = `${p.givenName} ${p.familyName}`;
   return {
     schemas: [USER_SCHEMA, ENTERPRISE],
@@ -32,8 +35,8 @@ export function entraUserBody(p: EntraPerson): Record<string, unknown> {
     emails: [{ type: 'work', primary: true, value: p.userName }],
     addresses: [{ type: 'work', formatted: '1 Microsoft Way, Redmond, WA 98052, US', streetAddress: '1 Microsoft Way', locality: 'Redmond', region: 'WA', postalCode: '98052', country: 'US' }],
     phoneNumbers: [
-      { type: 'work', value: '+1 425 555 0100' },
-      { type: 'mobile', value: '+1 425 555 0200' },
+      { type: 'work', value: phones[0] },
+      { type: 'mobile', value: phones[1] },
     ],
     [ENTERPRISE]: { employeeNumber: p.employeeNumber, department: p.department },
     meta: { resourceType: 'User' },

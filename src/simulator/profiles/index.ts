@@ -5,5 +5,3 @@ import { okta } from './okta.js';
 import { rfc } from './rfc.js';
 
 export const PROFILES: readonly Profile[] = [entra, entra2020, okta, rfc];
-
-export const PROFILE_NAMES = PROFILES.map((p) => p.name);

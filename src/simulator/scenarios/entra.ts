@@ -6,42 +6,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Recording, RecordingStep } from '../recording.js';
-import { PATCH_OP, groupId, noMatch, person, step, userId, type Person } from './names.js';
+import { ENTRA_GROUP_SCHEMA, GROUP_SCHEMA, PATCH_OP_SCHEMA } from '../../scim/schemas.js';
+import { entraUserBody } from '../profiles/entra-bodies.js';
+import { groupId, noMatch, person, step, userId, type Person } from './names.js';
 
-const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const AD_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 const SOURCE = 'Microsoft Learn "Tutorial: Develop and plan provisioning for a SCIM endpoint" (the legacy behaviour, without ?aadOptscim062020)';
 
-/** Entra's default attribute mappings for a user, as its create sends them. */
-export function entraUserBody(p: Person, i: number, department: string): Record<string, unknown> {
-  return {
-    schemas: [CORE_USER, ENTERPRISE],
-    externalId: p.nickname,
-    userName: p.userName,
-    active: true,
-    displayName: p.displayName,
-    title: p.title,
-    preferredLanguage: 'en-US',
-    name: { givenName: p.givenName, familyName: p.familyName, formatted: p.displayName },
-    emails: [{ type: 'work', primary: true, value: p.userName }],
-    addresses: [{ type: 'work', formatted: '1 Microsoft Way, Redmond, WA 98052, US', streetAddress: '1 Microsoft Way', locality: 'Redmond', region: 'WA', postalCode: '98052', country: 'US' }],
-    phoneNumbers: [
-      { type: 'work', value: `+1 425 555 ${String(100 + i).padStart(4, '0')}` },
-      { type: 'mobile', value: `+1 425 555 ${String(200 + i).padStart(4, '0')}` },
-    ],
-    [ENTERPRISE]: { employeeNumber: String(1000 + i), department },
-    meta: { resourceType: 'User' },
-    roles: [],
-  };
+/** Entra's default attribute mappings for a user, as its create sends them: the i-th person's own phone numbers. */
+function userBody(p: Person, i: number, department: string): Record<string, unknown> {
+  const phone = (n: number) => `+1 425 555 ${String(n + i).padStart(4, '0')}`;
+  const entraPerson = { userName: p.userName, externalId: p.nickname, givenName: p.givenName, familyName: p.familyName, title: p.title, department, employeeNumber: String(1000 + i) };
+  return entraUserBody(entraPerson, [phone(100), phone(200)]);
 }
 
 /** Match by userName (nothing yet), then create: what Entra does for each newly assigned user. */
 function createUser(p: Person, i: number, department: string): RecordingStep[] {
   return [
     noMatch(`Match ${p.displayName} by userName: not there yet`, `/Users?filter=userName eq "${p.userName}"`),
-    step(`Create ${p.displayName}`, 'POST', '/Users', 201, { body: entraUserBody(p, i, department), capture: { [`users.${p.key}.id`]: '/id' } }),
+    step(`Create ${p.displayName}`, 'POST', '/Users', 201, { body: userBody(p, i, department), capture: { [`users.${p.key}.id`]: '/id' } }),
   ];
 }
 
@@ -50,7 +32,7 @@ function createGroup(key: string, displayName: string): RecordingStep[] {
   return [
     noMatch(`Match group ${displayName}: not there yet`, `/Groups?excludedAttributes=members&filter=displayName eq "${displayName}"`),
     step(`Create group ${displayName}`, 'POST', '/Groups', 201, {
-      body: { schemas: [CORE_GROUP, AD_GROUP], externalId: randomUUID(), displayName },
+      body: { schemas: [GROUP_SCHEMA, ENTRA_GROUP_SCHEMA], externalId: randomUUID(), displayName },
       capture: { [`groups.${key}.id`]: '/id' },
     }),
   ];
@@ -61,14 +43,13 @@ const wrapped = (ids: string[]) => ids.map((value) => ({ $ref: null, value }));
 function members(op: 'Add' | 'Remove', key: string, displayName: string, people: Person[]): RecordingStep {
   const verb = op === 'Add' ? 'Add' : 'Remove';
   return step(`${verb} ${people.length} member${people.length === 1 ? '' : 's'} ${op === 'Add' ? 'to' : 'from'} ${displayName}`, 'PATCH', `/Groups/${groupId(key)}`, 204, {
-    body: { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: wrapped(people.map(userId)) }] },
+    body: { schemas: [PATCH_OP_SCHEMA], Operations: [{ op, path: 'members', value: wrapped(people.map(userId)) }] },
   });
 }
 
 /** Who reports to whom in entra-provision: index → manager's index. */
 const MANAGERS: Record<number, number> = { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 3 };
 const DEPARTMENTS = ['Executive', 'Engineering', 'Sales', 'Operations', 'Engineering', 'Engineering', 'Engineering', 'Sales', 'Sales', 'Operations'];
-export const ENTRA_PROVISION_USERS = DEPARTMENTS.length;
 /** Group key, name and member indexes. */
 const GROUPS: readonly [string, string, number[]][] = [
   ['engineering', 'Engineering', [1, 4, 5, 6]],
@@ -87,7 +68,7 @@ export function entraProvision(runId: string): Recording {
     steps.push(
       // The legacy form Entra sends without ?aadOptscim062020: the bare "manager" path, the value wrapped in a list.
       step(`Set ${p.displayName}'s manager to ${people[m]!.displayName}`, 'PATCH', `/Users/${userId(p)}`, 200, {
-        body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'manager', value: wrapped([userId(people[m]!)]) }] },
+        body: { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Add', path: 'manager', value: wrapped([userId(people[m]!)]) }] },
       }),
     );
   }
@@ -111,7 +92,7 @@ export function entraDeprovision(runId: string): Recording {
   const group = `Contractors ${runId}`;
   const steps: RecordingStep[] = [...people.flatMap((p, i) => createUser(p, i + 4, 'Contractors')), ...createGroup('contractors', group), members('Add', 'contractors', group, people)];
   for (const p of people) {
-    steps.push(step(`Disable ${p.displayName}: active "False"`, 'PATCH', `/Users/${userId(p)}`, 200, { body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] } }));
+    steps.push(step(`Disable ${p.displayName}: active "False"`, 'PATCH', `/Users/${userId(p)}`, 200, { body: { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] } }));
   }
   steps.push(members('Remove', 'contractors', group, people));
   steps.push(step(`Delete group ${group}`, 'DELETE', `/Groups/${groupId('contractors')}`, 204));

@@ -51,8 +51,6 @@ export function person(i: number, runId: string, domain = 'contoso.com'): Person
 export const userId = (p: Person | string) => `{{users.${typeof p === 'string' ? p : p.key}.id}}`;
 export const groupId = (key: string) => `{{groups.${key}.id}}`;
 
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
 /** A step that expects only a status: scenarios check that the server took the request, not its every answer. */
 export function step(name: string, method: RecordingStep['method'], path: string, status: number, extra: Partial<RecordingStep> = {}): RecordingStep {
   return { name, method, path, expect: { status }, ...extra };

@@ -4,17 +4,15 @@
  * with lower-case PATCH ops that name each member's display.
  */
 import type { Recording, RecordingStep } from '../recording.js';
-import { PATCH_OP, groupId, noMatch, person, step, userId, type Person } from './names.js';
-
-const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+import { GROUP_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from '../../scim/schemas.js';
+import { groupId, noMatch, person, step, userId, type Person } from './names.js';
 
 export const OKTA_PROVISION_DESCRIPTION = 'Okta: 5 users created, 2 updated by PUT, 2 pushed groups with members';
 export const OKTA_PROVISION_USERS = 5;
 
 function oktaUser(p: Person, runId: string, i: number, changes: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    schemas: [CORE_USER],
+    schemas: [USER_SCHEMA],
     userName: p.userName,
     name: { givenName: p.givenName, familyName: p.familyName },
     emails: [{ primary: true, value: p.userName, type: 'work' }],
@@ -49,9 +47,9 @@ export function oktaProvision(runId: string): Recording {
   for (const [key, displayName, indexes] of groups) {
     steps.push(
       noMatch(`Look for group ${displayName}`, `/Groups?filter=displayName eq "${displayName}"&startIndex=1&count=100`),
-      step(`Push group ${displayName}`, 'POST', '/Groups', 201, { body: { schemas: [CORE_GROUP], displayName, members: [] }, capture: { [`groups.${key}.id`]: '/id' } }),
+      step(`Push group ${displayName}`, 'POST', '/Groups', 201, { body: { schemas: [GROUP_SCHEMA], displayName, members: [] }, capture: { [`groups.${key}.id`]: '/id' } }),
       step(`Add ${indexes.length} members to ${displayName}`, 'PATCH', `/Groups/${groupId(key)}`, 204, {
-        body: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: indexes.map((i) => ({ value: userId(people[i]!), display: people[i]!.userName })) }] },
+        body: { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'add', path: 'members', value: indexes.map((i) => ({ value: userId(people[i]!), display: people[i]!.userName })) }] },
       }),
     );
   }
