@@ -399,6 +399,24 @@ describe('the inspector API', () => {
     }
   });
 
+  it('lists users with a filter that reads the whole directory on the listing worker: past its deadline, 400 as on the SCIM side', async () => {
+    const slow = await startTestServer(1, {}, { listDeadlineMs: 30 });
+    try {
+      const dir = slow.directories[0]!;
+      slow.store.transaction(() => {
+        for (let i = 0; i < 2000; i++) slow.store.users.create(dir.id, entraUser(`user${i}`), new Date(0).toISOString());
+      });
+      const heavy = Array.from({ length: 145 }, (_, i) => `emails.value co "n${i}"`).join(' or ');
+      const response = await fetch(`${slow.url}/_inspector/api/directories/${dir.id}/users?filter=${encodeURIComponent(heavy)}&deleted=true`);
+      expect([response.status, await response.json()]).toEqual([
+        400,
+        { error: 'request', message: expect.stringMatching(/^the filter needs more than 0\.03 s of searching in this directory; narrow it with userName/) },
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('refuses to replay a request whose password was not logged (the placeholder would become the password)', async () => {
     const [dir0] = server.directories;
     await scim(dir0!, 'POST', '/Users', { ...entraUser('dave'), password: 'Hunter2-Secret!' });

@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { parseFilter } from '../../scim/filter/parser.js';
-import { ScimError } from '../../scim/errors.js';
 import { renderResource } from '../../scim/render.js';
 import { REDACTED } from '../../scim/redact.js';
-import { NotFoundError, isBusy, parseLogId, toStoreError, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
+import { parseLogId, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
+import { toScimError } from '../errors.js';
 import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servesAll, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
 import { explainStatus } from './explain.js';
 import { sameOriginWithSecret, type Secret } from './guard.js';
@@ -149,12 +149,14 @@ function directoryList({ store, serves }: ApiScope) {
 
 type Repository = Store['users'] | Store['groups'];
 
-function resourcePage({ directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
+async function resourcePage({ directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
   const directoryId = directoryOf(req.params.dir as string).id;
   const text = param(req, 'filter');
   const perPage = count(req, 'count', PAGE, MAX_PAGE);
   const startIndex = count(req, 'startIndex', 1, Number.MAX_SAFE_INTEGER);
-  const result = repo.list(directoryId, { filter: text === undefined ? undefined : parseFilter(text), startIndex, count: perPage, includeDeleted: param(req, 'deleted') === 'true' });
+  // A filter that must read the whole directory runs on the listing worker, with its deadline, as SCIM lists do.
+  const query = { filter: text === undefined ? undefined : parseFilter(text), startIndex, count: perPage, includeDeleted: param(req, 'deleted') === 'true' };
+  const result = await repo.listOffThread(directoryId, query);
   return { total: result.total, startIndex, items: result.resources.map((r) => listRow(kind, r)) };
 }
 
@@ -188,13 +190,11 @@ function routeErrors(router: express.Router, onInternalError: (error: unknown) =
   });
 }
 
+/** An InspectorError, or what the SCIM side answers for the same error (a filter too costly to run, a busy database); undefined for a bug. */
 function toKnown(error: unknown): InspectorError | undefined {
   if (error instanceof InspectorError) return error;
-  if (error instanceof ScimError) return new InspectorError(error.status, error.detail);
-  if (isBusy(error)) return new InspectorError(503, 'the database is busy: another scimctl command holds its write lock; retry shortly');
-  const stored = toStoreError(error, 'of this server');
-  if (stored instanceof NotFoundError) return new InspectorError(404, stored.message);
-  return undefined;
+  const scim = toScimError(error);
+  return scim.status === 500 ? undefined : new InspectorError(scim.status, scim.detail);
 }
 
 /** true, or why the request cannot be sent again. */
