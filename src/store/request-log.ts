@@ -28,6 +28,8 @@ export interface LogRecord extends LogEntry {
 
 export interface LogQuery {
   directoryId?: string | undefined;
+  /** Only rows of these directories (a serve limited by --env/--directory); rows of no directory are left out. */
+  directoryIds?: readonly string[] | undefined;
   /** e.g. 404, or a class such as 4 for 4xx. */
   status?: { exact: number } | { klass: number } | undefined;
   afterSeq?: number | undefined;
@@ -130,6 +132,10 @@ export class RequestLogRepository {
     if (query.directoryId) {
       where.push('directory_id = ?');
       params.push(query.directoryId);
+    }
+    if (query.directoryIds) {
+      where.push('directory_id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(query.directoryIds));
     }
     if (query.status && 'exact' in query.status) {
       where.push('status = ?');

@@ -417,6 +417,38 @@ describe('the inspector API', () => {
     }
   });
 
+  it('pages a serve limited to some directories past long runs of the other directories\' rows', async () => {
+    const scope = { hidden: '' };
+    const limited = await startTestServer(2, { serves: (id) => id !== scope.hidden });
+    try {
+      const [shown, hidden] = limited.directories;
+      scope.hidden = hidden!.id;
+      const row = (directoryId: string, path: string) => ({
+        time: new Date().toISOString(),
+        directoryId,
+        method: 'GET',
+        path,
+        query: null,
+        status: 200,
+        durationMs: 1,
+        errorKind: null,
+        requestBody: null,
+        responseBody: null,
+        userAgent: null,
+        remoteAddress: null,
+      });
+      const between = Array.from({ length: 2500 }, () => row(hidden!.id, '/Users'));
+      limited.store.requestLog.append([row(shown!.id, '/Users/oldest'), ...between, row(shown!.id, '/Users/old'), ...between, row(shown!.id, '/Users/newest')]);
+      const get = async (path: string) => (await fetch(`${limited.url}/_inspector/api${path}`)).json() as Promise<any>;
+      const first = await get('/requests?limit=2');
+      expect(first.items.map((r: any) => r.path)).toEqual(['/Users/newest', '/Users/old']);
+      const second = await get(`/requests?limit=2&before=${first.next}`);
+      expect([second.items.map((r: any) => r.path), second.next]).toEqual([['/Users/oldest'], null]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses to replay a request whose password was not logged (the placeholder would become the password)', async () => {
     const [dir0] = server.directories;
     await scim(dir0!, 'POST', '/Users', { ...entraUser('dave'), password: 'Hunter2-Secret!' });

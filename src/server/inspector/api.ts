@@ -5,7 +5,7 @@ import { REDACTED } from '../../scim/redact.js';
 import { parseLogId, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
 import { toScimError } from '../errors.js';
-import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servesAll, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
+import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servedDirectoryIds, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
 import { explainStatus } from './explain.js';
 import { sameOriginWithSecret, type Secret } from './guard.js';
 import { patchView } from './patch-view.js';
@@ -74,7 +74,7 @@ function logFilters({ directoryOf }: ApiScope, req: Request): LogFilters {
 
 /** A page of the log: up to `limit` rows of the served directories that pass the query's filters, before `before` if given. */
 function requestPage(scope: ApiScope, req: Request) {
-  const { store, serves, served } = scope;
+  const { store, serves } = scope;
   // Read first: a live feed that follows the page from here misses nothing written meanwhile.
   const lastSeq = store.requestLog.lastSeq();
   const limit = count(req, 'limit', PAGE, MAX_PAGE);
@@ -82,17 +82,8 @@ function requestPage(scope: ApiScope, req: Request) {
   const before = param(req, 'before');
   const beforeSeq = before === undefined ? undefined : parseLogId(before);
   if (before !== undefined && beforeSeq === undefined) throw new InspectorError(400, 'before must be a request id such as req_42');
-  const all = servesAll(store, serves);
-  const items: LogRecord[] = [];
-  let cursor = beforeSeq;
-  // A serve of some directories skips the others' rows; it reads on until the page is full.
-  for (let rounds = 0; items.length < limit && rounds < 20; rounds++) {
-    const rows = store.requestLog.query({ ...filters, beforeSeq: cursor, limit: limit + 1 - items.length });
-    for (const r of rows) if (all || served(r.directoryId)) items.push(r);
-    if (rows.length === 0) break;
-    cursor = parseLogId(rows[rows.length - 1]!.id);
-    if (rows.length < limit + 1 - items.length) break;
-  }
+  // A serve of some directories reads only their rows.
+  const items = store.requestLog.query({ ...filters, directoryIds: servedDirectoryIds(store, serves), beforeSeq, limit: limit + 1 });
   const more = items.length > limit;
   const page = items.slice(0, limit);
   return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq };
@@ -231,7 +222,7 @@ function liveFeed(store: Store, serves: (id: string) => boolean, filters: LogFil
   const state = { seq: after ?? store.requestLog.lastSeq(), sinceBeat: 0 };
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', 'X-Accel-Buffering': 'no' });
   res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ lastSeq: state.seq })}\n\n`);
-  const all = servesAll(store, serves);
+  const directoryIds = servedDirectoryIds(store, serves);
   const tick = () => {
     try {
       // serve is shutting down (the listener is closed): end the stream so shutdown need not wait for it.
@@ -242,10 +233,8 @@ function liveFeed(store: Store, serves: (id: string) => boolean, filters: LogFil
       }
       // Up to the newest row now: rows the filters pass over are read once, not on every tick.
       const last = store.requestLog.lastSeq();
-      const rows = store.requestLog.query({ ...filters, afterSeq: state.seq, beforeSeq: last + 1, limit: 200 });
-      for (const r of rows) {
-        if (r.directoryId === null ? all : serves(r.directoryId)) res.write(`id: ${r.id}\nevent: request\ndata: ${JSON.stringify(summary(r))}\n\n`);
-      }
+      const rows = store.requestLog.query({ ...filters, directoryIds, afterSeq: state.seq, beforeSeq: last + 1, limit: 200 });
+      for (const r of rows) res.write(`id: ${r.id}\nevent: request\ndata: ${JSON.stringify(summary(r))}\n\n`);
       state.seq = rows.length === 200 ? parseLogId(rows[199]!.id)! : Math.max(state.seq, last);
       if ((state.sinceBeat += pollMs) >= 15_000) {
         state.sinceBeat = 0;
