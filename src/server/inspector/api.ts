@@ -7,7 +7,8 @@ import { eventJson } from '../../webhooks/payload.js';
 import { toScimError } from '../errors.js';
 import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servedDirectoryIds, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
 import { explainStatus } from './explain.js';
-import { sameOriginWithSecret, type Secret } from './guard.js';
+import type { Secret } from '../../core/tokens.js';
+import { sameOriginWithSecret } from './guard.js';
 import { patchView } from './patch-view.js';
 import { replay, type ReplayTarget } from './replay.js';
 

@@ -1,6 +1,6 @@
 import { encodeWrittenQuery } from '../../core/urls.js';
 import type { LogRecord } from '../../store/index.js';
-import type { Secret } from './guard.js';
+import type { Secret } from '../../core/tokens.js';
 
 /**
  * Where a replay goes and what it carries. The server stores only token hashes, so it cannot send a
