@@ -1,10 +1,7 @@
 import type { Request, Response } from 'express';
-import { BufferedRequestLog, type LogBudget, type LogEntry, type Store } from '../store/index.js';
+import { BufferedRequestLog, TRUNCATED_MARKER, type LogBudget, type LogEntry, type Store } from '../store/index.js';
 import type { ScimExchange } from './exchange.js';
 import { mayHoldWriteOnly, redactWriteOnly } from '../scim/redact.js';
-
-/** Appended to the logged prefix of a body that was not read in full (its token failed). */
-export const TRUNCATED_MARKER = '…[truncated: unauthenticated request]';
 
 /**
  * Writes one request_log row per SCIM request when the response finishes. Headers are not

@@ -63,9 +63,17 @@ export function parseLogId(id: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Appended by the server to the logged prefix of a body that was not read in full (its token failed). */
+export const TRUNCATED_MARKER = '…[truncated: unauthenticated request]';
+
 export function capBody(body: string | null | undefined): string | null {
   if (body == null || body === '') return null;
   return body.length <= LOG_BODY_LIMIT ? body : `${body.slice(0, LOG_BODY_LIMIT)}…[truncated ${body.length - LOG_BODY_LIMIT} characters]`;
+}
+
+/** Does a logged body end in one of the markers above, so it is not the whole body that was sent? */
+export function isTruncatedLogBody(text: string): boolean {
+  return text.endsWith(TRUNCATED_MARKER) || /…\[truncated \d+ characters\]$/.test(text);
 }
 
 const toRecord = (row: RequestLogTable): LogRecord => ({

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { parseFilter } from '../../scim/filter/parser.js';
 import { renderResource } from '../../scim/render.js';
 import { REDACTED } from '../../scim/redact.js';
-import { parseLogId, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
+import { isTruncatedLogBody, parseLogId, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
 import { toScimError } from '../errors.js';
 import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servedDirectoryIds, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
@@ -195,7 +195,7 @@ function replayable(r: LogRecord): true | string {
   // through the public tunnel) would become a real, authenticated write.
   if (r.status === 401 || r.status === 403) return `the request was refused (${r.status}) when it was sent, and replay would send it authenticated as the directory, so it is not sent again`;
   if (r.directoryId === null) return 'the request named no known directory';
-  if (r.requestBody?.endsWith('…[truncated: unauthenticated request]') || /…\[truncated \d+ characters\]$/.test(r.requestBody ?? '')) return 'the logged body was cut short, so it cannot be sent again';
+  if (r.requestBody !== null && isTruncatedLogBody(r.requestBody)) return 'the logged body was cut short, so it cannot be sent again';
   // A password is never logged: sent again, the placeholder would become the user's password.
   if (r.requestBody?.includes(JSON.stringify(REDACTED))) return 'the logged body held a password, which is never stored, so it cannot be sent again';
   return true;
