@@ -244,6 +244,14 @@ describe('the inspector API', () => {
     const [urnNested, sameUser] = (await api('/requests?limit=2')).body.items.reverse().map((r: any) => r.id);
     expect((await api(`/requests/${urnNested}`)).body.patch.effect).toBe('unreported');
     expect((await api(`/requests/${sameUser}`)).body.patch.effect).toBe('unchanged');
+    // The core schema URN as the path, members in its value: the engine applies it as a members operation.
+    const fourth = (await scim(dir0!, 'POST', '/Groups', { displayName: 'Fourth' })).body;
+    const corePath = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    expect((await scim(dir0!, 'PATCH', `/Groups/${outer.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: corePath, value: { members: [{ value: fourth.id }] } }] })).status).toBeLessThan(300);
+    expect((await scim(dir0!, 'GET', `/Groups/${outer.id}`)).body.members.map((m: any) => m.value)).toContain(fourth.id);
+    await logged(13);
+    const [coreNested] = (await api('/requests?method=PATCH&limit=1')).body.items.map((r: any) => r.id);
+    expect((await api(`/requests/${coreNested}`)).body.patch.effect).toBe('unreported');
   });
 
   it('reads what it can of a PATCH body the server refused', async () => {
