@@ -24,6 +24,8 @@ export interface LogEntry {
 export interface LogRecord extends LogEntry {
   /** `req_<n>`; n grows with every request. */
   id: string;
+  /** Set when the request wrote events (which may have been trimmed since): events.ofRequest finds them by it. */
+  requestKey: string | null;
 }
 
 export interface LogQuery {
@@ -90,6 +92,7 @@ const toRecord = (row: RequestLogTable): LogRecord => ({
   responseBody: row.response_body,
   userAgent: row.user_agent,
   remoteAddress: row.remote_address,
+  requestKey: row.request_key,
 });
 
 /** The request log's rows: batched appends for the server, queries for the CLI. */
@@ -199,11 +202,6 @@ export class RequestLogRepository {
     if (seq === undefined) return undefined;
     const row = this.sql.prepare('SELECT * FROM request_log WHERE seq = ?').get(seq) as RequestLogTable | undefined;
     return row && toRecord(row);
-  }
-
-  /** Did the request write events (its row holds their request key)? They may have been trimmed since. */
-  causedEvents(seq: number): boolean {
-    return this.sql.prepare('SELECT 1 FROM request_log WHERE seq = ? AND request_key IS NOT NULL').get(seq) !== undefined;
   }
 
   lastSeq(): number {

@@ -96,6 +96,9 @@ describe('the inspector API', () => {
     expect(JSON.parse(detail.body.responseBody).id).toBeTruthy();
     expect(JSON.stringify(detail.body)).not.toContain(dir0!.token);
     expect(JSON.stringify(detail.body).toLowerCase()).not.toContain('authorization');
+    // The row's request key finds its events; it is not part of what the page is shown.
+    expect(detail.body.events.map((e: any) => e.type)).toEqual(['user.created']);
+    expect(detail.body).not.toHaveProperty('requestKey');
     const conflict = await api(`/requests/${all.body.items[2].id}`);
     expect(conflict.body.explanation.meaning).toMatch(/uniqueness/i);
     expect((await api('/requests/req_999999')).status).toBe(404);

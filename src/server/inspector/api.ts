@@ -90,11 +90,11 @@ function requestPage(scope: ApiScope, req: Request) {
   return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq };
 }
 
-function requestDetail({ store, record }: ApiScope, id: string) {
-  const r = record(id);
+async function requestDetail({ store, record }: ApiScope, id: string) {
+  const { requestKey, ...r } = record(id);
   const seq = parseLogId(r.id)!;
-  const events = store.events.ofRequest(seq);
-  const causedEvents = store.requestLog.causedEvents(seq);
+  const events = await store.events.ofRequest(requestKey);
+  const causedEvents = requestKey !== null;
   return {
     ...r,
     seq,
@@ -190,7 +190,7 @@ function toKnown(error: unknown): InspectorError | undefined {
 }
 
 /** true, or why the request cannot be sent again. */
-function replayable(r: LogRecord): true | string {
+function replayable(r: Pick<LogRecord, 'status' | 'directoryId' | 'requestBody'>): true | string {
   // Replay authenticates as the directory: a request its sender could not authenticate (anyone, say
   // through the public tunnel) would become a real, authenticated write.
   if (r.status === 401 || r.status === 403) return `the request was refused (${r.status}) when it was sent, and replay would send it authenticated as the directory, so it is not sent again`;
