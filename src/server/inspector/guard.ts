@@ -5,13 +5,13 @@ import type { Secret } from '../../core/tokens.js';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** The name in a Host header, without the port; undefined when it is malformed. */
-export function hostName(host: string | undefined): string | undefined {
+function hostName(host: string | undefined): string | undefined {
   if (!host) return undefined;
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(host.trim());
   return match ? match[1]!.toLowerCase() : undefined;
 }
 
-export function isLoopbackHost(host: string | undefined): boolean {
+function isLoopbackHost(host: string | undefined): boolean {
   const name = hostName(host);
   return name !== undefined && LOOPBACK.has(name);
 }

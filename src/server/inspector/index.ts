@@ -6,7 +6,7 @@ import { Secret } from '../../core/tokens.js';
 import { loopbackOnly } from './guard.js';
 
 
-export const INSPECTOR_PATH = '/_inspector';
+const INSPECTOR_PATH = '/_inspector';
 
 export interface InspectorOptions {
   store: Store;

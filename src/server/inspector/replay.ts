@@ -17,10 +17,10 @@ export interface ReplayTarget {
   credential: Secret;
 }
 
-export const REPLAY_USER_AGENT = 'scimctl-inspector-replay';
+const REPLAY_USER_AGENT = 'scimctl-inspector-replay';
 
 /** The logged query is stored decoded; encode it again (see encodeWrittenQuery for `&` inside filters). */
-export function encodeQuery(query: string | null): string {
+function encodeQuery(query: string | null): string {
   return query ? `?${encodeWrittenQuery(query)}` : '';
 }
 
