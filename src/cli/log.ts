@@ -18,10 +18,10 @@ function parseStatus(value: string | undefined): LogQuery['status'] {
 }
 
 /** A list row: everything but the bodies (see `log show`). */
-const summary = ({ requestBody: _q, responseBody: _r, ...rest }: LogRecord) => rest;
+const summary = ({ requestBody: _q, responseBody: _r, requestKey: _k, ...rest }: LogRecord) => rest;
 
 /** `log show --json`: the bodies as JSON values when they parse (a client may send anything), else as text. */
-const detailed = (entry: LogRecord) => ({ ...entry, requestBody: jsonOrText(entry.requestBody), responseBody: jsonOrText(entry.responseBody) });
+const detailed = ({ requestKey: _k, ...entry }: LogRecord) => ({ ...entry, requestBody: jsonOrText(entry.requestBody), responseBody: jsonOrText(entry.responseBody) });
 
 function jsonOrText(body: string | null): unknown {
   if (body === null) return null;

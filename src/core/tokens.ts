@@ -7,8 +7,11 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 export const TOKEN_PREFIX = 'scimctl_sk_';
 export const TOKEN_PATTERN = /^scimctl_sk_[A-Za-z0-9_-]{43}$/;
 
+/** 256 random bits as 43 base64url characters. */
+const randomSecret = () => randomBytes(32).toString('base64url');
+
 export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  return TOKEN_PREFIX + randomSecret();
 }
 
 /**
@@ -19,7 +22,7 @@ export const API_KEY_PREFIX = 'scimctl_ak_';
 export const API_KEY_PATTERN = /^scimctl_ak_[A-Za-z0-9_-]{43}$/;
 
 export function generateApiKey(): string {
-  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+  return API_KEY_PREFIX + randomSecret();
 }
 
 export function hashToken(token: string): string {
@@ -33,4 +36,14 @@ export function tokenMatches(presented: string, storedHash: string | null | unde
   const actual = hash('sha256', presented, 'buffer');
   // Compare even when there is no stored hash, so timing says nothing about which case happened.
   return timingSafeEqual(actual, expected.length === 32 ? expected : Buffer.alloc(32)) && storedHash != null;
+}
+
+/** A per-process random secret (the inspector page's, a replay or internal credential), compared in constant time. */
+export class Secret {
+  readonly value = randomSecret();
+  private readonly digest = hashToken(this.value);
+
+  matches(presented: string | undefined): boolean {
+    return tokenMatches(presented ?? '', presented === undefined ? null : this.digest);
+  }
 }

@@ -28,7 +28,6 @@ const state = {
   feed: undefined as EventSource | undefined,
   /** The filters the live feed was opened with (as a query string): the server filters the rows it sends. */
   feedFilters: undefined as string | undefined,
-  directories: [] as DirectoryRow[],
   firstPaint: undefined as number | undefined,
   /** The requests view's handler for a live row, while it is shown. */
   onRequest: undefined as ((r: RequestRow) => void) | undefined,
@@ -85,8 +84,7 @@ function rowOf(r: RequestRow): HTMLTableRowElement {
 }
 
 async function loadDirectories(): Promise<DirectoryRow[]> {
-  state.directories = (await get<{ items: DirectoryRow[] }>('/directories')).items;
-  return state.directories;
+  return (await get<{ items: DirectoryRow[] }>('/directories')).items;
 }
 
 function select(name: string, label: string, value: string, options: [string, string][]): HTMLLabelElement {

@@ -1,9 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ScimError } from '../scim/errors.js';
-import { tokenMatches } from '../core/tokens.js';
+import { tokenMatches, type Secret } from '../core/tokens.js';
 import { NotFoundError, type Store } from '../store/index.js';
 import type { ScimExchange } from './exchange.js';
-import type { Secret } from './inspector/guard.js';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 

@@ -1,5 +1,5 @@
 import { createApp } from './app.js';
-import { Secret } from './inspector/index.js';
+import { Secret } from '../core/tokens.js';
 import { listen } from './listen.js';
 import { baseUrlFor } from '../core/urls.js';
 import type { LogEntry, Store } from '../store/index.js';

@@ -1,10 +1,7 @@
 import type { Request, Response } from 'express';
-import { BufferedRequestLog, type LogBudget, type LogEntry, type Store } from '../store/index.js';
+import { BufferedRequestLog, TRUNCATED_MARKER, type LogBudget, type LogEntry, type Store } from '../store/index.js';
 import type { ScimExchange } from './exchange.js';
-import { mayHoldWriteOnly, redactWriteOnly } from '../scim/redact.js';
-
-/** Appended to the logged prefix of a body that was not read in full (its token failed). */
-export const TRUNCATED_MARKER = '…[truncated: unauthenticated request]';
+import { REDACTED, mayHoldWriteOnly, redactWriteOnly } from '../scim/redact.js';
 
 /**
  * Writes one request_log row per SCIM request when the response finishes. Headers are not
@@ -73,7 +70,7 @@ const CREDENTIAL_PARAM = /^(access_token|token|api_?key|client_secret|bearer|aut
  * The raw query with the value of every credential parameter replaced: scimctl takes tokens only in
  * the Authorization header, but a client that puts one in the URL must not see it land in the log.
  */
-export function hideCredentials(rawQuery: string): string {
+function hideCredentials(rawQuery: string): string {
   return rawQuery
     .split('&')
     .map((pair) => {
@@ -85,7 +82,7 @@ export function hideCredentials(rawQuery: string): string {
       } catch {
         // A malformed name is kept as it came.
       }
-      return at >= 0 && CREDENTIAL_PARAM.test(decoded.trim()) ? `${name}=[redacted]` : pair;
+      return at >= 0 && CREDENTIAL_PARAM.test(decoded.trim()) ? `${name}=${REDACTED}` : pair;
     })
     .join('&');
 }

@@ -106,6 +106,14 @@ export class DirectoryRepository {
     return rows.map((row) => toDirectory(row, live));
   }
 
+  /** The ids of all directories, or of one environment's, without reading anything else. */
+  ids(filter: { environmentId?: string | undefined } = {}): string[] {
+    return this.sql
+      .prepare('SELECT d.id FROM scim_directories d JOIN organizations o ON o.id = d.organization_id WHERE @env IS NULL OR o.environment_id = @env ORDER BY d.created_at, d.rowid')
+      .pluck()
+      .all({ env: filter.environmentId ?? null }) as string[];
+  }
+
   findById(id: string): Directory | undefined {
     const row = this.sql.prepare(`${SELECT_DIRECTORIES} WHERE d.id = ?`).get(id) as DirectoryRow | undefined;
     return row && toDirectory(row, this.servers.liveOrigins());

@@ -212,18 +212,15 @@ export class EventRepository {
 
 
   /**
-   * The events one logged request caused (its request_log seq), oldest first; none for a request that
-   * changed nothing or whose events were trimmed. Reads the events table without an index: for one
-   * request's page, not for lists.
+   * The events one logged request caused (by its row's request key), oldest first; none for a request
+   * that changed nothing or whose events were trimmed. The events table has no index on the key, so
+   * it reads every event: on the listing worker, off the server's event loop.
    */
-  ofRequest(logSeq: number, limit = 1000): EventRecord[] {
-    const rows = this.sql
-      .prepare(
-        `SELECT ${EVENT_COLUMNS} FROM events e
-         WHERE e.request_key = (SELECT request_key FROM request_log WHERE seq = ? AND request_key IS NOT NULL)
-         ORDER BY e.seq LIMIT ?`,
-      )
-      .all(logSeq, limit) as RawEvent[];
+  async ofRequest(requestKey: string | null, limit = 1000): Promise<EventRecord[]> {
+    if (requestKey === null) return [];
+    const worker = this.sql.listWorker();
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.request_key = ? ORDER BY e.seq LIMIT ?`;
+    const rows = (await worker.run({ sql, params: [requestKey, limit], mode: 'all' }, worker.deadlineFromNow())) as RawEvent[];
     return rows.map(toEvent);
   }
 

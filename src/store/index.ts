@@ -17,7 +17,7 @@ export type { EventQuery, EventRecord, EventType } from './events.js';
 export type { Delivery } from './webhooks.js';
 export type { ListQuery, ListResult, ResourceKey, ResourceSnapshot, StoredResource } from './resources.js';
 export type { Member, MemberType, Membership } from './groups.js';
-export { DEFAULT_LOG_BUDGET, LOG_BODY_LIMIT, parseLogId } from './request-log.js';
+export { DEFAULT_LOG_BUDGET, LOG_BODY_LIMIT, TRUNCATED_MARKER, isTruncatedLogBody, parseLogId } from './request-log.js';
 export { BufferedRequestLog } from './request-log-buffer.js';
 export type { BufferedLogOptions } from './request-log-buffer.js';
 export type { LogBudget, LogEntry, LogQuery, LogRecord } from './request-log.js';

@@ -24,10 +24,14 @@ export interface LogEntry {
 export interface LogRecord extends LogEntry {
   /** `req_<n>`; n grows with every request. */
   id: string;
+  /** Set when the request wrote events (which may have been trimmed since): events.ofRequest finds them by it. */
+  requestKey: string | null;
 }
 
 export interface LogQuery {
   directoryId?: string | undefined;
+  /** Only rows of these directories (a serve limited by --env/--directory); rows of no directory are left out. */
+  directoryIds?: readonly string[] | undefined;
   /** e.g. 404, or a class such as 4 for 4xx. */
   status?: { exact: number } | { klass: number } | undefined;
   afterSeq?: number | undefined;
@@ -61,9 +65,17 @@ export function parseLogId(id: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Appended by the server to the logged prefix of a body that was not read in full (its token failed). */
+export const TRUNCATED_MARKER = '…[truncated: unauthenticated request]';
+
 export function capBody(body: string | null | undefined): string | null {
   if (body == null || body === '') return null;
   return body.length <= LOG_BODY_LIMIT ? body : `${body.slice(0, LOG_BODY_LIMIT)}…[truncated ${body.length - LOG_BODY_LIMIT} characters]`;
+}
+
+/** Does a logged body end in one of the markers above, so it is not the whole body that was sent? */
+export function isTruncatedLogBody(text: string): boolean {
+  return text.endsWith(TRUNCATED_MARKER) || /…\[truncated \d+ characters\]$/.test(text);
 }
 
 const toRecord = (row: RequestLogTable): LogRecord => ({
@@ -80,6 +92,7 @@ const toRecord = (row: RequestLogTable): LogRecord => ({
   responseBody: row.response_body,
   userAgent: row.user_agent,
   remoteAddress: row.remote_address,
+  requestKey: row.request_key,
 });
 
 /** The request log's rows: batched appends for the server, queries for the CLI. */
@@ -130,6 +143,10 @@ export class RequestLogRepository {
     if (query.directoryId) {
       where.push('directory_id = ?');
       params.push(query.directoryId);
+    }
+    if (query.directoryIds) {
+      where.push('directory_id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(query.directoryIds));
     }
     if (query.status && 'exact' in query.status) {
       where.push('status = ?');
@@ -185,11 +202,6 @@ export class RequestLogRepository {
     if (seq === undefined) return undefined;
     const row = this.sql.prepare('SELECT * FROM request_log WHERE seq = ?').get(seq) as RequestLogTable | undefined;
     return row && toRecord(row);
-  }
-
-  /** Did the request write events (its row holds their request key)? They may have been trimmed since. */
-  causedEvents(seq: number): boolean {
-    return this.sql.prepare('SELECT 1 FROM request_log WHERE seq = ? AND request_key IS NOT NULL').get(seq) !== undefined;
   }
 
   lastSeq(): number {

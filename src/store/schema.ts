@@ -75,6 +75,7 @@ export interface RequestLogTable {
   user_agent: string | null;
   remote_address: string | null;
   bytes: number;
+  request_key: string | null;
 }
 
 export interface RunningServersTable {

@@ -87,6 +87,7 @@ describe('scimctl serve, as users run it', () => {
     // Bodies are JSON values, not JSON text inside a string.
     const entry = await scimctlJson<{ requestBody: unknown; responseBody: unknown }>(temp.db, ['log', 'show', String(errors[0]!.id)]);
     expect(entry.requestBody).toBeNull();
+    expect(entry).not.toHaveProperty('requestKey');
     expect(entry.responseBody).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '404',
@@ -101,6 +102,8 @@ describe('scimctl serve, as users run it', () => {
     const newest = JSON.parse((await scimctl(temp.db, ['log', 'list', '--limit', '1', '--json'])).stdout) as { id: string }[];
     expect(newest.map((e) => e.id)).toEqual([listed.at(-1)!.id]);
     expect(all.stdout).not.toContain(token);
+    // A write's row holds the key its events carry; log list shows neither.
+    expect(all.stdout).not.toContain('requestKey');
     const bad = await scimctl(temp.db, ['user', 'list', '--directory', dir, '--filter', 'title eq']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^error: Invalid filter at position \d+/);

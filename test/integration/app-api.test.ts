@@ -478,6 +478,12 @@ describe('where the app API is served', () => {
       const listed = (await (await call(`/v1/scim-directories?organizationId=${orgId}`)).json()) as { scimDirectories: { id: string }[] };
       expect(listed.scimDirectories.map((d) => d.id)).toEqual([inScope.id]);
       expect((await call('/v1/organizations', 'GET', otherKey)).status).toBe(401);
+      // Events too: only the served directory's.
+      expect((await scim(inScope, 'POST', '/Users', entraUser('inside'))).status).toBe(201);
+      scoped.store.users.create(outOfScope.id, entraUser('outside'), new Date().toISOString());
+      const events = (await (await call('/v1/events?limit=100')).json()) as { events: unknown[] };
+      expect(events.events.length).toBe(1);
+      expect(JSON.stringify(events.events[0])).toContain(inScope.id);
     } finally {
       await scoped.close();
     }

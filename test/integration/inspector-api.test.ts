@@ -104,6 +104,9 @@ describe('the inspector API', () => {
     expect(JSON.parse(detail.body.responseBody).id).toBeTruthy();
     expect(JSON.stringify(detail.body)).not.toContain(dir0!.token);
     expect(JSON.stringify(detail.body).toLowerCase()).not.toContain('authorization');
+    // The row's request key finds its events; it is not part of what the page is shown.
+    expect(detail.body.events.map((e: any) => e.type)).toEqual(['user.created']);
+    expect(detail.body).not.toHaveProperty('requestKey');
     const conflict = await api(`/requests/${all.body.items[2].id}`);
     expect(conflict.body.explanation.meaning).toMatch(/uniqueness/i);
     expect(conflict.body.explanation.entra).toBe(
@@ -256,6 +259,14 @@ describe('the inspector API', () => {
     const [urnNested, sameUser] = (await api('/requests?limit=2')).body.items.reverse().map((r: any) => r.id);
     expect((await api(`/requests/${urnNested}`)).body.patch.effect).toBe('unreported');
     expect((await api(`/requests/${sameUser}`)).body.patch.effect).toBe('unchanged');
+    // The core schema URN as the path, members in its value: the engine applies it as a members operation.
+    const fourth = (await scim(dir0!, 'POST', '/Groups', { displayName: 'Fourth' })).body;
+    const corePath = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    expect((await scim(dir0!, 'PATCH', `/Groups/${outer.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: corePath, value: { members: [{ value: fourth.id }] } }] })).status).toBeLessThan(300);
+    expect((await scim(dir0!, 'GET', `/Groups/${outer.id}`)).body.members.map((m: any) => m.value)).toContain(fourth.id);
+    await logged(13);
+    const [coreNested] = (await api('/requests?method=PATCH&limit=1')).body.items.map((r: any) => r.id);
+    expect((await api(`/requests/${coreNested}`)).body.patch.effect).toBe('unreported');
   });
 
   it('reads what it can of a PATCH body the server refused', async () => {
@@ -407,6 +418,56 @@ describe('the inspector API', () => {
       expect((await get('/directories')).body.items.map((d: any) => d.id)).toEqual([shown!.id]);
       expect((await get(`/directories/${hidden!.id}/users`)).status).toBe(404);
       expect((await get('/requests/req_2')).status).toBe(404);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lists users with a filter that reads the whole directory on the listing worker: past its deadline, 400 as on the SCIM side', async () => {
+    const slow = await startTestServer(1, {}, { listDeadlineMs: 30 });
+    try {
+      const dir = slow.directories[0]!;
+      slow.store.transaction(() => {
+        for (let i = 0; i < 2000; i++) slow.store.users.create(dir.id, entraUser(`user${i}`), new Date(0).toISOString());
+      });
+      const heavy = Array.from({ length: 145 }, (_, i) => `emails.value co "n${i}"`).join(' or ');
+      const response = await fetch(`${slow.url}/_inspector/api/directories/${dir.id}/users?filter=${encodeURIComponent(heavy)}&deleted=true`);
+      expect([response.status, await response.json()]).toEqual([
+        400,
+        { error: 'request', message: expect.stringMatching(/^the filter needs more than 0\.03 s of searching in this directory; narrow it with userName/) },
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('pages a serve limited to some directories past long runs of the other directories\' rows', async () => {
+    const scope = { hidden: '' };
+    const limited = await startTestServer(2, { serves: (id) => id !== scope.hidden });
+    try {
+      const [shown, hidden] = limited.directories;
+      scope.hidden = hidden!.id;
+      const row = (directoryId: string, path: string) => ({
+        time: new Date().toISOString(),
+        directoryId,
+        method: 'GET',
+        path,
+        query: null,
+        status: 200,
+        durationMs: 1,
+        errorKind: null,
+        requestBody: null,
+        responseBody: null,
+        userAgent: null,
+        remoteAddress: null,
+      });
+      const between = Array.from({ length: 2500 }, () => row(hidden!.id, '/Users'));
+      limited.store.requestLog.append([row(shown!.id, '/Users/oldest'), ...between, row(shown!.id, '/Users/old'), ...between, row(shown!.id, '/Users/newest')]);
+      const get = async (path: string) => (await fetch(`${limited.url}/_inspector/api${path}`)).json() as Promise<any>;
+      const first = await get('/requests?limit=2');
+      expect(first.items.map((r: any) => r.path)).toEqual(['/Users/newest', '/Users/old']);
+      const second = await get(`/requests?limit=2&before=${first.next}`);
+      expect([second.items.map((r: any) => r.path), second.next]).toEqual([['/Users/oldest'], null]);
     } finally {
       await limited.close();
     }

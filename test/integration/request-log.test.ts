@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { LOG_FLUSH_MS } from '../../src/store/request-log-buffer.js';
+import { LOG_BODY_LIMIT, TRUNCATED_MARKER, capBody, isTruncatedLogBody } from '../../src/store/request-log.js';
 import { ERROR_SCHEMA, entraUser, scim, startTestServer, type TestServer } from '../helpers/server.js';
 import { rawDb } from '../helpers/db.js';
 
@@ -76,3 +77,10 @@ it('keeps the log within the budget the app is given', async () => {
   expect(rows.at(-1)).toBe('count=11');
 });
 
+
+it('tells a logged body that was cut short by either marker from a whole one', () => {
+  expect(isTruncatedLogBody(capBody('x'.repeat(LOG_BODY_LIMIT + 5))!)).toBe(true);
+  expect(isTruncatedLogBody(`{"userName":"a${TRUNCATED_MARKER}`)).toBe(true);
+  expect(isTruncatedLogBody(capBody('x'.repeat(LOG_BODY_LIMIT))!)).toBe(false);
+  expect(isTruncatedLogBody('{"note":"…[truncated 5 characters]"}')).toBe(false);
+});

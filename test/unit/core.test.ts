@@ -4,7 +4,7 @@ import { CliError, exitCodeFor, type CliErrorKind } from '../../src/core/errors.
 import { bytesNestDeeperThan, nestsDeeperThan } from '../../src/core/json-depth.js';
 import { encodeWrittenQuery } from '../../src/core/urls.js';
 import { IdGenerator, hasPrefix, looksLikeId, type IdPrefix } from '../../src/core/ids.js';
-import { generateToken, hashToken, TOKEN_PATTERN, tokenMatches } from '../../src/core/tokens.js';
+import { generateToken, hashToken, Secret, TOKEN_PATTERN, tokenMatches } from '../../src/core/tokens.js';
 import { baseUrlFor, normalizeDomain, normalizePublicUrl } from '../../src/core/urls.js';
 
 describe('ids', () => {
@@ -98,6 +98,14 @@ describe('tokens', () => {
     // The null-hash case compares against zeros; make sure a real hash of "" is not confused with it.
     expect(tokenMatches('', hashToken(''))).toBe(true);
     expect(tokenMatches('', null)).toBe(false);
+  });
+
+  test('Secret: 43 base64url characters, matched only by itself', () => {
+    const secret = new Secret();
+    expect(secret.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Secret().value).not.toBe(secret.value);
+    expect(secret.matches(secret.value)).toBe(true);
+    for (const other of [undefined, '', new Secret().value, secret.value.slice(0, -1)]) expect(secret.matches(other)).toBe(false);
   });
 });
 

@@ -5,6 +5,8 @@ import { unauthenticated } from './errors.js';
 /** What a request may see: the key's environment, and of it only the directories this serve serves. */
 export interface Grant extends ApiKeyGrant {
   serves(directoryId: string): boolean;
+  /** The environment's directories this serve serves; undefined when it serves all of them. */
+  directoryIds?: string[] | undefined;
 }
 
 /**
@@ -22,8 +24,10 @@ export function authenticateKey(store: Store, req: Request, serves?: (directoryI
   const invalid = unauthenticated('invalid API key (unknown or revoked); create one with `scimctl apikey create`');
   if (!grant) throw invalid;
   if (!serves) return { ...grant, serves: () => true };
-  if (!store.directories.list({ environmentId: grant.environmentId }).some((d) => serves(d.id))) throw invalid;
-  return { ...grant, serves };
+  const all = store.directories.ids({ environmentId: grant.environmentId });
+  const served = all.filter((id) => serves(id));
+  if (served.length === 0) throw invalid;
+  return { ...grant, serves, directoryIds: served.length < all.length ? served : undefined };
 }
 
 /** Management routes take only keys made with --management, as SSOReady answers: 401, UNAUTHENTICATED. */

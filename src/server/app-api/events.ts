@@ -23,10 +23,7 @@ export function listEvents(store: Store, grant: Grant, req: Request): JsonText {
   const limit = limitText === undefined ? EVENTS_DEFAULT_LIMIT : /^\d{1,3}$/.test(limitText) ? Number(limitText) : NaN;
   if (!(limit >= 1 && limit <= EVENTS_MAX_LIMIT)) throw invalidArgument(`bad limit: "${limitText}"; give a whole number from 1 to ${EVENTS_MAX_LIMIT}`);
   // A serve limited by --env/--directory shows only its directories' events, as it does their users.
-  const all = store.directories.list({ environmentId: grant.environmentId });
-  const served = all.filter((d) => grant.serves(d.id));
-  const directoryIds = served.length < all.length ? served.map((d) => d.id) : undefined;
-  const events = store.events.list({ environmentId: grant.environmentId, directoryIds, afterSeq, limit });
+  const events = store.events.list({ environmentId: grant.environmentId, directoryIds: grant.directoryIds, afterSeq, limit });
   const last = events[events.length - 1];
   const nextCursor = last ? eventId(last.seq) : (after ?? '');
   return new JsonText(`{"events":[${events.map(eventJson).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);

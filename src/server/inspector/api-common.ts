@@ -41,7 +41,14 @@ export function statusFilter(text: string | undefined): { exact: number } | { kl
 }
 
 export function servesAll(store: Store, serves: (id: string) => boolean): boolean {
-  return store.directories.list().every((d) => serves(d.id));
+  return servedDirectoryIds(store, serves) === undefined;
+}
+
+/** The ids of the directories a limited serve shows, for the log's own filter; undefined when it shows every directory. */
+export function servedDirectoryIds(store: Store, serves: (id: string) => boolean): string[] | undefined {
+  const all = store.directories.ids();
+  const served = all.filter((id) => serves(id));
+  return served.length < all.length ? served : undefined;
 }
 
 /** A route handler whose return value, if any, is the JSON answer; a throw goes to the error handler. */
@@ -63,13 +70,11 @@ export const wrap = (handler: (req: Request, res: Response) => unknown) => (req:
 export interface ApiScope {
   store: Store;
   serves: (directoryId: string) => boolean;
-  served: (directoryId: string | null) => boolean;
   directoryOf: (id: string) => Directory;
   record: (id: string) => LogRecord;
 }
 
 export function apiScope(store: Store, serves: (directoryId: string) => boolean): ApiScope {
-  const served = (directoryId: string | null) => directoryId !== null && serves(directoryId);
   const directoryOf = (id: string) => {
     const directory = serves(id) ? store.directories.findById(id) : undefined;
     if (!directory) throw new InspectorError(404, `no directory ${id} served here`);
@@ -81,5 +86,5 @@ export function apiScope(store: Store, serves: (directoryId: string) => boolean)
     if (!found || (found.directoryId === null ? !servesAll(store, serves) : !serves(found.directoryId))) throw new InspectorError(404, `no logged request ${id}`);
     return found;
   };
-  return { store, serves, served, directoryOf, record };
+  return { store, serves, directoryOf, record };
 }

@@ -1,13 +1,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { parseFilter } from '../../scim/filter/parser.js';
-import { ScimError } from '../../scim/errors.js';
 import { renderResource } from '../../scim/render.js';
 import { REDACTED } from '../../scim/redact.js';
-import { NotFoundError, isBusy, parseLogId, toStoreError, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
+import { isTruncatedLogBody, parseLogId, type LogQuery, type LogRecord, type StoredResource, type Store } from '../../store/index.js';
 import { eventJson } from '../../webhooks/payload.js';
-import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servesAll, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
+import { toScimError } from '../errors.js';
+import { apiScope, count, InspectorError, MAX_PAGE, PAGE, param, servedDirectoryIds, statusFilter, summary, wrap, type ApiScope } from './api-common.js';
 import { explainStatus } from './explain.js';
-import { sameOriginWithSecret, type Secret } from './guard.js';
+import type { Secret } from '../../core/tokens.js';
+import { sameOriginWithSecret } from './guard.js';
 import { patchView } from './patch-view.js';
 import { replay, type ReplayTarget } from './replay.js';
 
@@ -74,7 +75,7 @@ function logFilters({ directoryOf }: ApiScope, req: Request): LogFilters {
 
 /** A page of the log: up to `limit` rows of the served directories that pass the query's filters, before `before` if given. */
 function requestPage(scope: ApiScope, req: Request) {
-  const { store, serves, served } = scope;
+  const { store, serves } = scope;
   // Read first: a live feed that follows the page from here misses nothing written meanwhile.
   const lastSeq = store.requestLog.lastSeq();
   const limit = count(req, 'limit', PAGE, MAX_PAGE);
@@ -82,27 +83,18 @@ function requestPage(scope: ApiScope, req: Request) {
   const before = param(req, 'before');
   const beforeSeq = before === undefined ? undefined : parseLogId(before);
   if (before !== undefined && beforeSeq === undefined) throw new InspectorError(400, 'before must be a request id such as req_42');
-  const all = servesAll(store, serves);
-  const items: LogRecord[] = [];
-  let cursor = beforeSeq;
-  // A serve of some directories skips the others' rows; it reads on until the page is full.
-  for (let rounds = 0; items.length < limit && rounds < 20; rounds++) {
-    const rows = store.requestLog.query({ ...filters, beforeSeq: cursor, limit: limit + 1 - items.length });
-    for (const r of rows) if (all || served(r.directoryId)) items.push(r);
-    if (rows.length === 0) break;
-    cursor = parseLogId(rows[rows.length - 1]!.id);
-    if (rows.length < limit + 1 - items.length) break;
-  }
+  // A serve of some directories reads only their rows.
+  const items = store.requestLog.query({ ...filters, directoryIds: servedDirectoryIds(store, serves), beforeSeq, limit: limit + 1 });
   const more = items.length > limit;
   const page = items.slice(0, limit);
   return { items: page.map(summary), next: more ? page[page.length - 1]!.id : null, lastSeq };
 }
 
-function requestDetail({ store, record }: ApiScope, id: string) {
-  const r = record(id);
+async function requestDetail({ store, record }: ApiScope, id: string) {
+  const { requestKey, ...r } = record(id);
   const seq = parseLogId(r.id)!;
-  const events = store.events.ofRequest(seq);
-  const causedEvents = store.requestLog.causedEvents(seq);
+  const events = await store.events.ofRequest(requestKey);
+  const causedEvents = requestKey !== null;
   return {
     ...r,
     seq,
@@ -149,12 +141,14 @@ function directoryList({ store, serves }: ApiScope) {
 
 type Repository = Store['users'] | Store['groups'];
 
-function resourcePage({ directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
+async function resourcePage({ directoryOf }: ApiScope, repo: Repository, kind: 'users' | 'groups', req: Request) {
   const directoryId = directoryOf(req.params.dir as string).id;
   const text = param(req, 'filter');
   const perPage = count(req, 'count', PAGE, MAX_PAGE);
   const startIndex = count(req, 'startIndex', 1, Number.MAX_SAFE_INTEGER);
-  const result = repo.list(directoryId, { filter: text === undefined ? undefined : parseFilter(text), startIndex, count: perPage, includeDeleted: param(req, 'deleted') === 'true' });
+  // A filter that must read the whole directory runs on the listing worker, with its deadline, as SCIM lists do.
+  const query = { filter: text === undefined ? undefined : parseFilter(text), startIndex, count: perPage, includeDeleted: param(req, 'deleted') === 'true' };
+  const result = await repo.listOffThread(directoryId, query);
   return { total: result.total, startIndex, items: result.resources.map((r) => listRow(kind, r)) };
 }
 
@@ -188,22 +182,20 @@ function routeErrors(router: express.Router, onInternalError: (error: unknown) =
   });
 }
 
+/** An InspectorError, or what the SCIM side answers for the same error (a filter too costly to run, a busy database); undefined for a bug. */
 function toKnown(error: unknown): InspectorError | undefined {
   if (error instanceof InspectorError) return error;
-  if (error instanceof ScimError) return new InspectorError(error.status, error.detail);
-  if (isBusy(error)) return new InspectorError(503, 'the database is busy: another scimctl command holds its write lock; retry shortly');
-  const stored = toStoreError(error, 'of this server');
-  if (stored instanceof NotFoundError) return new InspectorError(404, stored.message);
-  return undefined;
+  const scim = toScimError(error);
+  return scim.status === 500 ? undefined : new InspectorError(scim.status, scim.detail);
 }
 
 /** true, or why the request cannot be sent again. */
-function replayable(r: LogRecord): true | string {
+function replayable(r: Pick<LogRecord, 'status' | 'directoryId' | 'requestBody'>): true | string {
   // Replay authenticates as the directory: a request its sender could not authenticate (anyone, say
   // through the public tunnel) would become a real, authenticated write.
   if (r.status === 401 || r.status === 403) return `the request was refused (${r.status}) when it was sent, and replay would send it authenticated as the directory, so it is not sent again`;
   if (r.directoryId === null) return 'the request named no known directory';
-  if (r.requestBody?.endsWith('…[truncated: unauthenticated request]') || /…\[truncated \d+ characters\]$/.test(r.requestBody ?? '')) return 'the logged body was cut short, so it cannot be sent again';
+  if (r.requestBody !== null && isTruncatedLogBody(r.requestBody)) return 'the logged body was cut short, so it cannot be sent again';
   // A password is never logged: sent again, the placeholder would become the user's password.
   if (r.requestBody?.includes(JSON.stringify(REDACTED))) return 'the logged body held a password, which is never stored, so it cannot be sent again';
   return true;
@@ -231,7 +223,7 @@ function liveFeed(store: Store, serves: (id: string) => boolean, filters: LogFil
   const state = { seq: after ?? store.requestLog.lastSeq(), sinceBeat: 0 };
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', 'X-Accel-Buffering': 'no' });
   res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ lastSeq: state.seq })}\n\n`);
-  const all = servesAll(store, serves);
+  const directoryIds = servedDirectoryIds(store, serves);
   const tick = () => {
     try {
       // serve is shutting down (the listener is closed): end the stream so shutdown need not wait for it.
@@ -242,10 +234,8 @@ function liveFeed(store: Store, serves: (id: string) => boolean, filters: LogFil
       }
       // Up to the newest row now: rows the filters pass over are read once, not on every tick.
       const last = store.requestLog.lastSeq();
-      const rows = store.requestLog.query({ ...filters, afterSeq: state.seq, beforeSeq: last + 1, limit: 200 });
-      for (const r of rows) {
-        if (r.directoryId === null ? all : serves(r.directoryId)) res.write(`id: ${r.id}\nevent: request\ndata: ${JSON.stringify(summary(r))}\n\n`);
-      }
+      const rows = store.requestLog.query({ ...filters, directoryIds, afterSeq: state.seq, beforeSeq: last + 1, limit: 200 });
+      for (const r of rows) res.write(`id: ${r.id}\nevent: request\ndata: ${JSON.stringify(summary(r))}\n\n`);
       state.seq = rows.length === 200 ? parseLogId(rows[199]!.id)! : Math.max(state.seq, last);
       if ((state.sinceBeat += pollMs) >= 15_000) {
         state.sinceBeat = 0;

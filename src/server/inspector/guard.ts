@@ -1,17 +1,17 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Secret } from '../../core/tokens.js';
 
 /** The host names the inspector answers to: a DNS-rebinding page's Host is its own name, never these. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** The name in a Host header, without the port; undefined when it is malformed. */
-export function hostName(host: string | undefined): string | undefined {
+function hostName(host: string | undefined): string | undefined {
   if (!host) return undefined;
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(host.trim());
   return match ? match[1]!.toLowerCase() : undefined;
 }
 
-export function isLoopbackHost(host: string | undefined): boolean {
+function isLoopbackHost(host: string | undefined): boolean {
   const name = hostName(host);
   return name !== undefined && LOOPBACK.has(name);
 }
@@ -32,17 +32,6 @@ export function isLoopbackPeer(address: string | undefined): boolean {
 export function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
   if (isLoopbackPeer(req.socket.remoteAddress) && isLoopbackHost(req.headers.host)) return next();
   res.status(403).json({ error: 'forbidden', message: 'the inspector answers only on a loopback address (http://127.0.0.1:<port>/ or http://localhost:<port>/)' });
-}
-
-/** A per-serve random secret, compared in constant time. */
-export class Secret {
-  readonly value = randomBytes(32).toString('base64url');
-  private readonly digest = createHash('sha256').update(this.value).digest();
-
-  matches(presented: string | undefined): boolean {
-    const given = createHash('sha256').update(presented ?? '').digest();
-    return timingSafeEqual(given, this.digest) && presented !== undefined;
-  }
 }
 
 /**

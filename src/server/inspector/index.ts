@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import express, { type Request, type Response } from 'express';
 import type { Store } from '../../store/index.js';
 import { inspectorApi } from './api.js';
-import { loopbackOnly, Secret } from './guard.js';
+import { Secret } from '../../core/tokens.js';
+import { loopbackOnly } from './guard.js';
 
-export { Secret } from './guard.js';
 
-export const INSPECTOR_PATH = '/_inspector';
+const INSPECTOR_PATH = '/_inspector';
 
 export interface InspectorOptions {
   store: Store;

@@ -1,4 +1,5 @@
 import { findKey, isPlainObject } from '../../scim/normalize.js';
+import { isCoreContainer, resolveTarget, type Target } from '../../scim/patch/target.js';
 import { opInAnyCase, pathlessValueKeysArePaths } from '../../scim/quirks/patch.js';
 import type { EventRecord } from '../../store/index.js';
 
@@ -69,16 +70,23 @@ function effectOf({ status, causedEvents }: PatchOutcome, haveEvents: boolean, e
 }
 
 /**
- * An operation that may change a group's members (a group among them makes no event): no path, or
- * one that names `members`, also URN-qualified (`urn:…:core:2.0:Group:members`) or with a filter.
+ * An operation that may change a group's members (a group among them makes no event), as the PATCH
+ * engine resolves its path: no path, one that resolves to `members`, or the core schema URN whose
+ * value names `members`. A path the engine cannot read counts as one that may.
  */
 function touchesMembers(o: PatchOperationView): boolean {
   if (o.path === null) return true;
-  const path = o.path.trim();
-  const bracket = path.indexOf('[');
-  const plain = bracket < 0 ? path : path.slice(0, bracket);
-  const attribute = plain.slice(plain.lastIndexOf(':') + 1);
-  return attribute.split('.')[0]!.toLowerCase() === 'members';
+  if (o.path.toLowerCase() === 'schemas') return false;
+  let target: Target;
+  try {
+    target = resolveTarget('Group', o.path);
+  } catch {
+    return true;
+  }
+  if (target.container === undefined && target.name === 'members') return true;
+  // The engine applies each key of a core schema's value as a path of its own.
+  if (isCoreContainer('Group', target) && isPlainObject(o.value)) return Object.entries(o.value).some(([path, value]) => touchesMembers({ op: o.op, path, value }));
+  return false;
 }
 
 /** The before and after of each attribute, and the members added and removed, as the events tell them. */

@@ -1,6 +1,6 @@
 import { encodeWrittenQuery } from '../../core/urls.js';
 import type { LogRecord } from '../../store/index.js';
-import type { Secret } from './guard.js';
+import type { Secret } from '../../core/tokens.js';
 
 /**
  * Where a replay goes and what it carries. The server stores only token hashes, so it cannot send a
@@ -17,10 +17,10 @@ export interface ReplayTarget {
   credential: Secret;
 }
 
-export const REPLAY_USER_AGENT = 'scimctl-inspector-replay';
+const REPLAY_USER_AGENT = 'scimctl-inspector-replay';
 
 /** The logged query is stored decoded; encode it again (see encodeWrittenQuery for `&` inside filters). */
-export function encodeQuery(query: string | null): string {
+function encodeQuery(query: string | null): string {
   return query ? `?${encodeWrittenQuery(query)}` : '';
 }
 
